@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `swift run -c release frg-bench <name>`: benchmarks, run in release mode.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frg-bench",
+        abstract: "frg benchmarks (run with -c release).",
+        subcommands: []
+    )
+}
+
+Bench.main()

@@ -1,0 +1,98 @@
+// swift-tools-version:6.0
+//
+// frg — functional renormalization group solver for the NN-QFT correspondence.
+//
+// Dependency graph (it points one way):
+//   CSundials (system library) → CVodeShim (C) → ODE (Swift)
+//   → Truncation, FixedPoints, Flows, GaussNet (physics; no YAML, no terminal)
+//   → FRGConfig, Reports (configs, tables, CSV/JSON/SVG) → FRGCLI → frg (executable)
+import PackageDescription
+
+let package = Package(
+    name: "frg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "frg", targets: ["frg"]),
+        .library(name: "ODE", targets: ["ODE"]),
+        .library(name: "Truncation", targets: ["Truncation"]),
+        .library(name: "GaussNet", targets: ["GaussNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // Layer 1: SUNDIALS from Debian's libsundials-dev, linked by name (no pkg-config file).
+        .systemLibrary(
+            name: "CSundials",
+            providers: [.apt(["libsundials-dev"])]
+        ),
+        // LAPACK (LAPACKE) from Debian's liblapacke-dev, for eigenproblems.
+        .systemLibrary(
+            name: "CLapack",
+            providers: [.apt(["liblapacke-dev", "liblapack-dev"])]
+        ),
+        // Layer 2: the C shim over CVODE.
+        .target(
+            name: "CVodeShim",
+            dependencies: ["CSundials"]
+        ),
+        // Layer 3: the Swift ODE wrapper.
+        .target(
+            name: "ODE",
+            dependencies: ["CVodeShim"]
+        ),
+        // Physics.
+        .target(
+            name: "Truncation",
+            dependencies: [.product(name: "Numerics", package: "swift-numerics")]
+        ),
+        .target(
+            name: "FixedPoints",
+            dependencies: ["Truncation", "CLapack"]
+        ),
+        .target(
+            name: "Flows",
+            dependencies: ["ODE", "Truncation"]
+        ),
+        .target(
+            name: "GaussNet",
+            dependencies: [.product(name: "Numerics", package: "swift-numerics")]
+        ),
+        // Configuration and reports.
+        .target(
+            name: "FRGConfig",
+            dependencies: ["Truncation", "Flows", "GaussNet", "Yams"]
+        ),
+        .target(
+            name: "Reports",
+            dependencies: []
+        ),
+        // Command line.
+        .target(
+            name: "FRGCLI",
+            dependencies: [
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FRGConfig", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "frg", dependencies: ["FRGCLI"]),
+        .executableTarget(
+            name: "frg-bench",
+            dependencies: [
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks"
+        ),
+        .testTarget(name: "ODETests", dependencies: ["ODE"]),
+        .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
+        .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE"]),
+        .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
+        .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
+        .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

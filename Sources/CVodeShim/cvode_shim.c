@@ -1,0 +1,1 @@
+#include "cvode_shim.h"

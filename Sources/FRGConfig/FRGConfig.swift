@@ -1,0 +1,1 @@
+// FRGConfig: YAML run configurations and their validation.

@@ -1,0 +1,1 @@
+// FixedPoints: fixed points of beta functions and critical exponents.

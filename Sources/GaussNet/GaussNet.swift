@@ -1,0 +1,1 @@
+// GaussNet: ensemble sampler for one-hidden-layer random networks.

@@ -1,0 +1,1 @@
+// ODE: Swift wrapper over the CVODE shim. (Filled in by the foundation work.)

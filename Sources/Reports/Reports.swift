@@ -1,0 +1,1 @@
+// Reports: tables, CSV, JSON and SVG plots.

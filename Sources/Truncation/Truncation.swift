@@ -1,0 +1,1 @@
+// Truncation: beta functions derived from functional RG equations.

@@ -1,0 +1,3 @@
+import FRGCLI
+
+FRG.main()

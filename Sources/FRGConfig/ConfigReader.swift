@@ -67,7 +67,7 @@ public struct ConfigValue {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw Self.translate(error, file: file)
+            throw Self.translate(error, file: file, yaml: yaml)
         } catch {
             throw ConfigError(start, keyPath: "", "cannot read YAML: \(error)")
         }
@@ -89,9 +89,28 @@ public struct ConfigValue {
         return try parse(yaml: text, file: path)
     }
 
-    private static func translate(_ error: YamlError, file: String) -> ConfigError {
+    private static func translate(_ error: YamlError, file: String, yaml: String) -> ConfigError {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams points at the mapping; point at the key's second appearance, at the mapping's indentation.
+            let key = duplicates.sorted().first ?? ""
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = String(repeating: " ", count: max(0, context.mark.column - 1))
+            var seen = 0
+            for number in max(0, context.mark.line - 1)..<lines.count {
+                let line = lines[number]
+                guard line.hasPrefix(indent + key) else { continue }
+                let rest = line.dropFirst(indent.count + key.count).drop { $0 == " " }
+                if rest.hasPrefix(":") {
+                    seen += 1
+                    if seen == 2 {
+                        return ConfigError(SourceLocation(file: file, line: number + 1, column: indent.count + 1),
+                                           keyPath: key, "key appears twice")
+                    }
+                }
+            }
+            return ConfigError(at(context.mark), keyPath: "", "keys appear twice in this mapping: \(duplicates.sorted().joined(separator: ", "))")
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem

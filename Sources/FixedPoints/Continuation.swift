@@ -1,3 +1,4 @@
+import Truncation
 /// One stage of a continuation: the parameter value and the fixed point followed to it.
 public struct ContinuationStep: Sendable {
     /// The parameter of this stage: the order `2n`, or the dimension `d`.

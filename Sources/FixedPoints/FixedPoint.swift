@@ -1,4 +1,5 @@
 import Foundation
+import Truncation
 
 /// A zero of the beta functions with its linearized flow.
 ///

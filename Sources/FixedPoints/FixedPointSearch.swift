@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Truncation
 
 /// A box in coupling space: `lower[i] ≤ ū_i ≤ upper[i]`.
 public struct SearchRegion: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Truncation
 
 /// Settings of the damped Newton iteration `ū ← ū − λ J⁻¹ β(ū)`.
 public struct NewtonOptions: Sendable {

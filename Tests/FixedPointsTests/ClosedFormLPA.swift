@@ -1,5 +1,6 @@
 import Foundation
 @testable import FixedPoints
+import Truncation
 
 /// The Wetterich LPA flow with the Litim regulator projected on ū2, ū4 (and ū6), typed in from
 /// PHYSICS.md §1 (seed 001). This is the *reference* for the fixed-point machinery's tests, kept
@@ -17,7 +18,9 @@ struct ClosedFormLPA: VectorField {
     var dimension: Int { order / 2 }
     var coordinateNames: [String] { Array(["u2", "u4", "u6"].prefix(dimension)) }
 
-    func isInDomain(_ u: [Double]) -> Bool { 1 + u[0] > 0 }
+    var domainConstraints: [DomainConstraint] {
+        [DomainConstraint(name: "threshold 1+ū2", meaning: "threshold pole", stopBelow: 1e-3) { 1 + $0[0] }]
+    }
 
     func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>) {
         let w = 1 + u[0], u4 = u[1], u6 = order >= 6 ? u[2] : 0

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import FixedPoints
+import Truncation
 
 final class FixedPointSearchTests: XCTestCase {
     func testJacobianOfReferenceSystemMatchesFiniteDifferences() {

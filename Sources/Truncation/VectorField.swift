@@ -11,15 +11,25 @@ public protocol VectorField: Sendable {
     func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>)
     /// Writes the Jacobian `J[i·n + j] = ∂β_i/∂ū_j` (row-major) into `jacobian`. Must not allocate.
     func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>)
-    /// Whether `ū` lies where the equations are defined (for example `1 + ū2 > 0` below a threshold
-    /// pole). Fixed points outside are discarded.
+    /// Conditions `g(ū) > 0` under which the equations are defined and the truncation is
+    /// trusted (for example the threshold denominator `1 + ū2 > 0`). Flows stop with an event
+    /// when one of them falls to its `stopBelow` level; fixed points outside are discarded.
+    var domainConstraints: [DomainConstraint] { get }
+    /// Whether `ū` lies where the equations are defined: every constraint positive.
     func isInDomain(_ u: [Double]) -> Bool
     /// The anomalous dimension `η(ū)` where the truncation has one, else nil.
     func anomalousDimension(at u: [Double]) -> Double?
 }
 
 extension VectorField {
-    public func isInDomain(_ u: [Double]) -> Bool { true }
+    public var domainConstraints: [DomainConstraint] { [] }
+
+    public func isInDomain(_ u: [Double]) -> Bool {
+        let constraints = domainConstraints
+        guard !constraints.isEmpty else { return true }
+        return u.withUnsafeBufferPointer { buffer in constraints.allSatisfy { $0.value(buffer) > 0 } }
+    }
+
     public func anomalousDimension(at u: [Double]) -> Double? { nil }
 
     /// `β(ū)` as an array (allocates; for setup code and tests).
@@ -34,5 +44,25 @@ extension VectorField {
         var out = [Double](repeating: 0, count: dimension * dimension)
         u.withUnsafeBufferPointer { uu in out.withUnsafeMutableBufferPointer { jacobian(uu, into: $0) } }
         return out
+    }
+}
+
+/// A condition `value(ū) > 0` for the equations of a truncation to make sense.
+public struct DomainConstraint: Sendable {
+    /// Short name, used in event reports: "threshold 1+ū2".
+    public var name: String
+    /// What it means physically when the flow reaches `stopBelow`, for the user.
+    public var meaning: String
+    /// A flow is stopped (as a result, not a failure) when `value` falls to this level.
+    public var stopBelow: Double
+    /// `g(ū)`; must not allocate.
+    public var value: @Sendable (UnsafeBufferPointer<Double>) -> Double
+
+    public init(name: String, meaning: String, stopBelow: Double,
+                value: @escaping @Sendable (UnsafeBufferPointer<Double>) -> Double) {
+        self.name = name
+        self.meaning = meaning
+        self.stopBelow = stopBelow
+        self.value = value
     }
 }

@@ -21,7 +21,7 @@ struct ODEBenchmark: ParsableCommand {
 
     func run() throws {
         print("frg-bench ode: \(repetitions) solves per case, times per solve (min / median)")
-        let robertson = try measure { try Self.robertson() }
+        let robertson = try measure { try RobertsonProblem.solve() }
         report("Robertson 0 → 4e10 (BDF, dense, exact J, 2 roots)", robertson)
         let flow = try measure { try Self.lpaFlow() }
         report("LPA ū2,ū4,ū6, d = 3, t = 0 → −10 (rtol 1e-10)", flow)
@@ -69,32 +69,6 @@ struct ODEBenchmark: ParsableCommand {
         print("  \(name): " + String(format: "%.1f µs / %.1f µs", m.min * 1e6, m.median * 1e6))
         print("    \(s.steps) steps, \(s.rightHandSideEvaluations) f evals, \(s.jacobianEvaluations) J evals, "
               + String(format: "%.0f ns per f eval incl. solver; ", perCall * 1e9) + ending)
-    }
-
-    static func robertson() throws -> ODESolution {
-        let problem = ODEProblem(dimension: 3, jacobian: { _, y, _, J in
-            J[0, 0] = -0.04
-            J[0, 1] = 1.0e4 * y[2]
-            J[0, 2] = 1.0e4 * y[1]
-            J[1, 0] = 0.04
-            J[1, 1] = -1.0e4 * y[2] - 6.0e7 * y[1]
-            J[1, 2] = -1.0e4 * y[1]
-            J[2, 1] = 6.0e7 * y[1]
-        }) { _, y, ydot in
-            let yd1 = -0.04 * y[0] + 1.0e4 * y[1] * y[2]
-            let yd3 = 3.0e7 * y[1] * y[1]
-            ydot[0] = yd1
-            ydot[2] = yd3
-            ydot[1] = -yd1 - yd3
-        }
-        let events = [
-            ODEEvent("y1 = 1e-4", isTerminal: false) { _, y in y[0] - 1.0e-4 },
-            ODEEvent("y3 = 0.01", isTerminal: false) { _, y in y[2] - 0.01 },
-        ]
-        let options = ODEOptions(tolerances: ODETolerances(relative: 1.0e-4, absolute: [1.0e-8, 1.0e-14, 1.0e-6]))
-        return try problem.solve(from: 0, to: 4.0e10, initialState: [1, 0, 0],
-                                 output: .times((0..<12).map { 0.4 * pow(10.0, Double($0)) }),
-                                 events: events, options: options)
     }
 
     /// ∂_t ū2 = −2ū2 − K ū4/(1+ū2)², ∂_t ū4 = −(4−d)ū4 − K ū6/(1+ū2)² + 6K ū4²/(1+ū2)³,

@@ -2,15 +2,7 @@ import Foundation
 import XCTest
 import ODE
 
-/// The stiff Robertson kinetics problem exactly as SUNDIALS' example cvRoberts_dns.c sets it up:
-///
-///     y1' = -0.04 y1 + 1e4 y2 y3
-///     y2' =  0.04 y1 - 1e4 y2 y3 - 3e7 y2²
-///     y3' =  3e7 y2²,     y(0) = (1, 0, 0),
-///
-/// BDF, Newton with the dense solver and the exact Jacobian, rtol 1e-4, atol (1e-8, 1e-14, 1e-6),
-/// outputs at t = 0.4·10^k (k = 0…11), and the root functions g1 = y1 - 1e-4, g2 = y3 - 0.01
-/// (non-terminal: the example prints the root and goes on with the same output time).
+/// RobertsonProblem (SUNDIALS' cvRoberts_dns example) against the example's published output.
 final class RobertsonTests: XCTestCase {
     /// The rows of /usr/share/doc/libsundials-dev/examples/cvode/serial/cvRoberts_dns.out
     /// (SUNDIALS 6.4.1), as printed by the example: t with "%0.4e", y with "%14.6e".
@@ -39,43 +31,10 @@ final class RobertsonTests: XCTestCase {
         lastOrder: 4, initialStep: 8.236259832589498e-14, lastStep: 4747036977.219155,
         currentTime: 41154661313.59952)
 
-    static func problem() -> ODEProblem {
-        ODEProblem(dimension: 3, jacobian: { _, y, _, J in
-            J[0, 0] = -0.04
-            J[0, 1] = 1.0e4 * y[2]
-            J[0, 2] = 1.0e4 * y[1]
-            J[1, 0] = 0.04
-            J[1, 1] = -1.0e4 * y[2] - 6.0e7 * y[1]
-            J[1, 2] = -1.0e4 * y[1]
-            J[2, 1] = 6.0e7 * y[1]
-        }) { _, y, ydot in
-            // Same operations in the same order as the example's f.
-            let yd1 = -0.04 * y[0] + 1.0e4 * y[1] * y[2]
-            let yd3 = 3.0e7 * y[1] * y[1]
-            ydot[0] = yd1
-            ydot[2] = yd3
-            ydot[1] = -yd1 - yd3
-        }
-    }
-
-    static let events = [
-        ODEEvent("y1 = 1e-4", isTerminal: false) { _, y in y[0] - 0.0001 },
-        ODEEvent("y3 = 0.01", isTerminal: false) { _, y in y[2] - 0.01 },
-    ]
-
-    static let options = ODEOptions(
-        tolerances: ODETolerances(relative: 1.0e-4, absolute: [1.0e-8, 1.0e-14, 1.0e-6]), method: .bdf)
-
-    static func solve() throws -> ODESolution {
-        let outputTimes = (0..<12).map { 0.4 * pow(10.0, Double($0)) }
-        return try problem().solve(from: 0, to: 4.0e10, initialState: [1, 0, 0],
-                                   output: .times(outputTimes), events: events, options: options)
-    }
-
     /// Every printed row, output times and roots merged in order of time, agrees with the
     /// reference to all 7 printed digits.
     func testMatchesSundialsReferenceOutput() throws {
-        let solution = try Self.solve()
+        let solution = try RobertsonProblem.solve()
         XCTAssertEqual(solution.termination, .reachedEnd)
         var rows: [(t: Double, y: [Double], roots: [Int32]?)] = zip(solution.times, solution.states).map {
             ($0, $1, nil)
@@ -99,7 +58,7 @@ final class RobertsonTests: XCTestCase {
     /// steps: every counter of the reference's "Final Statistics" agrees exactly, and the step
     /// sizes and internal time to the 16 digits printed.
     func testMatchesSundialsReferenceStatistics() throws {
-        let stats = try Self.solve().statistics
+        let stats = try RobertsonProblem.solve().statistics
         let reference = Self.referenceStatistics
         XCTAssertEqual(stats.steps, reference.steps)
         XCTAssertEqual(stats.errorTestFailures, reference.errorTestFailures)
@@ -120,7 +79,7 @@ final class RobertsonTests: XCTestCase {
     /// weighted RMS distance to a reference solution computed with rtol 1e-8, atol 1e-14,
     /// weights 1/(rtol·|ref_i| + 10·atol_i), is below 1.
     func testFinalStateWithinToleranceOfAccurateReference() throws {
-        let solution = try Self.solve()
+        let solution = try RobertsonProblem.solve()
         let reference = [5.2083495894337328e-08, 2.0833399429795671e-13, 9.9999994791629776e-01]
         let atol = [1.0e-8, 1.0e-14, 1.0e-6]
         let squares = (0..<3).map { i -> Double in

@@ -9,7 +9,7 @@ final class MessageCaptureTests: XCTestCase {
     private func capturingStandardError(_ body: () throws -> Void) rethrows -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("frg-stderr-\(UUID().uuidString)").path
-        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let file = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         precondition(file >= 0, "cannot create \(path)")
         let saved = dup(STDERR_FILENO)
         fflush(stderr)
@@ -20,11 +20,18 @@ final class MessageCaptureTests: XCTestCase {
             close(saved)
             close(file)
         }
+        unlink(path)
         try body()
         fflush(stderr)
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "<unreadable>"
-        try? FileManager.default.removeItem(atPath: path)
-        return text
+        // Read back with POSIX calls: Foundation's String(contentsOfFile:) leaks a 4 KiB buffer
+        // on an empty file, which scripts/leak-check would report.
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        lseek(file, 0, SEEK_SET)
+        while case let count = read(file, &chunk, chunk.count), count > 0 {
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func testErrorsAndWarningsAreCapturedNotPrinted() throws {

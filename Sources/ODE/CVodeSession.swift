@@ -9,10 +9,12 @@ final class CallbackBox {
     let rightHandSide: ODERightHandSide
     let jacobian: ODEJacobian?
     let events: [ODEEvent]
-    /// The error of the closure that answered CVODE with an unrecoverable failure; CVODE stops
-    /// at once, so it is the cause of the failure that follows.
+    /// The error of the closure that answered CVODE with an unrecoverable failure during the
+    /// current CVode call; CVODE stops at once, so it is the cause of the failure that follows.
     var unrecoverableError: (any Error)?
-    /// The last recoverable failure, the cause when CVODE gives up retrying.
+    /// The last recoverable failure during the current CVode call, the likely cause when
+    /// CVODE gives up retrying (e.g. CV_REPTD_RHSFUNC_ERR, or CV_TOO_MUCH_WORK after ever
+    /// smaller steps).
     var recoverableError: (any Error)?
 
     init(dimension: Int, rightHandSide: @escaping ODERightHandSide, jacobian: ODEJacobian?,
@@ -187,14 +189,10 @@ final class CVodeSession {
 
     /// The failure for a CVODE flag at (time, state), naming the user's error that caused it.
     func failure(flag: Int32, time: Double, state: [Double], message: String? = nil) -> ODEError {
-        // These flags mean CVODE gave up after recoverable right-hand-side failures.
-        let recoverableFamily = [CV_FIRST_RHSFUNC_ERR, CV_REPTD_RHSFUNC_ERR, CV_UNREC_RHSFUNC_ERR]
-        let underlying = box.unrecoverableError
-            ?? (recoverableFamily.contains(flag) ? box.recoverableError : nil)
         return .solverFailed(CVodeFailure(
             flag: flag, flagName: Self.flagName(flag),
             message: message ?? String(cString: cvshim_last_error(shim)),
-            time: time, state: state, underlying: underlying))
+            time: time, state: state, underlying: box.unrecoverableError ?? box.recoverableError))
     }
 
     private func check(_ flag: Int32, time: Double, state: [Double]) throws {

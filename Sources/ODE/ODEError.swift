@@ -72,8 +72,9 @@ public struct CVodeFailure: CustomStringConvertible, Sendable {
     /// The last time CVODE reached successfully, and the state there.
     public var time: Double
     public var state: [Double]
-    /// The error thrown by a right-hand side, Jacobian or event function that caused the
-    /// failure, unchanged (nil when CVODE failed on its own).
+    /// The error thrown by a right-hand side, Jacobian or event function, unchanged: the one
+    /// that stopped CVODE (unrecoverable), else the last recoverable failure during the failing
+    /// CVode call, which CVODE could not get around. Nil when no closure threw.
     public var underlying: (any Error)?
 
     public var description: String {

@@ -48,7 +48,8 @@ public enum ODEOutput: Equatable, Sendable {
 }
 
 /// An event: the integration watches `function(t, y)` for sign changes (CVODE's rootfinding)
-/// and locates each zero crossing to within CVODE's root tolerance (about 100·ε·max(|t|, |h|)).
+/// and locates each zero crossing to within CVODE's root tolerance (about 100·ε·(|t| + |h|)).
+/// A zero exactly at the start time is not an event: CVODE looks for crossings after it.
 public struct ODEEvent {
     public enum Direction: Equatable, Sendable {
         /// Crossings in either direction.

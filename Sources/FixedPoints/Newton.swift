@@ -42,7 +42,6 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
     let full = field.dimension
     precondition(start.count == full, "start has \(start.count) couplings, the system \(full)")
     let active = free ?? Array(0..<full)
-    let n = active.count
     // β restricted to the active equations.
     func betaActive(_ u: [Double]) -> [Double] {
         let b = field.beta(at: u)

@@ -5,6 +5,9 @@ public enum AxisScale: String, Sendable, Codable {
     case linear
     /// Base-10 logarithmic; every plotted value on this axis must be positive.
     case log
+    /// Symmetric logarithm, `asinh(v/c)` with `c` the smallest non-zero magnitude shown: values of
+    /// both signs spanning many decades (couplings that run away) on one axis.
+    case symlog
 }
 
 /// One named data set of a plot.
@@ -98,8 +101,11 @@ public struct Plot: Sendable {
         guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
             throw PlotError.noFiniteData
         }
-        let xAxis = Axis(min: xMin, max: xMax, scale: xScale)
-        let yAxis = Axis(min: yMin, max: yMax, scale: yScale)
+        func smallestMagnitude(_ values: [Double]) -> Double {
+            values.map(abs).filter { $0 > 0 }.min() ?? 1
+        }
+        let xAxis = Axis(min: xMin, max: xMax, scale: xScale, linearScale: smallestMagnitude(xs))
+        let yAxis = Axis(min: yMin, max: yMax, scale: yScale, linearScale: smallestMagnitude(ys))
 
         let left = 90.0, right = 24.0, top = 44.0, bottom = 64.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -179,9 +185,12 @@ struct Axis {
     let low: Double
     let high: Double
     let scale: AxisScale
+    /// The `c` of the symmetric logarithm.
+    let linearScale: Double
 
-    init(min: Double, max: Double, scale: AxisScale) {
+    init(min: Double, max: Double, scale: AxisScale, linearScale: Double = 1) {
         self.scale = scale
+        self.linearScale = linearScale
         switch scale {
         case .linear:
             var lo = min, hi = max
@@ -195,11 +204,22 @@ struct Axis {
             let pad = (hi - lo) * 0.05
             low = lo - pad
             high = hi + pad
+        case .symlog:
+            var lo = asinh(min / linearScale), hi = asinh(max / linearScale)
+            if lo == hi { lo -= 0.5; hi += 0.5 }
+            let pad = (hi - lo) * 0.05
+            low = lo - pad
+            high = hi + pad
         }
     }
 
     func fraction(_ value: Double) -> Double {
-        let v = scale == .log ? log10(value) : value
+        let v: Double
+        switch scale {
+        case .linear: v = value
+        case .log: v = log10(value)
+        case .symlog: v = asinh(value / linearScale)
+        }
         return (v - low) / (high - low)
     }
 
@@ -235,6 +255,18 @@ struct Axis {
                 }
             }
             return result
+        case .symlog:
+            // 0 and ±10^k for the decades inside the range, thinned to at most ~10 labels.
+            let top = Swift.max(abs(sinh(low)), abs(sinh(high))) * linearScale
+            let first = Int(floor(log10(linearScale))), last = Int(ceil(log10(Swift.max(top, linearScale))))
+            let stride = Swift.max(1, (last - first) / 5 + 1)
+            var values: [Double] = [0]
+            for e in Swift.stride(from: first, through: last, by: stride) {
+                values.append(pow(10, Double(e)))
+                values.append(-pow(10, Double(e)))
+            }
+            return values.filter { let a = asinh($0 / linearScale); return a >= low && a <= high }
+                .sorted().map { ($0, $0 == 0 ? "0" : ($0 < 0 ? "−1e\(Int(log10(-$0).rounded()))" : "1e\(Int(log10($0).rounded()))")) }
         }
     }
 }

@@ -11,11 +11,13 @@ public protocol VectorField: Sendable {
     func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>)
     /// Writes the Jacobian `J[i·n + j] = ∂β_i/∂ū_j` (row-major) into `jacobian`. Must not allocate.
     func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>)
-    /// Conditions `g(ū) > 0` under which the equations are defined and the truncation is
-    /// trusted (for example the threshold denominator `1 + ū2 > 0`). Flows stop with an event
-    /// when one of them falls to its `stopBelow` level; fixed points outside are discarded.
+    /// Conditions `g(ū) ≥ level` under which the equations are defined and the truncation is
+    /// trusted (for example the threshold denominator `1 + ū2 ≥ 10⁻³`, or `κ ≥ 0` for the
+    /// expansion about the running minimum). Flows stop with an event when one of them falls to
+    /// its `stopBelow` level; fixed points outside are discarded.
     var domainConstraints: [DomainConstraint] { get }
-    /// Whether `ū` lies where the equations are defined: every constraint positive.
+    /// Whether `ū` lies where the equations are defined and trusted: every constraint at or
+    /// above its stop level.
     func isInDomain(_ u: [Double]) -> Bool
     /// The anomalous dimension `η(ū)` where the truncation has one, else nil.
     func anomalousDimension(at u: [Double]) -> Double?
@@ -27,7 +29,7 @@ extension VectorField {
     public func isInDomain(_ u: [Double]) -> Bool {
         let constraints = domainConstraints
         guard !constraints.isEmpty else { return true }
-        return u.withUnsafeBufferPointer { buffer in constraints.allSatisfy { $0.value(buffer) > 0 } }
+        return u.withUnsafeBufferPointer { buffer in constraints.allSatisfy { $0.value(buffer) >= $0.stopBelow } }
     }
 
     public func anomalousDimension(at u: [Double]) -> Double? { nil }
@@ -47,7 +49,7 @@ extension VectorField {
     }
 }
 
-/// A condition `value(ū) > 0` for the equations of a truncation to make sense.
+/// A condition `value(ū) ≥ stopBelow` for the equations of a truncation to make sense.
 public struct DomainConstraint: Sendable {
     /// Short name, used in event reports: "threshold 1+ū2".
     public var name: String

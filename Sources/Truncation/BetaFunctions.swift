@@ -114,13 +114,13 @@ public struct BetaFunctions: Sendable {
     /// equations have no threshold functions (Polchinski).
     public func thresholdMargin(at u: [Double]) -> Double? {
         guard let w = thresholdArgument(at: u) else { return nil }
-        return storage.thresholds.minimumNode + w
+        return regulator.minimumInversePropagator + w
     }
 
     /// Allocation-free `thresholdMargin` for the hot path; returns `+∞` when there is no threshold.
     public func thresholdMargin(_ u: UnsafeBufferPointer<Double>) -> Double {
         guard storage.argument != nil else { return .infinity }
-        return storage.thresholds.minimumNode + storage.argumentValue(u)
+        return regulator.minimumInversePropagator + storage.argumentValue(u)
     }
 
     /// Coupling values from a name → value map; every coupling must be given.

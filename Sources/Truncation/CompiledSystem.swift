@@ -161,7 +161,6 @@ final class ThresholdTable: @unchecked Sendable {
     private let ruleOffsets: UnsafeMutableBufferPointer<Int>       // familyCount + 1
     private let nodes: UnsafeMutableBufferPointer<Double>
     private let weights: UnsafeMutableBufferPointer<Double>
-    let minimumNode: Double
 
     init(layout: EvaluationLayout, rules: [ThresholdQuadrature]) {
         familyCount = layout.families.count
@@ -180,7 +179,6 @@ final class ThresholdTable: @unchecked Sendable {
             o += rules[i].nodes.count
             ruleOffsets[i + 1] = o
         }
-        minimumNode = allNodes.min() ?? 1
     }
 
     deinit {

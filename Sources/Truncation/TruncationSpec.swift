@@ -115,6 +115,7 @@ public enum TruncationError: Error, CustomStringConvertible, Equatable {
     case wrongCouplingCount(expected: Int, got: Int)
     case unknownCoupling(String, known: [String])
     case noMinimum(String)
+    case notFinite(String)
 
     public var description: String {
         switch self {
@@ -132,6 +133,8 @@ public enum TruncationError: Error, CustomStringConvertible, Equatable {
             return "unknown coupling '\(name)'; this truncation has \(known.joined(separator: ", "))"
         case .noMinimum(let why):
             return "no running minimum: \(why)"
+        case .notFinite(let why):
+            return "not finite (threshold pole?): \(why)"
         }
     }
 }

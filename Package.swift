@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
         // Layer 1: SUNDIALS from Debian's libsundials-dev, linked by name (no pkg-config file).
@@ -46,7 +47,12 @@ let package = Package(
         // Physics.
         .target(
             name: "Truncation",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")]
+            dependencies: [
+                .product(name: "Numerics", package: "swift-numerics"),
+                // Exact rationals for the symbolic projection (orders up to 2n = 40 need factorials
+                // far beyond Int64).
+                .product(name: "BigInt", package: "BigInt"),
+            ]
         ),
         .target(
             name: "FixedPoints",

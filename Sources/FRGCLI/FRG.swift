@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The version printed by `frg --version` and recorded in every output header.
 public let frgVersion = "0.1.0"
@@ -16,8 +17,31 @@ public struct FRG: ParsableCommand {
             couplings from GaussNet ensembles. Conventions: shared PHYSICS.md (see README).
             """,
         version: frgVersion,
-        subcommands: []
+        subcommands: [BetaCommand.self]
     )
 
     public init() {}
+}
+
+extension FRG {
+    /// Entry point used by `frg`'s main: like `main()`, but command-line usage errors (unknown flags,
+    /// missing values) exit with code 2 and one line on stderr instead of ArgumentParser's 64.
+    public static func mainExitingWithUsageCode() -> Never {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("frg: \(message(for: error))\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+            exit()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -16,7 +16,7 @@ public struct FRG: ParsableCommand {
             couplings from GaussNet ensembles. Conventions: shared PHYSICS.md (see README).
             """,
         version: frgVersion,
-        subcommands: []
+        subcommands: [SampleCommand.self]
     )
 
     public init() {}

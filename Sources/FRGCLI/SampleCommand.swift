@@ -1,0 +1,296 @@
+import ArgumentParser
+import Foundation
+import GaussNet
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `frg sample`: measure G^(n), m_n, u4 and u6 from an embedded GaussNet/Cos-net ensemble.
+///
+/// The command only turns flags into `SamplerSettings` (`makeSettings()`); everything after that is
+/// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings.
+public struct SampleCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Sample a GaussNet (or Cos-net) ensemble; measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
+        discussion: """
+            f(x) = Σ_i W1_i g_i(x) + b1 with W0 ~ N(0, σ_W²/d), b0, b1 ~ N(0, σ_b²), W1 ~ N(0, σ_W²/N) \
+            (PHYSICS.md §2). Per bag: G^(n) for n = 2, 4, 6 over every multiset of input points; across \
+            bags: mean, background (std over bags), Gaussian G_0, ΔG, m_n, u4 = −ΔG^(4)/N_K and u6, \
+            with the exact finite-width predictions beside them. Same seed ⇒ identical numbers for any \
+            --threads. Finished bags are kept in --state; rerunning the same command resumes.
+            """
+    )
+
+    @Option(help: "Hidden width N.") var width: Int = 10
+    @Option(name: .customLong("sigma-w"), help: "σ_W.") var sigmaW: Double = 1
+    @Option(name: .customLong("sigma-b"), help: "σ_b.") var sigmaB: Double = 1
+    @Option(help: "Networks per bag.") var nets: Int = 30_000
+    @Option(help: "Number of bags (≥ 2).") var bags: Int = 30
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
+    var points: String?
+    @Option(help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
+    var grid: String?
+    @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
+    @Option(help: "Architecture: gaussnet or cosnet.") var architecture: String = "gaussnet"
+    @Option(help: "Worker threads (0 = all cores). Does not change the numbers.") var threads: Int = 0
+    @Option(help: "Estimator: direct (sample W1, b1) or conditional (integrate W1, b1 out exactly).")
+    var estimator: String = "direct"
+    @Option(help: "Write everything as JSON to this file.") var json: String?
+    @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
+    @Option(help: "Directory for resumable per-bag state.") var state: String = ".frg-state"
+    @Flag(help: "Ignore and overwrite saved bags of an earlier identical run.") var noResume = false
+
+    public init() {}
+
+    /// The settings these flags describe (validated).
+    public func makeSettings() throws -> SamplerSettings {
+        guard let arch = ArchitectureKind(rawValue: architecture.lowercased()) else {
+            throw SampleCommandError("unknown architecture '\(architecture)' (expected gaussnet or cosnet)")
+        }
+        guard let est = Estimator(rawValue: estimator.lowercased()) else {
+            throw SampleCommandError("unknown estimator '\(estimator)' (expected direct or conditional)")
+        }
+        let inputs: [[Double]]
+        if points != nil && grid != nil { throw SampleCommandError("give --points or --grid, not both") }
+        if let grid {
+            let parts = grid.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 3, let lower = parts[0], let upper = parts[1], let count = parts[2],
+                  count == count.rounded(), count >= 1 else {
+                throw SampleCommandError("--grid must be LOWER:UPPER:COUNT, got '\(grid)'")
+            }
+            inputs = try SamplerSettings.gridInputs(lower: lower, upper: upper, count: Int(count), inputDimension: dimension ?? 1)
+        } else if let points {
+            inputs = try SampleCommand.parsePoints(points)
+            if let dimension, inputs.first?.count != dimension {
+                throw SampleCommandError("--dimension \(dimension) does not match the points' \(inputs.first?.count ?? 0) components")
+            }
+        } else {
+            inputs = SamplerSettings.paperInputs
+        }
+        let settings = SamplerSettings(
+            architecture: arch, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW, sigmaB: sigmaB,
+            width: width, inputs: inputs, netsPerBag: nets, bags: bags, seed: seed, threads: threads,
+            estimator: est)
+        try settings.validate()
+        return settings
+    }
+
+    /// `"a,b,c"` (d = 1) or `"a,b;c,d"` (points separated by `;`).
+    static func parsePoints(_ text: String) throws -> [[Double]] {
+        let groups = text.contains(";") ? text.split(separator: ";").map(String.init) : text.split(separator: ",").map(String.init)
+        let perPointComponents = text.contains(";")
+        var result: [[Double]] = []
+        for group in groups {
+            let fields = perPointComponents ? group.split(separator: ",").map(String.init) : [group]
+            var point: [Double] = []
+            for field in fields {
+                guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw SampleCommandError("--points: '\(field)' is not a finite number")
+                }
+                point.append(value)
+            }
+            result.append(point)
+        }
+        guard !result.isEmpty else { throw SampleCommandError("--points is empty") }
+        return result
+    }
+
+    public func run() throws {
+        do {
+            let settings = try makeSettings()
+            let output = SampleRun.Output(
+                json: json, csv: csv, stateDirectory: state, resume: !noResume)
+            try SampleRun.execute(settings: settings, output: output)
+        } catch let error as SamplerError {
+            SampleRun.fail("\(error)")
+        } catch let error as SampleCommandError {
+            SampleRun.fail(error.message)
+        }
+    }
+}
+
+/// A user-facing error of `frg sample` (bad flag values, file problems).
+public struct SampleCommandError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Running a validated sampling job: resumable bags, progress, outputs.
+public enum SampleRun {
+    public struct Output {
+        public var json: String?
+        public var csv: String?
+        /// Per-run state lives in `stateDirectory/sample-<runKey>/bag-NNNN.json`.
+        public var stateDirectory: String?
+        public var resume: Bool
+        public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true) {
+            self.json = json
+            self.csv = csv
+            self.stateDirectory = stateDirectory
+            self.resume = resume
+        }
+    }
+
+    /// The JSON document written by `--json`.
+    struct Report: Encodable {
+        let frgVersion: String
+        let measurement: GaussNet.Measurement
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("frg sample: error: \(message)\n".utf8))
+        exit(2)
+    }
+
+    public static func execute(settings: SamplerSettings, output: Output) throws {
+        let sampler = try GaussNetSampler(settings: settings)
+        let key = settings.runKey
+        let stateURL = output.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("sample-\(key)") }
+        var finished: [Int: BagResult] = [:]
+        if let stateURL {
+            do {
+                try FileManager.default.createDirectory(at: stateURL, withIntermediateDirectories: true)
+            } catch {
+                throw SampleCommandError("cannot create state directory \(stateURL.path): \(error.localizedDescription)")
+            }
+            if output.resume {
+                for bag in 0..<settings.bags {
+                    let url = stateURL.appendingPathComponent(bagFileName(bag))
+                    guard let data = try? Data(contentsOf: url),
+                          let result = try? JSONDecoder().decode(BagResult.self, from: data),
+                          result.runKey == key, result.bag == bag else { continue }
+                    finished[bag] = result
+                }
+            }
+        }
+        let resumed = finished.count
+        let interactive = isatty(STDERR_FILENO) != 0
+        let start = Date()
+        var sampledNow = 0
+        for bag in 0..<settings.bags where finished[bag] == nil {
+            let result = sampler.sampleBag(bag)
+            finished[bag] = result
+            sampledNow += 1
+            if let stateURL {
+                try atomicWrite(try JSONEncoder().encode(result), to: stateURL.appendingPathComponent(bagFileName(bag)))
+            }
+            if interactive {
+                let elapsed = Date().timeIntervalSince(start)
+                let remaining = settings.bags - finished.count
+                let eta = elapsed / Double(sampledNow) * Double(remaining)
+                FileHandle.standardError.write(Data(String(
+                    format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", finished.count, settings.bags, elapsed, eta).utf8))
+            }
+        }
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        let wall = Date().timeIntervalSince(start)
+        let measurement = try GaussNet.Measurement(settings: settings, bags: Array(finished.values))
+        print(summary(measurement, threads: sampler.threadCount, wallSeconds: wall, resumed: resumed))
+        if let json = output.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try atomicWrite(try encoder.encode(Report(frgVersion: frgVersion, measurement: measurement)),
+                            to: URL(fileURLWithPath: json))
+        }
+        if let csv = output.csv { try writeCSV(measurement, directory: csv) }
+    }
+
+    static func bagFileName(_ bag: Int) -> String { String(format: "bag-%04d.json", bag) }
+
+    /// Writes to a temporary file in the destination directory, then renames it over the target.
+    static func atomicWrite(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try data.write(to: temporary)
+        } catch {
+            throw SampleCommandError("cannot write \(url.path): \(error.localizedDescription)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw SampleCommandError("cannot move \(temporary.path) to \(url.path): \(reason)")
+        }
+    }
+
+    static func format(_ value: Double, _ error: Double? = nil) -> String {
+        guard let error else { return String(format: "%.5g", value) }
+        return String(format: "%.5g ± %.2g", value, error)
+    }
+
+    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
+        let s = m.settings
+        var lines: [String] = []
+        lines.append("frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(s.sigmaW), σ_b = \(s.sigmaB)")
+        lines.append("  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)")
+        lines.append(String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : ""))
+        lines.append("")
+        lines.append("   n  combos  ⟨|m_n|⟩ measured        ⟨|m_n|⟩ exact   background ⟨σ/|G_0|⟩")
+        for c in m.correlators {
+            lines.append(String(format: "  %2d  %6d  %-22@  %-14@  %@", c.order, c.combinations.count,
+                                format(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError) as NSString,
+                                format(c.exactMeanAbsoluteRelativeDeviation) as NSString,
+                                format(c.meanRelativeBackground) as NSString))
+        }
+        lines.append("")
+        let pull4 = (m.u4.mean - m.u4.exactMean) / m.u4.standardError
+        let pull6 = (m.u6.mean - m.u6.exactMean) / m.u6.standardError
+        lines.append("  u4 (average over \(m.u4.values.count) combinations) = \(format(m.u4.mean, m.u4.standardError))   exact \(format(m.u4.exactMean))   pull \(String(format: "%+.2f", pull4))")
+        lines.append("  u6 (average over \(m.u6.values.count) combinations) = \(format(m.u6.mean, m.u6.standardError))   exact \(format(m.u6.exactMean))   pull \(String(format: "%+.2f", pull6))")
+        lines.append("  u4 = −ΔG⁽⁴⁾/N_K;  u6 = (ū4² Σ I_{3|3} − G_c⁽⁶⁾)/I_6;  exact: closed-form finite-N connected functions")
+        lines.append("")
+        lines.append("  convergence (first k bags):   bags   networks        ū4            ū6        ⟨|m_4|⟩    ⟨|m_6|⟩")
+        for p in m.convergence {
+            lines.append(String(format: "                               %4d  %9d  %12.5g  %12.5g  %9.4g  %9.4g",
+                                p.bags, p.networks, p.u4Mean, p.u6Mean, p.meanAbsoluteM4, p.meanAbsoluteM6))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func writeCSV(_ m: GaussNet.Measurement, directory: String) throws {
+        let dir = URL(fileURLWithPath: directory)
+        let x = m.settings.inputs
+        func label(_ combo: [Int]) -> String { combo.map { String($0 + 1) }.joined(separator: " ") }
+        func coordinates(_ combo: [Int]) -> String {
+            combo.map { x[$0].map { String($0) }.joined(separator: " ") }.joined(separator: ";")
+        }
+        func number(_ v: Double) -> String { "\(v)" }
+        for c in m.correlators {
+            var rows = ["# frg \(frgVersion) sample, run key \(m.runKey); G^(\(c.order)) per combination of input indices (1-based)",
+                        "combination,points,mean,background,standard_error,gaussian,delta,m,m_exact"]
+            for k in c.combinations.indices {
+                rows.append([label(c.combinations[k]), "\"\(coordinates(c.combinations[k]))\"", number(c.mean[k]),
+                             number(c.background[k]), number(c.standardError[k]), number(c.gaussian[k]),
+                             number(c.deviation[k]), number(c.relativeDeviation[k]),
+                             number(c.exactRelativeDeviation[k])].joined(separator: ","))
+            }
+            try atomicWrite(Data((rows.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("correlator_n\(c.order).csv"))
+        }
+        var rows4 = ["# frg \(frgVersion) sample, run key \(m.runKey); u4 = -dG4/N_K",
+                     "combination,points,N_K,Gc4,Gc4_error,Gc4_exact,u4,u4_error,u4_exact"]
+        let u4 = m.u4
+        for k in u4.combinations.indices {
+            rows4.append([label(u4.combinations[k]), "\"\(coordinates(u4.combinations[k]))\"", number(u4.normalization[k]),
+                          number(u4.connected[k]), number(u4.connectedError[k]), number(u4.exactConnected[k]),
+                          number(u4.values[k]), number(u4.standardErrors[k]), number(u4.exact[k])].joined(separator: ","))
+        }
+        try atomicWrite(Data((rows4.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("u4.csv"))
+        var rows6 = ["# frg \(frgVersion) sample, run key \(m.runKey); u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
+                     "combination,points,I6,sum_I33,Gc6,Gc6_error,Gc6_exact,u6,u6_error,u6_exact"]
+        let u6 = m.u6
+        for k in u6.combinations.indices {
+            rows6.append([label(u6.combinations[k]), "\"\(coordinates(u6.combinations[k]))\"", number(u6.normalization[k]),
+                          number(u6.treeIntegral[k]), number(u6.connected[k]), number(u6.connectedError[k]),
+                          number(u6.exactConnected[k]), number(u6.values[k]), number(u6.standardErrors[k]),
+                          number(u6.exact[k])].joined(separator: ","))
+        }
+        try atomicWrite(Data((rows6.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("u6.csv"))
+    }
+}

@@ -116,6 +116,69 @@ public protocol HiddenLayerSampler: Sendable {
     var pointScale: [Double] { get }
     /// Draws one neuron's hidden parameters from `stream` and writes `g̃(x_p)` to `out[0..<P]`.
     func drawNeuron(_ stream: inout CounterRandomStream, into out: UnsafeMutablePointer<Double>)
+
+    /// One network of the direct estimator: draws, for each of `width` neurons in turn, the hidden
+    /// parameters then `W1 = readoutScale · z`, and writes `Σ_i W1_i g̃_i(x_p)` to `field[0..<P]`.
+    func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
+                    workspace: NeuronWorkspace, field: UnsafeMutablePointer<Double>)
+
+    /// One network of the conditional estimator: writes `Σ_i g̃_i(x_a) g̃_i(x_b)` for each pair
+    /// `(a, b) = (pairs[2k], pairs[2k+1])` to `products[k]`.
+    func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
+                        pairCount: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>)
+}
+
+/// Per-worker buffers for batched neuron evaluation (sized once for a width and point count).
+public final class NeuronWorkspace {
+    let capacity: Int
+    let weights: UnsafeMutablePointer<Double>
+    let biases: UnsafeMutablePointer<Double>
+    let readouts: UnsafeMutablePointer<Double>
+    let neuron: UnsafeMutablePointer<Double>
+    let lanes: UnsafeMutablePointer<SIMD4<Double>>
+
+    init(width: Int, pointCount: Int) {
+        capacity = (width + 3) / 4 * 4
+        weights = .allocate(capacity: capacity)
+        biases = .allocate(capacity: capacity)
+        readouts = .allocate(capacity: capacity)
+        neuron = .allocate(capacity: max(pointCount, 1))
+        lanes = .allocate(capacity: max(pointCount * (pointCount + 1) / 2, 1))
+    }
+
+    deinit {
+        weights.deallocate()
+        biases.deallocate()
+        readouts.deallocate()
+        neuron.deallocate()
+        lanes.deallocate()
+    }
+}
+
+extension HiddenLayerSampler {
+    @inline(__always)
+    public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
+                           workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
+        let g = workspace.neuron
+        let p = pointCount
+        for k in 0..<p { f[k] = 0 }
+        for _ in 0..<width {
+            drawNeuron(&stream, into: g)
+            let w = readoutScale * stream.nextNormal()
+            for k in 0..<p { f[k] += w * g[k] }
+        }
+    }
+
+    @inline(__always)
+    public func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
+                               pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
+        let g = workspace.neuron
+        for k in 0..<q { products[k] = 0 }
+        for _ in 0..<width {
+            drawNeuron(&stream, into: g)
+            for k in 0..<q { products[k] += g[pairs[2 * k]] * g[pairs[2 * k + 1]] }
+        }
+    }
 }
 
 // MARK: - Gauss-net
@@ -235,6 +298,95 @@ public struct GaussNetLayer: HiddenLayerSampler {
             let b = biasScale * stream.nextNormal() - shift
             for p in 0..<pointCount { out[p] = exp(out[p] + b) }
         }
+    }
+
+    /// Batched direct network for equally spaced 1-d inputs: first all normals (scalar ziggurat, in
+    /// the same order as `drawNeuron` + `W1`), then four neurons at a time with `fastExp`:
+    /// `c = W1 exp(W0 x_0 + b0 − σ_b²)`, `f_p += c · exp(W0 h)^p`. Other inputs: the generic path.
+    public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
+                           workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
+        guard let progression else {
+            let g = workspace.neuron
+            for k in 0..<pointCount { f[k] = 0 }
+            for _ in 0..<width {
+                drawNeuron(&stream, into: g)
+                let w = readoutScale * stream.nextNormal()
+                for k in 0..<pointCount { f[k] += w * g[k] }
+            }
+            return
+        }
+        let w = workspace.weights, b = workspace.biases, a = workspace.readouts
+        for i in 0..<width {
+            w[i] = weightScale * stream.nextNormal()
+            b[i] = biasScale * stream.nextNormal()
+            a[i] = readoutScale * stream.nextNormal()
+        }
+        for i in width..<workspace.capacity { w[i] = 0; b[i] = 0; a[i] = 0 }
+        let acc = workspace.lanes
+        let p = pointCount
+        for k in 0..<p { acc[k] = .zero }
+        let start = SIMD4(repeating: progression.start), step = SIMD4(repeating: progression.step)
+        let shiftVector = SIMD4(repeating: shift)
+        let wv = UnsafeRawPointer(w).assumingMemoryBound(to: SIMD4<Double>.self)
+        let bv = UnsafeRawPointer(b).assumingMemoryBound(to: SIMD4<Double>.self)
+        let av = UnsafeRawPointer(a).assumingMemoryBound(to: SIMD4<Double>.self)
+        for block in 0..<(workspace.capacity / 4) {
+            let weight = wv[block]
+            var c = av[block] * fastExp(weight * start + bv[block] - shiftVector)
+            let ratio = fastExp(weight * step)
+            acc[0] += c
+            for k in 1..<p {
+                c *= ratio
+                acc[k] += c
+            }
+        }
+        for k in 0..<p { f[k] = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]) }
+    }
+
+    /// Batched conditional network for equally spaced 1-d inputs (as `sumNeurons`, without `W1`).
+    public func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
+                               pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
+        guard let progression, pointCount <= 12 else {
+            let g = workspace.neuron
+            for k in 0..<q { products[k] = 0 }
+            for _ in 0..<width {
+                drawNeuron(&stream, into: g)
+                for k in 0..<q { products[k] += g[pairs[2 * k]] * g[pairs[2 * k + 1]] }
+            }
+            return
+        }
+        let w = workspace.weights, b = workspace.biases
+        for i in 0..<width {
+            w[i] = weightScale * stream.nextNormal()
+            b[i] = biasScale * stream.nextNormal()
+        }
+        // Padding neurons: g = e^{−600} (inside fastExp's range), whose pair products underflow to 0.
+        for i in width..<workspace.capacity { w[i] = 0; b[i] = -600 }
+        let acc = workspace.lanes
+        for k in 0..<q { acc[k] = .zero }
+        let p = pointCount
+        let start = SIMD4(repeating: progression.start), step = SIMD4(repeating: progression.step)
+        let shiftVector = SIMD4(repeating: shift)
+        let wv = UnsafeRawPointer(w).assumingMemoryBound(to: SIMD4<Double>.self)
+        let bv = UnsafeRawPointer(b).assumingMemoryBound(to: SIMD4<Double>.self)
+        var g = (SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero,
+                 SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero,
+                 SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero)
+        withUnsafeMutableBytes(of: &g) { raw in
+            let gv = raw.baseAddress!.assumingMemoryBound(to: SIMD4<Double>.self)
+            for block in 0..<(workspace.capacity / 4) {
+                let weight = wv[block]
+                var c = fastExp(weight * start + bv[block] - shiftVector)
+                let ratio = fastExp(weight * step)
+                gv[0] = c
+                for k in 1..<p {
+                    c *= ratio
+                    gv[k] = c
+                }
+                for k in 0..<q { acc[k] += gv[pairs[2 * k]] * gv[pairs[2 * k + 1]] }
+            }
+        }
+        for k in 0..<q { products[k] = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]) }
     }
 }
 

@@ -125,6 +125,9 @@ public struct Measurement: Codable, Sendable, Equatable {
                   b.sixPoint.count == Combinatorics.multisetCount(p, 6) else {
                 throw SamplerError.bagMismatch("bag \(k) has the wrong number of combinations")
             }
+            guard (b.twoPoint + b.fourPoint + b.sixPoint).allSatisfy(\.isFinite) else {
+                throw SamplerError.overflow("bag \(k) produced a non-finite G^(n) (products of outputs exceed double range)")
+            }
         }
         var recorded = settings
         recorded.threads = 0

@@ -2,21 +2,28 @@ import Foundation
 
 /// A counter-based random stream: the `i`-th 64-bit output of stream `s` under seed `k` is
 ///
-///     mix(key(k) + γ · (s · 2³² + i)),   γ = 0x9E3779B97F4A7C15,
+///     wymix(key(k) + γ · (s · 2³² + i + 1)),   γ = 0xA0761D6478BD642F,
+///     wymix(v) = hi ⊕ lo of the 128-bit product v · (v ⊕ 0xE7037ED1A0B428DB)
 ///
-/// where `mix` is the SplitMix64 finalizer (a bijection of 64-bit words). Because `γ` is odd the
-/// counters `s · 2³² + i` map to distinct states, so streams never overlap as long as each uses
-/// fewer than 2³² outputs; every output depends only on `(seed, stream, i)`, never on which thread
-/// drew it. The sampler uses one stream per network: `s = bag · netsPerBag + net`.
-public struct CounterRandomStream: Sendable {
-    @usableFromInline static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+/// — wyrand's output function (passes BigCrush and PractRand) evaluated at a counter, with `key`
+/// the SplitMix64 finalizer of the seed. Because `γ` is odd the counters `s · 2³² + i` map to
+/// distinct states, so streams never share a state as long as each uses fewer than 2³² outputs;
+/// every output depends only on `(seed, stream, i)`, never on which thread drew it. The sampler
+/// uses one stream per network: `s = bag · netsPerBag + net`.
+public struct CounterRandomStream: @unchecked Sendable {
+    @usableFromInline static let gamma: UInt64 = 0xA076_1D64_78BD_642F
     @usableFromInline var state: UInt64
+    /// Ziggurat table: `(x[i], ratio[i])` interleaved, fetched once per stream so the hot path does
+    /// no lazy-global check and no bounds check. Immutable after initialization, hence the
+    /// `@unchecked Sendable`.
+    @usableFromInline let zig: UnsafePointer<Double>
 
     /// Stream `stream` of generator `seed`.
     @inlinable
     public init(seed: UInt64, stream: UInt64) {
         let key = CounterRandomStream.mix(seed &+ 0x5851_F42D_4C95_7F2D)
         state = key &+ (stream << 32) &* CounterRandomStream.gamma
+        zig = Ziggurat.interleaved
     }
 
     @inlinable @inline(__always)
@@ -31,7 +38,8 @@ public struct CounterRandomStream: Sendable {
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= CounterRandomStream.gamma
-        return CounterRandomStream.mix(state)
+        let product = (state ^ 0xE703_7ED1_A0B4_28DB).multipliedFullWidth(by: state)
+        return product.high ^ product.low
     }
 
     /// Uniform on the open interval (0, 1), 53-bit resolution.
@@ -49,8 +57,7 @@ public struct CounterRandomStream: Sendable {
             let bits = next()
             let layer = Int(truncatingIfNeeded: bits & 0xFF)
             let u = Double(Int64(bitPattern: bits) >> 11) * 0x1p-52  // in [−1, 1)
-            let table = Ziggurat.table
-            if abs(u) < table.ratio[layer] { return u * table.x[layer] }
+            if abs(u) < zig[2 * layer + 1] { return u * zig[2 * layer] }
             if let value = slowNormal(u: u, layer: layer) { return value }
         }
     }
@@ -81,6 +88,15 @@ struct Ziggurat: Sendable {
     @usableFromInline static let r = 3.6541528853610088
     static let v = 0.00492867323399
     @usableFromInline static let table = Ziggurat()
+    /// `x[i], ratio[i]` interleaved for i in 0..<256; allocated once, never freed.
+    @usableFromInline static let interleaved: UnsafePointer<Double> = {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: 512)
+        for i in 0..<256 {
+            p[2 * i] = table.x[i]
+            p[2 * i + 1] = table.ratio[i]
+        }
+        return UnsafePointer(p)
+    }()
 
     /// `x[0] = v/f(r)` (pseudo-width of the base strip), `x[1] = r`, …, `x[256] = 0`.
     @usableFromInline let x: [Double]

@@ -88,7 +88,7 @@ public struct GaussNetSampler: Sendable {
         defer { chunkSums.deallocate() }
         let workers = min(threadCount, chunkCount)
         let work = { (worker: Int) in
-            let context = ChunkContext(plan: plan, pointCount: self.pointCount)
+            let context = ChunkContext(plan: plan, pointCount: self.pointCount, width: self.settings.width)
             var chunk = worker
             while chunk < chunkCount {
                 let start = chunk * self.netsPerChunk
@@ -130,10 +130,10 @@ public struct GaussNetSampler: Sendable {
         for o in 0..<outputs { sums[o] = .zero }
         let values = context.values
         let valueLanes = UnsafeMutableRawPointer(values).assumingMemoryBound(to: Double.self)
-        let g = context.neuron
         let f = context.field
         let scales = layer.pointScale
-        let pairs = plan.pairs
+        let pairs = context.pairs
+        let workspace = context.workspace
         let baseStream = UInt64(bag) * UInt64(settings.netsPerBag)
         var blockStart = nets.lowerBound
         while blockStart < nets.upperBound {
@@ -144,20 +144,12 @@ public struct GaussNetSampler: Sendable {
                 var stream = CounterRandomStream(seed: settings.seed, stream: baseStream + UInt64(net))
                 switch plan.estimator {
                 case .direct:
-                    for k in 0..<p { f[k] = 0 }
-                    for _ in 0..<width {
-                        layer.drawNeuron(&stream, into: g)
-                        let w = w1Scale * stream.nextNormal()
-                        for k in 0..<p { f[k] += w * g[k] }
-                    }
+                    layer.sumNeurons(&stream, width: width, readoutScale: w1Scale, workspace: workspace, field: f)
                     let b1 = sigmaB * stream.nextNormal()
                     for k in 0..<p { valueLanes[k * lanes + lane] = scales[k] * f[k] + b1 }
                 case .conditional:
-                    for k in 0..<q { f[k] = 0 }
-                    for _ in 0..<width {
-                        layer.drawNeuron(&stream, into: g)
-                        for k in 0..<q { f[k] += g[pairs[2 * k]] * g[pairs[2 * k + 1]] }
-                    }
+                    layer.sumNeuronPairs(&stream, width: width, pairs: pairs, pairCount: q,
+                                         workspace: workspace, products: f)
                     for k in 0..<q {
                         let a = pairs[2 * k], b = pairs[2 * k + 1]
                         valueLanes[k * lanes + lane] = varianceScale * scales[a] * scales[b] * f[k] + biasVariance
@@ -241,23 +233,26 @@ final class ChunkContext {
     let plan: EstimatorPlan
     let values: UnsafeMutablePointer<SIMD4<Double>>
     let sums: UnsafeMutablePointer<SIMD4<Double>>
-    let neuron: UnsafeMutablePointer<Double>
     let field: UnsafeMutablePointer<Double>
+    let pairs: UnsafeMutablePointer<Int>
     let scratch: ProductAccumulator.Scratch
+    let workspace: NeuronWorkspace
 
-    init(plan: EstimatorPlan, pointCount: Int) {
+    init(plan: EstimatorPlan, pointCount: Int, width: Int) {
         self.plan = plan
         values = .allocate(capacity: plan.itemCount * ProductAccumulator.vectors)
         sums = .allocate(capacity: plan.accumulator.outputCount)
-        neuron = .allocate(capacity: max(pointCount, 1))
         field = .allocate(capacity: plan.itemCount)
+        pairs = .allocate(capacity: max(plan.pairs.count, 1))
+        for k in plan.pairs.indices { pairs[k] = plan.pairs[k] }
         scratch = ProductAccumulator.Scratch(plan.accumulator)
+        workspace = NeuronWorkspace(width: width, pointCount: pointCount)
     }
 
     deinit {
         values.deallocate()
         sums.deallocate()
-        neuron.deallocate()
         field.deallocate()
+        pairs.deallocate()
     }
 }

@@ -36,3 +36,19 @@ final class RandomTests: XCTestCase {
         XCTAssertNotEqual(c.next(), d.next())
     }
 }
+
+final class FastMathTests: XCTestCase {
+    /// fastExp against libm over the range the sampler can use, including the extremes.
+    func testFastExpMatchesLibm() {
+        var worst = 0.0
+        var x = -700.0
+        while x < 700 {
+            let v = fastExp(SIMD4(x, x * 0.5, x * 1e-3, x * 1e-7))
+            for (lane, arg) in [x, x * 0.5, x * 1e-3, x * 1e-7].enumerated() {
+                worst = max(worst, abs(v[lane] / Foundation.exp(arg) - 1))
+            }
+            x += 0.37
+        }
+        XCTAssertLessThan(worst, 1e-14)
+    }
+}

@@ -113,17 +113,46 @@ final class SamplerTests: XCTestCase {
         XCTAssertGreaterThan(abs(c6.exactConnected[0]) / c6.connectedError[0], 8, "Gc6 lacks resolution")
     }
 
+    /// Equally spaced 1-d inputs take the batched path (two fastExp per neuron, powers of the ratio);
+    /// it must agree with the exact formulas like the generic path does: G^(2) = K, G_c^(4), and for
+    /// the conditional estimator G_c^(6), each combination within 4 standard errors.
+    func testBatchedPathForEquallySpacedInputs() throws {
+        let spaced: [[Double]] = [[-0.15], [0.0], [0.15]]
+        let layer = GaussNetArchitecture(sigmaW: 1.5, sigmaB: 0.3, inputDimension: 1).hiddenLayer(inputs: spaced)
+        XCTAssertNotNil(layer.progression)
+        XCTAssertNotNil(GaussNetArchitecture(sigmaW: 1, sigmaB: 1, inputDimension: 1)
+            .hiddenLayer(inputs: SamplerSettings.paperInputs).progression)
+        XCTAssertNil(GaussNetArchitecture(sigmaW: 1, sigmaB: 1, inputDimension: 1).hiddenLayer(inputs: points).progression)
+        for estimator in Estimator.allCases {
+            let m = try sample(settings(width: 3, sigmaW: 1.5, sigmaB: 0.3, nets: 10000, estimator: estimator, inputs: spaced))
+            let two = m.correlator(order: 2)
+            assertPulls(two.mean, two.standardError, two.gaussian, limit: 4, "G2 batched \(estimator)")
+            assertPulls(m.u4.connected, m.u4.connectedError, m.u4.exactConnected, limit: 4, "Gc4 batched \(estimator)")
+            XCTAssertGreaterThan(abs(m.u4.exactMean) / m.u4.standardError, 6)
+            if estimator == .conditional {
+                assertPulls(m.u6.connected, m.u6.connectedError, m.u6.exactConnected, limit: 4, "Gc6 batched")
+            }
+        }
+    }
+
     /// Same seed, 1 thread versus 2 threads: identical JSON bytes. The chunking is exercised with a
     /// network count that is not a multiple of the chunk or block size.
     func testThreadCountDoesNotChangeResults() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for estimator in Estimator.allCases {
-            let one = try sample(settings(width: 3, nets: 4133, bags: 3, seed: 9, threads: 1, estimator: estimator))
-            let two = try sample(settings(width: 3, nets: 4133, bags: 3, seed: 9, threads: 2, estimator: estimator))
-            XCTAssertEqual(try encoder.encode(one), try encoder.encode(two))
-            let other = try sample(settings(width: 3, nets: 4133, bags: 3, seed: 10, threads: 2, estimator: estimator))
-            XCTAssertNotEqual(try encoder.encode(one), try encoder.encode(other))
+        // Generic path (unequally spaced points) and batched path (the paper's inputs), width 5 so the
+        // batched path also pads a partial block of four neurons.
+        for inputs in [points, SamplerSettings.paperInputs] {
+            for estimator in Estimator.allCases {
+                func run(seed: UInt64, threads: Int) throws -> Data {
+                    try encoder.encode(sample(settings(width: 5, nets: 4133, bags: 3, seed: seed, threads: threads,
+                                                       estimator: estimator, inputs: inputs)))
+                }
+                let one = try run(seed: 9, threads: 1)
+                XCTAssertEqual(one, try run(seed: 9, threads: 2))
+                XCTAssertEqual(one, try run(seed: 9, threads: 3))
+                XCTAssertNotEqual(one, try run(seed: 10, threads: 2))
+            }
         }
     }
 

@@ -31,9 +31,9 @@ public struct SampleCommand: ParsableCommand {
     @Option(help: "Networks per bag.") var nets: Int = 30_000
     @Option(help: "Number of bags (≥ 2).") var bags: Int = 30
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
+    @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
     var points: String?
-    @Option(help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
+    @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
     @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
     @Option(help: "Architecture: gaussnet or cosnet.") var architecture: String = "gaussnet"

@@ -38,7 +38,7 @@ public struct SampleCommand: ParsableCommand {
     @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
     @Option(help: "Architecture: gaussnet or cosnet.") var architecture: String = "gaussnet"
     @Option(help: "Worker threads (0 = all cores). Does not change the numbers.") var threads: Int = 0
-    @Option(help: "Estimator: direct (sample W1, b1) or conditional (integrate W1, b1 out exactly).")
+    @Option(help: "Estimator: direct (sample everything), conditional (integrate W1, b1 out exactly) or marginal (Gauss-net, equally spaced 1-d inputs: also integrate b0 out, removing the e^{b0} heavy tail).")
     var estimator: String = "direct"
     @Option(help: "Write everything as JSON to this file.") var json: String?
     @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
@@ -53,7 +53,7 @@ public struct SampleCommand: ParsableCommand {
             throw SampleCommandError("unknown architecture '\(architecture)' (expected gaussnet or cosnet)")
         }
         guard let est = Estimator(rawValue: estimator.lowercased()) else {
-            throw SampleCommandError("unknown estimator '\(estimator)' (expected direct or conditional)")
+            throw SampleCommandError("unknown estimator '\(estimator)' (expected direct, conditional or marginal)")
         }
         let inputs: [[Double]]
         if points != nil && grid != nil { throw SampleCommandError("give --points or --grid, not both") }

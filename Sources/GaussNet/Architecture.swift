@@ -143,7 +143,8 @@ public final class NeuronWorkspace {
         biases = .allocate(capacity: capacity)
         readouts = .allocate(capacity: capacity)
         neuron = .allocate(capacity: max(pointCount, 1))
-        lanes = .allocate(capacity: max(pointCount * (pointCount + 1) / 2, 1))
+        // Pair accumulators (conditional) or the 12(P−1)+3 power sums (marginal).
+        lanes = .allocate(capacity: max(pointCount * (pointCount + 1) / 2, 12 * pointCount + 3, 1))
     }
 
     deinit {
@@ -341,6 +342,51 @@ public struct GaussNetLayer: HiddenLayerSampler {
             }
         }
         for k in 0..<p { f[k] = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]) }
+    }
+
+    /// One network of the marginal estimator (equally spaced inputs only): draws `W0_i` for each
+    /// neuron and writes the power sums `Q_k(m) = Σ_i exp(W0_i (k x_0 + m h))` for k = 2, 4, 6 and
+    /// `m = 0 … k(P−1)` to `q2`, `q4`, `q6`. The product of `v_i` over any multiset of `k` inputs is
+    /// `Π pointScale · Q`-summand at `m` = the sum of the input indices.
+    func sumMarginalPowers(_ stream: inout CounterRandomStream, width: Int, workspace: NeuronWorkspace,
+                           q2: UnsafeMutablePointer<Double>, q4: UnsafeMutablePointer<Double>,
+                           q6: UnsafeMutablePointer<Double>) {
+        guard let progression else { preconditionFailure("validated: marginal needs equally spaced inputs") }
+        let w = workspace.weights
+        for i in 0..<width { w[i] = weightScale * stream.nextNormal() }
+        let p = pointCount
+        let n2 = 2 * (p - 1) + 1, n4 = 4 * (p - 1) + 1, n6 = 6 * (p - 1) + 1
+        let acc = workspace.lanes  // capacity ≥ n2 + n4 + n6 (allocated by NeuronWorkspace)
+        for k in 0..<(n2 + n4 + n6) { acc[k] = .zero }
+        let start = SIMD4(repeating: progression.start), step = SIMD4(repeating: progression.step)
+        let wv = UnsafeRawPointer(w).assumingMemoryBound(to: SIMD4<Double>.self)
+        let blocks = (width + 3) / 4
+        // Padding lanes: zero their contribution through a mask rather than extreme exponents.
+        let lastMask: SIMD4<Double> = {
+            let r = width - (blocks - 1) * 4
+            return SIMD4((0..<4).map { $0 < r ? 1.0 : 0.0 })
+        }()
+        for i in width..<workspace.capacity { w[i] = 0 }
+        for block in 0..<blocks {
+            let weight = wv[block]
+            let e = fastExp(weight * start)
+            let ratio = fastExp(weight * step)
+            let mask = block == blocks - 1 ? lastMask : SIMD4(repeating: 1)
+            let e2 = e * e * mask
+            let e4 = e2 * e * e
+            let e6 = e4 * e * e
+            var power = SIMD4<Double>(repeating: 1)
+            for m in 0..<n6 {
+                if m < n2 { acc[m] += e2 * power }
+                if m < n4 { acc[n2 + m] += e4 * power }
+                acc[n2 + n4 + m] += e6 * power
+                power *= ratio
+            }
+        }
+        func fold(_ v: SIMD4<Double>) -> Double { (v[0] + v[1]) + (v[2] + v[3]) }
+        for m in 0..<n2 { q2[m] = fold(acc[m]) }
+        for m in 0..<n4 { q4[m] = fold(acc[n2 + m]) }
+        for m in 0..<n6 { q6[m] = fold(acc[n2 + n4 + m]) }
     }
 
     /// Batched conditional network for equally spaced 1-d inputs (as `sumNeurons`, without `W1`).

@@ -82,8 +82,8 @@ public struct GaussNetSampler: Sendable {
     func sampleBag<L: HiddenLayerSampler>(_ bag: Int, layer: L) -> BagResult {
         let nets = settings.netsPerBag
         let chunkCount = (nets + netsPerChunk - 1) / netsPerChunk
-        let plan = EstimatorPlan(pointCount: pointCount, estimator: settings.estimator)
-        let outputs = plan.accumulator.outputCount
+        let plan = EstimatorPlan(settings: settings, pointScale: layer.pointScale)
+        let outputs = plan.accumulator.outputCount + plan.extraCount
         let chunkSums = UnsafeMutablePointer<Double>.allocate(capacity: chunkCount * outputs)
         defer { chunkSums.deallocate() }
         let workers = min(threadCount, chunkCount)
@@ -118,6 +118,11 @@ public struct GaussNetSampler: Sendable {
     ) {
         let plan = context.plan
         let outputs = plan.accumulator.outputCount
+        let extras = context.extras
+        for o in 0..<plan.extraCount { extras[o] = 0 }
+        let marginalLayer = plan.estimator == .marginal ? layer as? GaussNetLayer : nil
+        let (q2, q4, q6) = (context.powers, context.powers + 2 * pointCount, context.powers + 6 * pointCount)
+        let n4 = 4 * (pointCount - 1) + 1, n6 = 6 * (pointCount - 1) + 1
         let lanes = ProductAccumulator.lanes
         let p = pointCount
         let q = plan.itemCount
@@ -154,6 +159,22 @@ public struct GaussNetSampler: Sendable {
                         let a = pairs[2 * k], b = pairs[2 * k + 1]
                         valueLanes[k * lanes + lane] = varianceScale * scales[a] * scales[b] * f[k] + biasVariance
                     }
+                case .marginal:
+                    marginalLayer!.sumMarginalPowers(&stream, width: width, workspace: workspace, q2: q2, q4: q4, q6: q6)
+                    for k in 0..<q {
+                        let a = pairs[2 * k], b = pairs[2 * k + 1]
+                        let kernel = varianceScale * scales[a] * scales[b] * q2[a + b] + biasVariance
+                        f[k] = kernel
+                        valueLanes[k * lanes + lane] = kernel
+                    }
+                    for m in 0..<n4 { extras[m] += q4[m] }
+                    for m in 0..<n6 { extras[n4 + m] += q6[m] }
+                    let products = extras + n4 + n6
+                    for m in 0..<n4 {
+                        let row = products + m * q
+                        let power = q4[m]
+                        for k in 0..<q { row[k] += power * f[k] }
+                    }
                 }
             }
             plan.accumulator.accumulate(values: values, sums: sums, scratch: context.scratch)
@@ -163,6 +184,7 @@ public struct GaussNetSampler: Sendable {
             let s = sums[o]
             out[o] = (s[0] + s[1]) + (s[2] + s[3])
         }
+        for o in 0..<plan.extraCount { out[outputs + o] = extras[o] }
     }
 }
 
@@ -173,21 +195,38 @@ struct EstimatorPlan: Sendable {
     /// Number of per-network values fed to the accumulator: `P` (direct) or `P(P+1)/2` (conditional).
     let itemCount: Int
     let accumulator: ProductAccumulator
-    /// Flattened pairs `(a, b)`, `a ≤ b`, in multiset order (conditional estimator).
+    /// Flattened pairs `(a, b)`, `a ≤ b`, in multiset order (conditional and marginal estimators).
     let pairs: [Int]
+    /// Marginal estimator: per-network sums accumulated besides the products of `Σ`: the power sums
+    /// `Q_4(m)`, `Q_6(m)` and the products `Q_4(m) Σ_pair` (so `4(P−1)+1 + 6(P−1)+1 + (4(P−1)+1)·P(P+1)/2`).
+    let extraCount: Int
+    /// Per-point factors `exp(−σ_W² x_p²/d)` of the layer.
+    let pointScale: [Double]
+    /// Cumulants of the neuron amplitude `A = W1 e^{b0 − σ_b²}`: `κ_4(A)`, `κ_6(A)`.
+    let amplitudeKappa4: Double
+    let amplitudeKappa6: Double
 
-    init(pointCount: Int, estimator: Estimator) {
-        self.estimator = estimator
+    init(settings: SamplerSettings, pointScale: [Double]) {
+        let pointCount = settings.inputs.count
+        estimator = settings.estimator
         self.pointCount = pointCount
+        self.pointScale = pointScale
         let pairList = Combinatorics.multisets(of: pointCount, size: 2)
         pairs = pairList.flatMap { $0 }
+        let s = settings.sigmaW * settings.sigmaW / Double(settings.width)
+        let e4 = exp(4 * settings.sigmaB * settings.sigmaB)
+        amplitudeKappa4 = 3 * s * s * (e4 - 1)
+        amplitudeKappa6 = 15 * s * s * s * (exp(12 * settings.sigmaB * settings.sigmaB) - 3 * e4 + 2)
         switch estimator {
         case .direct:
             itemCount = pointCount
             accumulator = ProductAccumulator(itemCount: pointCount, depth: 6, outputDepths: [2, 4, 6])
-        case .conditional:
+            extraCount = 0
+        case .conditional, .marginal:
             itemCount = pairList.count
             accumulator = ProductAccumulator(itemCount: pairList.count, depth: 3, outputDepths: [1, 2, 3])
+            let n4 = 4 * (pointCount - 1) + 1, n6 = 6 * (pointCount - 1) + 1
+            extraCount = estimator == .marginal ? n4 + n6 + n4 * pairList.count : 0
         }
     }
 
@@ -203,7 +242,7 @@ struct EstimatorPlan: Sendable {
         switch estimator {
         case .direct:
             return (Array(m[0..<n2]), Array(m[n2..<(n2 + n4)]), Array(m[(n2 + n4)...]))
-        case .conditional:
+        case .conditional, .marginal:
             let q = itemCount
             let pairIndex = Combinatorics.MultisetIndex(count: p, size: 2)
             let second = Combinatorics.MultisetIndex(count: q, size: 2)
@@ -221,9 +260,30 @@ struct EstimatorPlan: Sendable {
                 }
                 return total
             }
-            return (Combinatorics.multisets(of: p, size: 2).map(wick),
-                    Combinatorics.multisets(of: p, size: 4).map(wick),
-                    Combinatorics.multisets(of: p, size: 6).map(wick))
+            guard estimator == .marginal else {
+                return (Combinatorics.multisets(of: p, size: 2).map(wick),
+                        Combinatorics.multisets(of: p, size: 4).map(wick),
+                        Combinatorics.multisets(of: p, size: 6).map(wick))
+            }
+            // Marginal: add the connected parts κ_4(A) Σ_i Π v_i and κ_6(A) Σ_i Π v_i (+ κ_4 κ_2 terms).
+            let extra = Array(m[accumulator.outputCount...])
+            let n4 = 4 * (p - 1) + 1, n6 = 6 * (p - 1) + 1
+            let q4 = extra[0..<n4], q6 = extra[n4..<(n4 + n6)]
+            let q4Kernel = Array(extra[(n4 + n6)...])
+            func scale(_ legs: [Int]) -> Double { legs.reduce(1.0) { $0 * pointScale[$1] } }
+            let g4 = Combinatorics.multisets(of: p, size: 4).map { legs in
+                wick(legs) + amplitudeKappa4 * scale(legs) * q4[q4.startIndex + legs.reduce(0, +)]
+            }
+            let g6 = Combinatorics.multisets(of: p, size: 6).map { legs -> Double in
+                var total = wick(legs) + amplitudeKappa6 * scale(legs) * q6[q6.startIndex + legs.reduce(0, +)]
+                for pair in Combinatorics.pairs(of: 6) {
+                    let four = (0..<6).filter { $0 != pair.0 && $0 != pair.1 }.map { legs[$0] }
+                    let kernel = pairIndex.index([legs[pair.0], legs[pair.1]])
+                    total += amplitudeKappa4 * scale(four) * q4Kernel[four.reduce(0, +) * q + kernel]
+                }
+                return total
+            }
+            return (Combinatorics.multisets(of: p, size: 2).map(wick), g4, g6)
         }
     }
 }
@@ -237,6 +297,9 @@ final class ChunkContext {
     let pairs: UnsafeMutablePointer<Int>
     let scratch: ProductAccumulator.Scratch
     let workspace: NeuronWorkspace
+    /// Marginal estimator: per-chunk extra sums, and one network's power sums Q_2, Q_4, Q_6.
+    let extras: UnsafeMutablePointer<Double>
+    let powers: UnsafeMutablePointer<Double>
 
     init(plan: EstimatorPlan, pointCount: Int, width: Int) {
         self.plan = plan
@@ -247,6 +310,8 @@ final class ChunkContext {
         for k in plan.pairs.indices { pairs[k] = plan.pairs[k] }
         scratch = ProductAccumulator.Scratch(plan.accumulator)
         workspace = NeuronWorkspace(width: width, pointCount: pointCount)
+        extras = .allocate(capacity: max(plan.extraCount, 1))
+        powers = .allocate(capacity: 12 * pointCount + 3)
     }
 
     deinit {
@@ -254,5 +319,7 @@ final class ChunkContext {
         sums.deallocate()
         field.deallocate()
         pairs.deallocate()
+        extras.deallocate()
+        powers.deallocate()
     }
 }

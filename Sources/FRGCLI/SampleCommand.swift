@@ -232,12 +232,12 @@ public enum SampleRun {
         lines.append("  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)")
         lines.append(String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : ""))
         lines.append("")
-        lines.append("   n  combos  ⟨|m_n|⟩ measured        ⟨|m_n|⟩ exact   background ⟨σ/|G_0|⟩")
+        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        lines.append("   n  combos  " + pad("⟨|m_n|⟩ measured", 24) + pad("⟨|m_n|⟩ exact", 16) + "background ⟨σ/|G_0|⟩")
         for c in m.correlators {
-            lines.append(String(format: "  %2d  %6d  %-22@  %-14@  %@", c.order, c.combinations.count,
-                                format(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError) as NSString,
-                                format(c.exactMeanAbsoluteRelativeDeviation) as NSString,
-                                format(c.meanRelativeBackground) as NSString))
+            lines.append(String(format: "  %2d  %6d  ", c.order, c.combinations.count)
+                + pad(format(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError), 24)
+                + pad(format(c.exactMeanAbsoluteRelativeDeviation), 16) + format(c.meanRelativeBackground))
         }
         lines.append("")
         let pull4 = (m.u4.mean - m.u4.exactMean) / m.u4.standardError

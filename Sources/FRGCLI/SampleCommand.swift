@@ -261,36 +261,30 @@ public enum SampleRun {
         func coordinates(_ combo: [Int]) -> String {
             combo.map { x[$0].map { String($0) }.joined(separator: " ") }.joined(separator: ";")
         }
-        func number(_ v: Double) -> String { "\(v)" }
-        for c in m.correlators {
-            var rows = ["# frg \(frgVersion) sample, run key \(m.runKey); G^(\(c.order)) per combination of input indices (1-based)",
-                        "combination,points,mean,background,standard_error,gaussian,delta,m,m_exact"]
-            for k in c.combinations.indices {
-                rows.append([label(c.combinations[k]), "\"\(coordinates(c.combinations[k]))\"", number(c.mean[k]),
-                             number(c.background[k]), number(c.standardError[k]), number(c.gaussian[k]),
-                             number(c.deviation[k]), number(c.relativeDeviation[k]),
-                             number(c.exactRelativeDeviation[k])].joined(separator: ","))
+        /// One file: a comment line, a header, and per combination its label, its points and `columns`.
+        func table(_ name: String, _ comment: String, _ header: String, _ combinations: [[Int]],
+                   _ columns: [[Double]]) throws {
+            var rows = ["# frg \(frgVersion) sample, run key \(m.runKey); \(comment)", "combination,points," + header]
+            for k in combinations.indices {
+                let fields = [label(combinations[k]), "\"\(coordinates(combinations[k]))\""] + columns.map { "\($0[k])" }
+                rows.append(fields.joined(separator: ","))
             }
-            try atomicWrite(Data((rows.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("correlator_n\(c.order).csv"))
+            try atomicWrite(Data((rows.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent(name))
         }
-        var rows4 = ["# frg \(frgVersion) sample, run key \(m.runKey); u4 = -dG4/N_K",
-                     "combination,points,N_K,Gc4,Gc4_error,Gc4_exact,u4,u4_error,u4_exact"]
+        for c in m.correlators {
+            try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",
+                      "mean,background,standard_error,gaussian,delta,m,m_exact", c.combinations,
+                      [c.mean, c.background, c.standardError, c.gaussian, c.deviation, c.relativeDeviation,
+                       c.exactRelativeDeviation])
+        }
         let u4 = m.u4
-        for k in u4.combinations.indices {
-            rows4.append([label(u4.combinations[k]), "\"\(coordinates(u4.combinations[k]))\"", number(u4.normalization[k]),
-                          number(u4.connected[k]), number(u4.connectedError[k]), number(u4.exactConnected[k]),
-                          number(u4.values[k]), number(u4.standardErrors[k]), number(u4.exact[k])].joined(separator: ","))
-        }
-        try atomicWrite(Data((rows4.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("u4.csv"))
-        var rows6 = ["# frg \(frgVersion) sample, run key \(m.runKey); u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
-                     "combination,points,I6,sum_I33,Gc6,Gc6_error,Gc6_exact,u6,u6_error,u6_exact"]
+        try table("u4.csv", "u4 = -dG4/N_K", "N_K,Gc4,Gc4_error,Gc4_exact,u4,u4_error,u4_exact", u4.combinations,
+                  [u4.normalization, u4.connected, u4.connectedError, u4.exactConnected, u4.values,
+                   u4.standardErrors, u4.exact])
         let u6 = m.u6
-        for k in u6.combinations.indices {
-            rows6.append([label(u6.combinations[k]), "\"\(coordinates(u6.combinations[k]))\"", number(u6.normalization[k]),
-                          number(u6.treeIntegral[k]), number(u6.connected[k]), number(u6.connectedError[k]),
-                          number(u6.exactConnected[k]), number(u6.values[k]), number(u6.standardErrors[k]),
-                          number(u6.exact[k])].joined(separator: ","))
-        }
-        try atomicWrite(Data((rows6.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent("u6.csv"))
+        try table("u6.csv", "u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
+                  "I6,sum_I33,Gc6,Gc6_error,Gc6_exact,u6,u6_error,u6_exact", u6.combinations,
+                  [u6.normalization, u6.treeIntegral, u6.connected, u6.connectedError, u6.exactConnected,
+                   u6.values, u6.standardErrors, u6.exact])
     }
 }

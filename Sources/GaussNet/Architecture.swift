@@ -210,15 +210,7 @@ public struct GaussNetArchitecture: Architecture {
     public func neuronCorrelator(_ points: [[Double]]) -> Double {
         let n = Double(points.count)
         let d = Double(inputDimension)
-        var sum = [Double](repeating: 0, count: inputDimension)
-        var squares = 0.0
-        for x in points {
-            for k in 0..<inputDimension {
-                sum[k] += x[k]
-                squares += x[k] * x[k]
-            }
-        }
-        let sumSquared = sum.reduce(0) { $0 + $1 * $1 }
+        let (sumSquared, squares) = sumAndSquares(points, dimension: inputDimension)
         let s2 = sigmaW * sigmaW
         return exp(s2 / (2 * d) * sumSquared - s2 / d * squares + sigmaB * sigmaB * (n * n / 2 - n))
     }

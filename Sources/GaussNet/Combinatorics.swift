@@ -89,3 +89,17 @@ func wickSum(_ legs: [Int], covariance: (Int, Int) -> Double) -> Double {
     }
     return total
 }
+
+/// `(|Σ_j x_j|², Σ_j |x_j|²)` of a list of `d`-component points: the two invariants every Gaussian
+/// integral over a product of `exp(W0·x_j)` or of `K_W(x, x_j)` depends on.
+func sumAndSquares(_ points: [[Double]], dimension d: Int) -> (sumSquared: Double, squares: Double) {
+    var sum = [Double](repeating: 0, count: d)
+    var squares = 0.0
+    for x in points {
+        for k in 0..<d {
+            sum[k] += x[k]
+            squares += x[k] * x[k]
+        }
+    }
+    return (sum.reduce(0) { $0 + $1 * $1 }, squares)
+}

@@ -22,15 +22,7 @@ public struct KernelIntegrals: Sendable {
     public func star(_ points: [[Double]]) -> Double {
         let n = Double(points.count)
         let d = inputDimension
-        var sum = [Double](repeating: 0, count: d)
-        var squares = 0.0
-        for a in points {
-            for k in 0..<d {
-                sum[k] += a[k]
-                squares += a[k] * a[k]
-            }
-        }
-        let sumSquared = sum.reduce(0) { $0 + $1 * $1 }
+        let (sumSquared, squares) = sumAndSquares(points, dimension: d)
         let exponent = -alpha * (squares - sumSquared / n)
         return pow(sigmaW * sigmaW, n) * pow(Double.pi / (n * alpha), Double(d) / 2) * exp(exponent)
     }

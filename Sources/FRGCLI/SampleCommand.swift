@@ -101,15 +101,20 @@ public struct SampleCommand: ParsableCommand {
     }
 
     public func run() throws {
+        let settings: SamplerSettings
         do {
-            let settings = try makeSettings()
-            let output = SampleRun.Output(
-                json: json, csv: csv, stateDirectory: state, resume: !noResume)
-            try SampleRun.execute(settings: settings, output: output)
+            settings = try makeSettings()
         } catch let error as SamplerError {
-            SampleRun.fail("\(error)")
+            throw fail("sample", "\(error)", status: ExitStatus.usage)
         } catch let error as SampleCommandError {
-            SampleRun.fail(error.message)
+            throw fail("sample", error.message, status: ExitStatus.usage)
+        }
+        do {
+            try SampleRun.execute(settings: settings, output: .init(json: json, csv: csv, stateDirectory: state, resume: !noResume))
+        } catch let error as SamplerError {
+            throw fail("sample", "\(error)", status: ExitStatus.failure)
+        } catch let error as SampleCommandError {
+            throw fail("sample", error.message, status: ExitStatus.failure)
         }
     }
 }
@@ -143,11 +148,6 @@ public enum SampleRun {
         let measurement: GaussNet.Measurement
     }
 
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("frg sample: error: \(message)\n".utf8))
-        exit(2)
-    }
-
     public static func execute(settings: SamplerSettings, output: Output) throws {
         let sampler = try GaussNetSampler(settings: settings)
         let key = settings.runKey
@@ -170,7 +170,7 @@ public enum SampleRun {
             }
         }
         let resumed = finished.count
-        let interactive = isatty(STDERR_FILENO) != 0
+        let interactive = stderrIsTerminal
         let start = Date()
         var sampledNow = 0
         for bag in 0..<settings.bags where finished[bag] == nil {

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Foundation
 import GaussNet
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Reports
 
 /// `frg sample`: measure G^(n), m_n, u4 and u6 from an embedded GaussNet/Cos-net ensemble.
 ///
@@ -203,55 +198,42 @@ public enum SampleRun {
 
     static func bagFileName(_ bag: Int) -> String { String(format: "bag-%04d.json", bag) }
 
-    /// Writes to a temporary file in the destination directory, then renames it over the target.
+    /// Atomic write (temporary file + rename, `Reports.writeAtomically`), errors as `SampleCommandError`.
     static func atomicWrite(_ data: Data, to url: URL) throws {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try data.write(to: temporary)
+            try writeAtomically(String(decoding: data, as: UTF8.self), to: url.path)
         } catch {
             throw SampleCommandError("cannot write \(url.path): \(error.localizedDescription)")
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw SampleCommandError("cannot move \(temporary.path) to \(url.path): \(reason)")
-        }
-    }
-
-    static func format(_ value: Double, _ error: Double? = nil) -> String {
-        guard let error else { return String(format: "%.5g", value) }
-        return String(format: "%.5g ± %.2g", value, error)
     }
 
     static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
         let s = m.settings
-        var lines: [String] = []
-        lines.append("frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(s.sigmaW), σ_b = \(s.sigmaB)")
-        lines.append("  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)")
-        lines.append(String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : ""))
-        lines.append("")
-        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        lines.append("   n  combos  " + pad("⟨|m_n|⟩ measured", 24) + pad("⟨|m_n|⟩ exact", 16) + "background ⟨σ/|G_0|⟩")
+        var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
+        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
+        out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : "") + "\n\n"
+        var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])
         for c in m.correlators {
-            lines.append(String(format: "  %2d  %6d  ", c.order, c.combinations.count)
-                + pad(format(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError), 24)
-                + pad(format(c.exactMeanAbsoluteRelativeDeviation), 16) + format(c.meanRelativeBackground))
+            deviations.append(["\(c.order)", "\(c.combinations.count)",
+                               formatWithError(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError),
+                               formatNumber(c.exactMeanAbsoluteRelativeDeviation), formatNumber(c.meanRelativeBackground, significant: 3)])
         }
-        lines.append("")
-        let pull4 = (m.u4.mean - m.u4.exactMean) / m.u4.standardError
-        let pull6 = (m.u6.mean - m.u6.exactMean) / m.u6.standardError
-        lines.append("  u4 (average over \(m.u4.values.count) combinations) = \(format(m.u4.mean, m.u4.standardError))   exact \(format(m.u4.exactMean))   pull \(String(format: "%+.2f", pull4))")
-        lines.append("  u6 (average over \(m.u6.values.count) combinations) = \(format(m.u6.mean, m.u6.standardError))   exact \(format(m.u6.exactMean))   pull \(String(format: "%+.2f", pull6))")
-        lines.append("  u4 = −ΔG⁽⁴⁾/N_K;  u6 = (ū4² Σ I_{3|3} − G_c⁽⁶⁾)/I_6;  exact: closed-form finite-N connected functions")
-        lines.append("")
-        lines.append("  convergence (first k bags):   bags   networks        ū4            ū6        ⟨|m_4|⟩    ⟨|m_6|⟩")
+        out += deviations.text() + "\n"
+        var couplings = Table(header: ["coupling", "average over combinations", "exact", "pull"])
+        couplings.append(["u4", formatWithError(m.u4.mean, m.u4.standardError), formatNumber(m.u4.exactMean),
+                          String(format: "%+.2f", (m.u4.mean - m.u4.exactMean) / m.u4.standardError)])
+        couplings.append(["u6", formatWithError(m.u6.mean, m.u6.standardError), formatNumber(m.u6.exactMean),
+                          String(format: "%+.2f", (m.u6.mean - m.u6.exactMean) / m.u6.standardError)])
+        out += couplings.text()
+        out += "u4 = −ΔG⁽⁴⁾/N_K,  u6 = (ū4² Σ I_3|3 − G_c⁽⁶⁾)/I_6;  exact = closed-form finite-N connected functions\n\n"
+        var convergence = Table(header: ["bags", "networks", "ū4", "ū6", "⟨|m_4|⟩", "⟨|m_6|⟩"],
+                                comments: ["estimates from the first k bags (heavy tails show up as drift)"])
         for p in m.convergence {
-            lines.append(String(format: "                               %4d  %9d  %12.5g  %12.5g  %9.4g  %9.4g",
-                                p.bags, p.networks, p.u4Mean, p.u6Mean, p.meanAbsoluteM4, p.meanAbsoluteM6))
+            convergence.append(["\(p.bags)", "\(p.networks)", formatNumber(p.u4Mean), formatNumber(p.u6Mean),
+                                formatNumber(p.meanAbsoluteM4, significant: 4), formatNumber(p.meanAbsoluteM6, significant: 4)])
         }
-        return lines.joined(separator: "\n")
+        out += convergence.text(showComments: true)
+        return out
     }
 
     static func writeCSV(_ m: GaussNet.Measurement, directory: String) throws {
@@ -261,29 +243,30 @@ public enum SampleRun {
         func coordinates(_ combo: [Int]) -> String {
             combo.map { x[$0].map { String($0) }.joined(separator: " ") }.joined(separator: ";")
         }
-        /// One file: a comment line, a header, and per combination its label, its points and `columns`.
-        func table(_ name: String, _ comment: String, _ header: String, _ combinations: [[Int]],
+        /// One file: comment lines, a header, and per combination its label, its points and `columns`
+        /// (shortest round-trip decimals).
+        func table(_ name: String, _ comment: String, _ header: [String], _ combinations: [[Int]],
                    _ columns: [[Double]]) throws {
-            var rows = ["# frg \(frgVersion) sample, run key \(m.runKey); \(comment)", "combination,points," + header]
+            var table = Table(header: ["combination", "points"] + header,
+                              comments: ["frg \(frgVersion) sample, run key \(m.runKey)", comment])
             for k in combinations.indices {
-                let fields = [label(combinations[k]), "\"\(coordinates(combinations[k]))\""] + columns.map { "\($0[k])" }
-                rows.append(fields.joined(separator: ","))
+                table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
             }
-            try atomicWrite(Data((rows.joined(separator: "\n") + "\n").utf8), to: dir.appendingPathComponent(name))
+            try atomicWrite(Data(table.csv().utf8), to: dir.appendingPathComponent(name))
         }
         for c in m.correlators {
             try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",
-                      "mean,background,standard_error,gaussian,delta,m,m_exact", c.combinations,
+                      ["mean", "background", "standard_error", "gaussian", "delta", "m", "m_exact"], c.combinations,
                       [c.mean, c.background, c.standardError, c.gaussian, c.deviation, c.relativeDeviation,
                        c.exactRelativeDeviation])
         }
         let u4 = m.u4
-        try table("u4.csv", "u4 = -dG4/N_K", "N_K,Gc4,Gc4_error,Gc4_exact,u4,u4_error,u4_exact", u4.combinations,
+        try table("u4.csv", "u4 = -dG4/N_K", ["N_K", "Gc4", "Gc4_error", "Gc4_exact", "u4", "u4_error", "u4_exact"], u4.combinations,
                   [u4.normalization, u4.connected, u4.connectedError, u4.exactConnected, u4.values,
                    u4.standardErrors, u4.exact])
         let u6 = m.u6
         try table("u6.csv", "u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
-                  "I6,sum_I33,Gc6,Gc6_error,Gc6_exact,u6,u6_error,u6_exact", u6.combinations,
+                  ["I6", "sum_I33", "Gc6", "Gc6_error", "Gc6_exact", "u6", "u6_error", "u6_exact"], u6.combinations,
                   [u6.normalization, u6.treeIntegral, u6.connected, u6.connectedError, u6.exactConnected,
                    u6.values, u6.standardErrors, u6.exact])
     }

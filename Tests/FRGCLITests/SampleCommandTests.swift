@@ -66,6 +66,6 @@ final class SampleCommandTests: XCTestCase {
         try SampleRun.execute(settings: settings, output: .init(json: second, stateDirectory: state))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second)))
         let csv = try String(contentsOfFile: directory.appendingPathComponent("csv/u4.csv").path, encoding: .utf8)
-        XCTAssertEqual(csv.split(separator: "\n").count, 2 + 5)  // header lines + C(5,4) combinations
+        XCTAssertEqual(csv.split(separator: "\n").count, 3 + 5)  // 2 comments, header, C(5,4) combinations
     }
 }

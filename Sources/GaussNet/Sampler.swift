@@ -87,15 +87,16 @@ public struct GaussNetSampler: Sendable {
         let chunkSums = UnsafeMutablePointer<Double>.allocate(capacity: chunkCount * outputs)
         defer { chunkSums.deallocate() }
         let workers = min(threadCount, chunkCount)
-        let work = { (worker: Int) in
+        // Workers take the next unclaimed chunk (dynamic balance); each chunk writes its own slot,
+        // so which worker ran it does not matter.
+        let claim = ChunkCounter()
+        let work = { (_: Int) in
             let context = ChunkContext(plan: plan, pointCount: self.pointCount, width: self.settings.width)
-            var chunk = worker
-            while chunk < chunkCount {
+            while let chunk = claim.next(below: chunkCount) {
                 let start = chunk * self.netsPerChunk
                 let end = min(nets, start + self.netsPerChunk)
                 self.sampleChunk(bag: bag, nets: start..<end, layer: layer, context: context,
                                  into: chunkSums + chunk * outputs)
-                chunk += workers
             }
         }
         if workers <= 1 {
@@ -285,6 +286,20 @@ struct EstimatorPlan: Sendable {
             }
             return (Combinatorics.multisets(of: p, size: 2).map(wick), g4, g6)
         }
+    }
+}
+
+/// Hands out chunk indices 0, 1, 2, … to workers.
+final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
     }
 }
 

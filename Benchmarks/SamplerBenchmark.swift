@@ -39,16 +39,15 @@ struct SamplerBenchmark: ParsableCommand {
                      ceiling.exps, ceiling.fastExps))
         // A direct Gauss-net neuron needs 3 normals (W0, b0, W1) and 2 exp (equally spaced inputs).
         let neuronCeiling = 1 / (3 / ceiling.normals + 2 / ceiling.fastExps)
-        print(String(format: "  ⇒ a direct Gauss-net neuron needs 3 normals (W0, b0, W1) + 2 fastExp: %.3g neurons/s if done one", neuronCeiling))
-        print(String(format: "    after the other (integer and floating-point work overlap, so this is not a bound); the normal draws", ))
-        print(String(format: "    alone cap it at %.3g neurons/s — the RNG-bound column is the fraction of that cap reached.", ceiling.normals / 3))
+        print(String(format: "  ⇒ ceiling for a direct Gauss-net neuron, 3 normals (W0, b0, W1) + 2 fastExp at these rates: %.3g neurons/s", neuronCeiling))
+        print(String(format: "    (the normal draws alone: %.3g neurons/s)", ceiling.normals / 3))
         print("")
-        print("width   implementation           networks   seconds     networks/s      neurons/s   ratio  RNG bound")
+        print("width   implementation           networks   seconds     networks/s      neurons/s   ratio  of ceiling")
         for (width, numpyNets, swiftNets) in [(1000, numpyNets1000, swiftNets1000), (10, numpyNets10, swiftNets10)] {
             var peer: Throughput?
             if !skipNumpy {
                 peer = try runNumpy(width: width, nets: numpyNets)
-                if let peer { row(width, "NumPy (peer)", peer, ratio: nil, ceiling: ceiling.normals / 3) }
+                if let peer { row(width, "NumPy (peer)", peer, ratio: nil, ceiling: neuronCeiling) }
             }
             for estimator in Estimator.allCases {
                 let t = try runSwift(width: width, nets: swiftNets, estimator: estimator)
@@ -56,7 +55,7 @@ struct SamplerBenchmark: ParsableCommand {
                 // Normal draws per neuron: direct 3 (W0, b0, W1), conditional 2 (W0, b0), marginal 1 (W0).
                 let normalsPerNeuron: Double = estimator == .direct ? 3 : estimator == .conditional ? 2 : 1
                 row(width, label, t, ratio: peer.map { t.netsPerSecond / $0.netsPerSecond },
-                    ceiling: ceiling.normals / normalsPerNeuron)
+                    ceiling: 1 / (normalsPerNeuron / ceiling.normals + 2 / ceiling.fastExps))
             }
         }
         print("")
@@ -64,7 +63,9 @@ struct SamplerBenchmark: ParsableCommand {
         print("combinations). *conditional integrates W1, b1 out; marginal also b0 (not like-for-like with NumPy:")
         print("different estimators with far smaller errors per network; conditional: 2 normals + 21 products per")
         print("neuron, marginal: 1 normal + 63 power sums per neuron; both 2023 moment products per network).")
-        print("RNG bound = neurons/s ÷ (normal draws/s ÷ normals per neuron: 3 direct and NumPy, 2 conditional, 1 marginal).")
+        print("of ceiling = neurons/s ÷ the rate of (normals per neuron: 3 direct and NumPy, 2 conditional, 1 marginal)")
+        print("normal draws + 2 fastExp per neuron at the measured rates; the rest of the work (products, sums, the")
+        print("per-network combinations that dominate at width 10) is what separates a row from 100 %.")
     }
 
     func row(_ width: Int, _ label: String, _ t: Throughput, ratio: Double?, ceiling: Double) {
@@ -108,7 +109,8 @@ struct SamplerBenchmark: ParsableCommand {
         return Throughput(nets: Double(nets * 2), seconds: wall, width: width)
     }
 
-    /// Normal draws, exp evaluations and raw random words per second, on all cores.
+    /// Normal draws, exp evaluations and raw random words per second, on all cores; each the best of
+    /// three runs (the machine is shared, so the best run is the least disturbed one).
     func measureCeiling() -> (normals: Double, exps: Double, fastExps: Double, words: Double) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perCore = 20_000_000
@@ -116,16 +118,26 @@ struct SamplerBenchmark: ParsableCommand {
             let sink = UnsafeMutablePointer<Double>.allocate(capacity: cores)
             defer { sink.deallocate() }
             nonisolated(unsafe) let output = sink
-            let start = DispatchTime.now().uptimeNanoseconds
-            DispatchQueue.concurrentPerform(iterations: cores) { output[$0] = body($0) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            if (0..<cores).reduce(0, { $0 + sink[$1] }).isNaN { print("") }  // keep the work alive
-            return Double(perCore * cores) / seconds
+            var best = 0.0
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                DispatchQueue.concurrentPerform(iterations: cores) { output[$0] = body($0) }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                if (0..<cores).reduce(0, { $0 + sink[$1] }).isNaN { print("") }  // keep the work alive
+                best = max(best, Double(perCore * cores) / seconds)
+            }
+            return best
         }
+        // Normals are drawn into a buffer, as the sampler does (no dependency chain between draws).
         let normals = timed { core in
             var stream = CounterRandomStream(seed: 1, stream: UInt64(core))
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 3000)
+            defer { buffer.deallocate() }
             var s = 0.0
-            for _ in 0..<perCore { s += stream.nextNormal() }
+            for _ in 0..<(perCore / 3000) {
+                for i in 0..<3000 { buffer[i] = stream.nextNormal() }
+                s += buffer[7]
+            }
             return s
         }
         let exps = timed { core in
@@ -138,13 +150,14 @@ struct SamplerBenchmark: ParsableCommand {
             return s
         }
         let fastExps = timed { core in
-            var s = SIMD4<Double>.zero
+            var s0 = SIMD4<Double>.zero, s1 = SIMD4<Double>.zero
             var x = SIMD4<Double>(-0.5, -0.2, 0.1, 0.3) + Double(core) * 1e-3
-            for _ in 0..<(perCore / 4) {
-                s += fastExp(x)
+            for _ in 0..<(perCore / 8) {
+                s0 += fastExp(x)
+                s1 += fastExp(x + 0.25)
                 x += 1e-9
             }
-            return s.sum()
+            return (s0 + s1).sum()
         }
         let words = timed { core in
             var stream = CounterRandomStream(seed: 1, stream: UInt64(core))

@@ -281,8 +281,8 @@ public struct GaussNetLayer: HiddenLayerSampler {
                 for p in 0..<pointCount { out[p] = exp(w * xs[p] + b) }
                 return
             }
-            // d > 1: W0 components drawn into the output buffer's tail is not possible (P may be < d),
-            // so draw them on the fly per component and accumulate W0·x_p for every point.
+            // d > 1: draw W0 one component at a time and accumulate W0·x_p for every point, so no
+            // buffer of size d is needed.
             for p in 0..<pointCount { out[p] = 0 }
             for k in 0..<dimension {
                 let w = weightScale * stream.nextNormal()

@@ -169,14 +169,18 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         }
     }
 
-    /// A stable 64-bit hash (FNV-1a over the canonical JSON of every field except `threads`),
-    /// as 16 hex digits: the key of a run's resumable state.
+    /// Identifies the random streams and the per-network arithmetic; part of `runKey`, so bags saved
+    /// by a sampler that would draw different numbers are never mixed into a resumed run.
+    public static let algorithmVersion = "wyrand-ziggurat256-tangexp-1"
+
+    /// A stable 64-bit hash (FNV-1a over the canonical JSON of every field except `threads`, and
+    /// `algorithmVersion`), as 16 hex digits: the key of a run's resumable state.
     public var runKey: String {
         var copy = self
         copy.threads = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(copy)) ?? Data()
+        let data = ((try? encoder.encode(copy)) ?? Data()) + Data(SamplerSettings.algorithmVersion.utf8)
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in data {
             hash ^= UInt64(byte)

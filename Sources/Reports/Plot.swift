@@ -107,7 +107,10 @@ public struct Plot: Sendable {
         let xAxis = Axis(min: xMin, max: xMax, scale: xScale, linearScale: smallestMagnitude(xs))
         let yAxis = Axis(min: yMin, max: yMax, scale: yScale, linearScale: smallestMagnitude(ys))
 
-        let left = 90.0, right = 24.0, top = 44.0, bottom = 64.0
+        // The legend sits in a right margin, sized to the longest label, so it never hides data.
+        let longest = series.map { Double($0.label.count) }.max() ?? 0
+        let legendWidth = series.isEmpty ? 0 : 44 + 7.5 * longest
+        let left = 90.0, right = 24.0 + legendWidth, top = 44.0, bottom = 64.0
         let plotW = width - left - right, plotH = height - top - bottom
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotW }
         func py(_ y: Double) -> Double { top + (1 - yAxis.fraction(y)) * plotH }
@@ -119,13 +122,20 @@ public struct Plot: Sendable {
 
             """
         // Grid and ticks.
+        var lastLabel = -Double.infinity
         for tick in xAxis.ticks() {
             let x = px(tick.value)
+            // Skip a label that would collide with the previous one.
+            guard x - lastLabel >= 7.5 * Double(tick.label.count) + 8 else { continue }
+            lastLabel = x
             out += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e4e4e4\"/>\n"
             out += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(escape(tick.label))</text>\n"
         }
-        for tick in yAxis.ticks() {
+        lastLabel = Double.infinity
+        for tick in yAxis.ticks().sorted(by: { $0.value < $1.value }) {
             let y = py(tick.value)
+            guard lastLabel - y >= 16 else { continue }
+            lastLabel = y
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e4e4e4\"/>\n"
             out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escape(tick.label))</text>\n"
         }
@@ -160,20 +170,19 @@ public struct Plot: Sendable {
         }
         out += "</g>\n"
 
-        // Legend, top right inside the frame.
-        let legendX = left + plotW - 12
+        // Legend in the right margin: a sample of the style, then the label.
+        let legendX = left + plotW + 14
         for (index, s) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
-            let y = top + 18 + Double(index) * 18
-            let textX = legendX - 34
-            out += "<text x=\"\(f(textX))\" y=\"\(f(y + 4))\" text-anchor=\"end\" paint-order=\"stroke\" stroke=\"white\" stroke-width=\"4\">\(escape(s.label))</text>\n"
+            let y = top + 12 + Double(index) * 20
             switch s.style {
             case .markers:
-                out += "<circle cx=\"\(f(legendX - 14))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(color)\"/>\n"
+                out += "<circle cx=\"\(f(legendX + 13))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(color)\"/>\n"
             case .line, .dashed:
                 let dash = s.style == .dashed ? " stroke-dasharray=\"6,4\"" : ""
-                out += "<line x1=\"\(f(legendX - 26))\" y1=\"\(f(y))\" x2=\"\(f(legendX))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+                out += "<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 26))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
             }
+            out += "<text x=\"\(f(legendX + 32))\" y=\"\(f(y + 4))\">\(escape(s.label))</text>\n"
         }
         out += "</svg>\n"
         return out
@@ -243,6 +252,17 @@ struct Axis {
                 for e in stride(from: first, through: last, by: decades) {
                     result.append((pow(10, Double(e)), "1e\(e)"))
                 }
+            }
+            if result.count >= 2 && result.count <= 3 && decades == 1 {
+                // Two or three decades: label 2× and 5× too.
+                var extra: [(Double, String)] = []
+                for e in (first - 1)...last {
+                    for m in [2.0, 5.0] {
+                        let v = m * pow(10, Double(e))
+                        if log10(v) >= low && log10(v) <= high { extra.append((v, formatNumber(v, significant: 3))) }
+                    }
+                }
+                result += extra
             }
             if result.count < 2 {
                 // Less than a decade: label 1-2-5 steps inside it.

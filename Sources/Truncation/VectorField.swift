@@ -68,3 +68,29 @@ public struct DomainConstraint: Sendable {
         self.value = value
     }
 }
+
+extension BetaFunctions: VectorField {
+    public var dimension: Int { count }
+    public var coordinateNames: [String] { couplingNames }
+
+    /// The threshold denominator `1 + w` (Wetterich) must stay above `thresholdStopLevel`; the
+    /// expansion about the running minimum needs `κ ≥ 0` (at `κ = 0` the minimum reaches `φ = 0`:
+    /// the flow enters the symmetric phase, where that expansion ends).
+    public var domainConstraints: [DomainConstraint] {
+        var constraints: [DomainConstraint] = []
+        if hasThresholds {
+            let beta = self
+            constraints.append(DomainConstraint(
+                name: "threshold 1+w",
+                meaning: "the threshold denominator 1 + w (w = \(spec.expansion == .zero ? "ū2" : "2κλ2")) approaches the pole: the flow runs into the broken phase, which this truncation cannot follow",
+                stopBelow: thresholdStopLevel) { beta.thresholdMargin($0) })
+        }
+        if let kappa = couplingNames.firstIndex(of: "kappa") {
+            constraints.append(DomainConstraint(
+                name: "minimum κ ≥ 0",
+                meaning: "the running minimum reached φ = 0: the flow enters the symmetric phase, where the expansion about the minimum ends (use expansion: zero)",
+                stopBelow: 0) { $0[kappa] })
+        }
+        return constraints
+    }
+}

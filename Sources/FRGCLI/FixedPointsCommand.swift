@@ -82,7 +82,8 @@ struct FixedPointsCommand: ParsableCommand {
             }
             let count = Int(((abs(from - to) / step) + 1e-9).rounded(.down))
             let direction: Double = to < from ? -1 : 1
-            let dimensions = (0...count).map { from + direction * Double($0) * step }
+            var dimensions = (0...count).map { from + direction * Double($0) * step }
+            if abs(dimensions.last! - to) > 1e-9 * step { dimensions.append(to) }
             let steps = try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
             if json {
                 print(try jsonText(["dimensionSweep": steps.map { ["dimension": $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]))
@@ -141,13 +142,13 @@ private func formatEigenvalue(_ c: Complex) -> String {
 
 private func continuationTable(_ steps: [ContinuationStep], parameter: String) -> Table {
     let names = steps.last?.fixedPoint.couplingNames.prefix(3) ?? []
-    var table = Table(header: [parameter, "kind", "ν", "ω"] + names + ["residual"])
+    var table = Table(header: [parameter, "kind", "ν", "ω"] + names + ["max|β|/(1+max|ū|)"])
     for step in steps {
         let p = step.fixedPoint
         table.append([formatNumber(step.parameter, significant: 6), p.kind.rawValue,
                       optionalNumber(p.nu, significant: 10), optionalNumber(p.omega, significant: 10)]
                      + names.map { optionalNumber(p.coupling($0), significant: 8) }
-                     + [formatNumber(p.residual, significant: 2)])
+                     + [formatNumber(p.residual / (1 + (p.couplings.map(abs).max() ?? 0)), significant: 2)])
     }
     return table
 }

@@ -49,15 +49,13 @@ public enum TruncationStudies {
             throw TruncationStudyError.noWilsonFisher(order: low.order, dimension: spec.dimension, found: found.map(\.kind))
         }
         var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]
-        let orders = stride(from: low.order + 2, through: spec.order, by: 2).map { $0 }
-        guard !orders.isEmpty else { return steps }
-        let stages = try orders.map { order -> (parameter: Double, field: BetaFunctions) in
-            var s = spec
-            s.order = order
-            return (Double(order), try BetaFunctions(s))
-        }
+        let orders = stride(from: low.order + 2, through: spec.order, by: 2).map(Double.init)
         do {
-            steps += try followFixedPoint(from: wf, through: stages)
+            steps += try followFixedPoint(from: wf, at: Double(low.order), through: orders) { order in
+                var s = spec
+                s.order = Int(order)
+                return try BetaFunctions(s)
+            }
         } catch var failure as ContinuationFailure {
             failure.completed = steps + failure.completed
             throw failure
@@ -74,14 +72,16 @@ public enum TruncationStudies {
         s.dimension = first
         let firstSteps = try wilsonFisherByOrder(s, starts: starts, seed: seed)
         let start = firstSteps.last!.fixedPoint
-        let stages = try dimensions.dropFirst().map { d -> (parameter: Double, field: BetaFunctions) in
-            var sd = spec
-            sd.dimension = d
-            return (d, try BetaFunctions(sd))
-        }
         let head = ContinuationStep(parameter: first, fixedPoint: start)
         do {
-            return [head] + (try followFixedPoint(from: start, through: stages))
+            // Steps in d are halved where the branch moves fast (near d = 4 the fixed point
+            // leaves the origin like 4 − d).
+            return [head] + (try followFixedPoint(from: start, at: first, through: Array(dimensions.dropFirst()),
+                                                  field: { d in
+                                                      var sd = spec
+                                                      sd.dimension = d
+                                                      return try BetaFunctions(sd)
+                                                  }, subdivide: true, extrapolate: true))
         } catch var failure as ContinuationFailure {
             failure.completed = [head] + failure.completed
             throw failure

@@ -33,6 +33,12 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(help: "ν and ω order by order along the Wilson–Fisher branch, e.g. 4:40 (FROM:TO).")
     var convergence: String?
 
+    @Option(help: "With --convergence or --dimension-sweep: draw ν and ω against the parameter as an SVG file.")
+    var plot: String?
+
+    @Option(help: "With --convergence or --dimension-sweep: write the table as CSV.")
+    var csv: String?
+
     @Option(name: .customLong("dimension-sweep"),
             help: "Follow the Wilson–Fisher fixed point in d, e.g. 3.99:1:0.01 (FROM:TO:STEP), at the given order.")
     var dimensionSweep: String?
@@ -44,35 +50,23 @@ struct FixedPointsCommand: ParsableCommand {
             throw fail("fixed-points", error.description, status: ExitStatus.usage)
         } catch let error as TruncationError {
             throw fail("fixed-points", error.description, status: ExitStatus.usage)
-        } catch let error as ContinuationFailure {
-            if !error.completed.isEmpty { print(continuationTable(error.completed, parameter: "order/d").text()) }
-            throw fail("fixed-points", error.description, status: ExitStatus.failure)
         } catch let error as TruncationStudyError {
             throw fail("fixed-points", error.description, status: ExitStatus.failure)
         }
     }
 
     private func execute() throws {
+        if convergence != nil, truncation.expansion == "both" {
+            return try runConvergence(expansions: [.zero, .minimum])
+        }
         var spec = try truncation.spec()
         guard starts >= 1 else { throw UsageError("--starts must be at least 1, got \(starts)") }
         guard width.isFinite, width > 0 else { throw UsageError("--width must be positive, got \(width)") }
-
-        if let convergence {
-            let parts = convergence.split(separator: ":").map { Int($0) }
-            guard parts.count == 2, let from = parts[0], let to = parts[1], from >= 2, from % 2 == 0, to % 2 == 0,
-                  to >= from, to <= TruncationSpec.maximumOrder else {
-                throw UsageError("--convergence takes FROM:TO with even orders FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence)'")
-            }
-            spec.order = to
-            let steps = try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).filter { Int($0.parameter) >= from }
-            if json {
-                print(try jsonText(["convergence": steps.map { ["order": Int($0.parameter), "fixedPoint": fixedPointObject($0.fixedPoint)] }]))
-            } else {
-                print("# Wilson–Fisher fixed point order by order: \(describe(spec))")
-                print(continuationTable(steps, parameter: "order").text())
-            }
-            return
+        guard convergence == nil || dimensionSweep == nil else {
+            throw UsageError("--convergence and --dimension-sweep are separate studies; give one")
         }
+        if convergence != nil { return try runConvergence(expansions: [spec.expansion]) }
+        guard plot == nil, csv == nil else { throw UsageError("--plot and --csv go with --convergence or --dimension-sweep") }
 
         if let dimensionSweep {
             let parts = dimensionSweep.split(separator: ":").map { Double($0) }
@@ -84,13 +78,11 @@ struct FixedPointsCommand: ParsableCommand {
             let direction: Double = to < from ? -1 : 1
             var dimensions = (0...count).map { from + direction * Double($0) * step }
             if abs(dimensions.last! - to) > 1e-9 * step { dimensions.append(to) }
-            let steps = try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
-            if json {
-                print(try jsonText(["dimensionSweep": steps.map { ["dimension": $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]))
-            } else {
-                print("# Wilson–Fisher fixed point against d: \(describe(spec))")
-                print(continuationTable(steps, parameter: "d").text())
+            spec.dimension = dimensions[0]
+            let study = try BranchStudy(label: describe(spec), parameter: "d") {
+                try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
             }
+            try emit([study], key: "dimensionSweep", title: "Wilson–Fisher fixed point against d")
             return
         }
 
@@ -127,6 +119,92 @@ struct FixedPointsCommand: ParsableCommand {
             table.append(row)
         }
         print(table.text(), terminator: "")
+    }
+}
+
+extension FixedPointsCommand {
+    /// `--convergence FROM:TO`, for one expansion point or both (`--expansion both`).
+    private func runConvergence(expansions: [ExpansionPoint]) throws {
+        let parts = convergence!.split(separator: ":").map { Int($0) }
+        guard parts.count == 2, let from = parts[0], let to = parts[1], from >= 2, from % 2 == 0, to % 2 == 0,
+              to >= from, to <= TruncationSpec.maximumOrder else {
+            throw UsageError("--convergence takes FROM:TO with even orders FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence!)'")
+        }
+        var options = truncation
+        var studies: [BranchStudy] = []
+        for expansion in expansions {
+            options.expansion = expansion.rawValue
+            var spec = try options.spec()
+            spec.order = to
+            var study = try BranchStudy(label: describe(spec), parameter: "order") {
+                try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
+            }
+            study.steps = study.steps.filter { Int($0.parameter) >= from }
+            studies.append(study)
+        }
+        try emit(studies, key: "convergence", title: "Wilson–Fisher fixed point order by order")
+    }
+
+    /// Prints (or writes) the studies as tables, JSON, CSV and a plot of ν and ω.
+    private func emit(_ studies: [BranchStudy], key: String, title: String) throws {
+        if json {
+            print(try jsonText([key: studies.map { study -> [String: Any] in
+                ["truncation": study.label, "stopped": study.stopped ?? NSNull(),
+                 "steps": study.steps.map { [study.parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
+            }]))
+        } else {
+            for study in studies {
+                print("# \(title): \(study.label)")
+                print(continuationTable(study.steps, parameter: study.parameter).text(), terminator: "")
+                if let stopped = study.stopped { print("# stopped: \(stopped)") }
+                print("")
+            }
+        }
+        if let csv {
+            var table = Table(header: ["truncation", studies[0].parameter, "kind", "nu", "omega", "eigenvalues"],
+                              comments: ["frg \(frgVersion) fixed-points: \(title)"] + studies.compactMap { s in s.stopped.map { "\(s.label): stopped: \($0)" } })
+            for study in studies {
+                for step in study.steps {
+                    let p = step.fixedPoint
+                    table.append([study.label, formatExact(step.parameter), p.kind.rawValue, p.nu.map(formatExact) ?? "",
+                                  p.omega.map(formatExact) ?? "", p.eigenvalues.map { $0.im == 0 ? formatExact($0.re) : "\($0.re)\($0.im < 0 ? "-" : "+")\(abs($0.im))i" }.joined(separator: " ")])
+                }
+            }
+            try writeAtomically(table.csv(), to: csv)
+            note("wrote \(csv)")
+        }
+        if let plot {
+            var figure = Plot(title: title, xLabel: studies[0].parameter == "d" ? "dimension d" : "order 2n of the truncation",
+                              yLabel: "critical exponents ν and ω")
+            for study in studies {
+                let short = study.label.contains("minimum") ? "about the minimum" : "about φ = 0"
+                let x = study.steps.map(\.parameter)
+                figure.series.append(PlotSeries(label: "ν, \(short)", x: x, y: study.steps.map { $0.fixedPoint.nu ?? .nan }, style: .line))
+                figure.series.append(PlotSeries(label: "ω, \(short)", x: x, y: study.steps.map { $0.fixedPoint.omega ?? .nan }, style: .dashed))
+            }
+            try writeAtomically(try figure.svg(), to: plot)
+            note("wrote \(plot)")
+        }
+    }
+}
+
+/// The Wilson–Fisher branch followed through a parameter, and where it was lost, if it was.
+struct BranchStudy {
+    var label: String
+    var parameter: String
+    var steps: [ContinuationStep]
+    var stopped: String?
+
+    /// Runs `follow`; a lost branch keeps the stages done and the reason (a result of the study).
+    init(label: String, parameter: String, _ follow: () throws -> [ContinuationStep]) throws {
+        self.label = label
+        self.parameter = parameter
+        do {
+            steps = try follow()
+        } catch let failure as ContinuationFailure {
+            steps = failure.completed
+            stopped = failure.description
+        }
     }
 }
 

@@ -12,7 +12,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Truncation: lpa, lpa-prime or derivative2.")
     var truncation: String = "lpa"
 
-    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan).")
+    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both, with fixed-points --convergence.")
     var expansion: String = "zero"
 
     @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0).")

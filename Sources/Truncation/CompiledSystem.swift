@@ -31,25 +31,27 @@ struct EvaluationLayout: Sendable {
         self.variableCount = variableCount
         var lo = 0
         var hi = 1
-        var maxPower: [UInt8: Int] = [:]
+        var maxPower = [Int](repeating: 0, count: 256)
         var outside = Exponents(repeating: -1)
         for v in 0..<variableCount { outside[v] = 0 }
         outside[dimensionIndex] = 0
         for e in expressions {
             for key in e.terms.keys {
+                // A symbol outside the evaluated variables (other than d) would be silently dropped.
+                precondition(key.exponents.isZero(where: outside), "expression uses a variable outside the layout")
                 for v in 0..<variableCount {
                     let x = Int(key.exponents[v])
                     lo = min(lo, x)
                     hi = max(hi, x)
                 }
-                // A symbol outside the evaluated variables (other than d) would be silently dropped.
-                precondition(!any((key.exponents & outside) .!= 0), "expression uses a variable outside the layout")
-                if !key.atom.isOne { maxPower[key.atom.family] = max(maxPower[key.atom.family] ?? 0, Int(key.atom.power)) }
+                if !key.atom.isOne {
+                    maxPower[Int(key.atom.family)] = max(maxPower[Int(key.atom.family)], Int(key.atom.power))
+                }
             }
         }
         minimumExponent = lo
         maximumExponent = hi
-        families = ThresholdFamily.allCases.compactMap { f in maxPower[f.rawValue].map { (f, $0) } }
+        families = ThresholdFamily.allCases.compactMap { f in maxPower[Int(f.rawValue)] > 0 ? (f, maxPower[Int(f.rawValue)]) : nil }
     }
 }
 

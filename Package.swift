@@ -66,6 +66,10 @@ let package = Package(
             name: "GaussNet",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")]
         ),
+        .target(
+            name: "Comparison",
+            dependencies: ["GaussNet", "Flows"]
+        ),
         // Configuration and reports.
         .target(
             name: "FRGConfig",
@@ -79,7 +83,7 @@ let package = Package(
         .target(
             name: "FRGCLI",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FRGConfig", "Reports",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FRGConfig", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,6 +102,7 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -22,6 +22,10 @@ public struct BetaFunctions: Sendable {
     /// The regulator behind the threshold functions.
     public let regulator: any Regulator
 
+    /// Level of `1 + w` (the threshold margin) at which flows stop before the pole and below which
+    /// fixed points are not trusted (see `domainConstraints`).
+    public var thresholdStopLevel: Double = 1e-3
+
     let storage: Storage
 
     /// Number of couplings `n`.

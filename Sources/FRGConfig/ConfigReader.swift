@@ -1,0 +1,364 @@
+import Foundation
+import Yams
+
+/// A place in a configuration file: path, 1-based line and column.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// Everything that can be wrong with a configuration file.
+///
+/// The description is one line, `file:line:column: message`, the form editors and terminals link to.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var location: SourceLocation
+    /// Dotted key path of the offending entry (`solver.relativeTolerance`), empty for the document.
+    public var keyPath: String
+    public var message: String
+
+    public init(_ location: SourceLocation, keyPath: String, _ message: String) {
+        self.location = location
+        self.keyPath = keyPath
+        self.message = message
+    }
+
+    public var description: String {
+        keyPath.isEmpty ? "\(location): \(message)" : "\(location): '\(keyPath)': \(message)"
+    }
+}
+
+/// A YAML value with the position it came from, read under a schema.
+///
+/// Reading is strict: every accessor states what it expects and throws a `ConfigError` pointing at
+/// the offending line and column. Quoted scalars are strings, never numbers; `.nan` and `.inf` are
+/// rejected wherever a number is expected; mappings reject keys they do not know, with the closest
+/// valid key as a suggestion.
+public struct ConfigValue {
+    let node: Node
+    public let file: String
+    public let keyPath: String
+    /// Position of the value itself (the key's position when the value is absent).
+    public let location: SourceLocation
+
+    init(node: Node, file: String, keyPath: String, fallback: SourceLocation) {
+        self.node = node
+        self.file = file
+        self.keyPath = keyPath
+        if let mark = node.mark {
+            location = SourceLocation(file: file, line: mark.line, column: mark.column)
+        } else {
+            location = fallback
+        }
+    }
+
+    /// Parses a YAML document. An empty document is an error: a run needs settings.
+    public static func parse(yaml: String, file: String) throws -> ConfigValue {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw Self.translate(error, file: file, yaml: yaml)
+        } catch {
+            throw ConfigError(start, keyPath: "", "cannot read YAML: \(error)")
+        }
+        guard let root else {
+            throw ConfigError(start, keyPath: "", "the file is empty; expected a mapping of settings")
+        }
+        return ConfigValue(node: root, file: file, keyPath: "", fallback: start)
+    }
+
+    /// Reads and parses a file. Unreadable files are `ConfigError`s too, at line 1.
+    public static func load(path: String) throws -> ConfigValue {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(start, keyPath: "", "cannot read the file (missing or not readable)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(start, keyPath: "", "the file is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    private static func translate(_ error: YamlError, file: String, yaml: String) -> ConfigError {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            // Yams points at the mapping; point at the key's second appearance, at the mapping's indentation.
+            let key = duplicates.sorted().first ?? ""
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = String(repeating: " ", count: max(0, context.mark.column - 1))
+            var seen = 0
+            for number in max(0, context.mark.line - 1)..<lines.count {
+                let line = lines[number]
+                guard line.hasPrefix(indent + key) else { continue }
+                let rest = line.dropFirst(indent.count + key.count).drop { $0 == " " }
+                if rest.hasPrefix(":") {
+                    seen += 1
+                    if seen == 2 {
+                        return ConfigError(SourceLocation(file: file, line: number + 1, column: indent.count + 1),
+                                           keyPath: key, "key appears twice")
+                    }
+                }
+            }
+            return ConfigError(at(context.mark), keyPath: "", "keys appear twice in this mapping: \(duplicates.sorted().joined(separator: ", "))")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return ConfigError(at(mark), keyPath: "", "invalid YAML: \(detail)")
+        case let .reader(problem, offset, _, _):
+            return ConfigError(SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                               "invalid YAML input: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
+        default:
+            return ConfigError(SourceLocation(file: file, line: 1, column: 1), keyPath: "", "invalid YAML: \(error)")
+        }
+    }
+
+    func error(_ message: String) -> ConfigError {
+        ConfigError(location, keyPath: keyPath, message)
+    }
+
+    /// A short name of what the node is, for messages ("a mapping", "the string 'abc'").
+    var kindDescription: String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return "nothing (null)" }
+                return "'\(scalar.string)'"
+            }
+            return "the string \"\(scalar.string)\""
+        }
+    }
+
+    // MARK: Scalars
+
+    private var plainScalar: String? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return nil }
+        return scalar.string
+    }
+
+    /// A finite real number.
+    public func double() throws -> Double {
+        guard let text = plainScalar, let value = Double(text.replacingOccurrences(of: "_", with: "")) else {
+            throw error("expected a number, got \(kindDescription)")
+        }
+        guard value.isFinite else { throw error("expected a finite number, got \(kindDescription)") }
+        return value
+    }
+
+    /// A finite real number in `range`; out-of-range values are errors, never clamped.
+    public func double(in range: ClosedRange<Double>, _ what: String? = nil) throws -> Double {
+        let value = try double()
+        guard range.contains(value) else {
+            throw error("expected \(what ?? "a number") in [\(format(range.lowerBound)), \(format(range.upperBound))], got \(format(value))")
+        }
+        return value
+    }
+
+    /// A finite real number strictly greater than `bound`.
+    public func double(greaterThan bound: Double, _ what: String? = nil) throws -> Double {
+        let value = try double()
+        guard value > bound else {
+            throw error("expected \(what ?? "a number") greater than \(format(bound)), got \(format(value))")
+        }
+        return value
+    }
+
+    /// An integer (no fractional part, no exponent).
+    public func int() throws -> Int {
+        guard let text = plainScalar, let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            throw error("expected an integer, got \(kindDescription)")
+        }
+        return value
+    }
+
+    /// An integer in `range`.
+    public func int(in range: ClosedRange<Int>, _ what: String? = nil) throws -> Int {
+        let value = try int()
+        guard range.contains(value) else {
+            throw error("expected \(what ?? "an integer") in \(range.lowerBound)...\(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// `true` or `false`.
+    public func bool() throws -> Bool {
+        switch plainScalar {
+        case "true", "True", "TRUE", "yes", "on": return true
+        case "false", "False", "FALSE", "no", "off": return false
+        default: throw error("expected true or false, got \(kindDescription)")
+        }
+    }
+
+    /// Any non-empty scalar, quoted or not.
+    public func string() throws -> String {
+        guard case .scalar(let scalar) = node, !(scalar.style == .plain && scalar.string.isEmpty) else {
+            throw error("expected a string, got \(kindDescription)")
+        }
+        return scalar.string
+    }
+
+    /// One of a fixed set of words.
+    public func choice(_ allowed: [String]) throws -> String {
+        let value = try string()
+        guard allowed.contains(value) else {
+            let hint = closestMatch(to: value, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+            throw error("expected one of \(allowed.joined(separator: ", ")), got '\(value)'\(hint)")
+        }
+        return value
+    }
+
+    /// A value of a `RawRepresentable` enumeration, by its raw string.
+    public func choice<E: CaseIterable & RawRepresentable>(_ type: E.Type) throws -> E where E.RawValue == String {
+        let raw = try choice(E.allCases.map(\.rawValue))
+        return E(rawValue: raw)!
+    }
+
+    // MARK: Collections
+
+    /// The elements of a list.
+    public func list() throws -> [ConfigValue] {
+        guard case .sequence(let sequence) = node else {
+            throw error("expected a list, got \(kindDescription)")
+        }
+        return sequence.enumerated().map { index, element in
+            ConfigValue(node: element, file: file, keyPath: "\(keyPath)[\(index)]", fallback: location)
+        }
+    }
+
+    /// A non-empty list of finite numbers.
+    public func doubles() throws -> [Double] {
+        let items = try list()
+        guard !items.isEmpty else { throw error("expected a non-empty list of numbers") }
+        return try items.map { try $0.double() }
+    }
+
+    /// A mapping whose keys must all come from `allowedKeys`.
+    public func mapping(allowedKeys: [String]) throws -> ConfigMapping {
+        try ConfigMapping(self, allowedKeys: allowedKeys)
+    }
+
+    /// A mapping with free-form keys (for example coupling names), each key checked by the caller.
+    public func entries() throws -> [(key: String, keyLocation: SourceLocation, value: ConfigValue)] {
+        guard case .mapping(let mapping) = node else {
+            throw error("expected a mapping, got \(kindDescription)")
+        }
+        var seen = Set<String>()
+        var result: [(String, SourceLocation, ConfigValue)] = []
+        for (keyNode, valueNode) in mapping {
+            let keyLocation = keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+            guard case .scalar(let keyScalar) = keyNode else {
+                throw ConfigError(keyLocation, keyPath: keyPath, "keys must be plain words")
+            }
+            let key = keyScalar.string
+            guard seen.insert(key).inserted else {
+                throw ConfigError(keyLocation, keyPath: join(keyPath, key), "key appears twice")
+            }
+            result.append((key, keyLocation,
+                           ConfigValue(node: valueNode, file: file, keyPath: join(keyPath, key), fallback: keyLocation)))
+        }
+        return result
+    }
+}
+
+/// A mapping read under a fixed set of keys. Unknown and duplicate keys are rejected on creation.
+public struct ConfigMapping {
+    public let value: ConfigValue
+    private var values: [String: ConfigValue] = [:]
+    private var keyLocations: [String: SourceLocation] = [:]
+
+    init(_ value: ConfigValue, allowedKeys: [String]) throws {
+        self.value = value
+        for (key, keyLocation, item) in try value.entries() {
+            guard allowedKeys.contains(key) else {
+                let hint = closestMatch(to: key, in: allowedKeys).map { "; did you mean '\($0)'?" }
+                    ?? "; valid keys: \(allowedKeys.joined(separator: ", "))"
+                throw ConfigError(keyLocation, keyPath: join(value.keyPath, key), "unknown key\(hint)")
+            }
+            values[key] = item
+            keyLocations[key] = keyLocation
+        }
+    }
+
+    /// Keys present in the file.
+    public var presentKeys: Set<String> { Set(values.keys) }
+
+    public func contains(_ key: String) -> Bool { values[key] != nil }
+
+    /// The value under `key`, or nil when the key is absent (or explicitly null).
+    public func optional(_ key: String) -> ConfigValue? {
+        guard let item = values[key] else { return nil }
+        if case .scalar(let scalar) = item.node, scalar.style == .plain,
+           scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
+            return nil
+        }
+        return item
+    }
+
+    /// The value under `key`; a missing key is an error pointing at the mapping.
+    public func required(_ key: String, _ what: String) throws -> ConfigValue {
+        guard let item = optional(key) else {
+            throw ConfigError(value.location, keyPath: join(value.keyPath, key),
+                              "missing required key (\(what))")
+        }
+        return item
+    }
+
+    /// An error about the presence of `key`, located at the key itself (else at the mapping).
+    public func error(at key: String, _ message: String) -> ConfigError {
+        let location = keyLocations[key] ?? value.location
+        return ConfigError(location, keyPath: join(value.keyPath, key), message)
+    }
+}
+
+private func join(_ path: String, _ key: String) -> String {
+    path.isEmpty ? key : "\(path).\(key)"
+}
+
+func format(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+}
+
+/// The candidate nearest to `word` by edit distance, if it is plausibly a misspelling.
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
+    let lowered = word.lowercased()
+    var best: (String, Int)?
+    for candidate in candidates {
+        let distance = editDistance(lowered, candidate.lowercased())
+        if best == nil || distance < best!.1 { best = (candidate, distance) }
+    }
+    guard let (candidate, distance) = best else { return nil }
+    let limit = max(2, min(word.count, candidate.count) / 3)
+    return distance <= limit ? candidate : nil
+}
+
+/// Levenshtein distance between two strings, by Unicode scalars.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,1 +1,0 @@
-// FRGConfig: YAML run configurations and their validation.

@@ -1,0 +1,129 @@
+import Dispatch
+import Foundation
+import Truncation
+
+/// A box in coupling space: `lower[i] ≤ ū_i ≤ upper[i]`.
+public struct SearchRegion: Sendable, Equatable {
+    public var lower: [Double]
+    public var upper: [Double]
+
+    public init(lower: [Double], upper: [Double]) {
+        precondition(lower.count == upper.count, "bounds differ in length")
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public func contains(_ u: [Double]) -> Bool {
+        u.indices.allSatisfy { lower[$0] <= u[$0] && u[$0] <= upper[$0] }
+    }
+}
+
+/// Why a search could not run.
+public enum FixedPointSearchError: Error, Equatable, CustomStringConvertible {
+    case regionDimension(expected: Int, got: Int)
+    case emptyRegion(coupling: String, lower: Double, upper: Double)
+    case invalidStarts(Int)
+
+    public var description: String {
+        switch self {
+        case let .regionDimension(e, g): return "search region has \(g) couplings, the truncation \(e)"
+        case let .emptyRegion(c, l, u): return "search region for \(c) is empty or not finite: [\(l), \(u)]"
+        case .invalidStarts(let s): return "number of starts must be at least 1, got \(s)"
+        }
+    }
+}
+
+/// Multi-start Newton search for every real fixed point inside a region.
+public struct FixedPointSearch: Sendable {
+    public var region: SearchRegion
+    /// Random starts, uniform in the region, plus the origin and any `extraStarts`.
+    public var starts: Int = 400
+    /// Reproducible: start `i` is drawn from a counter-based stream keyed by `(seed, i)`.
+    public var seed: UInt64 = 1
+    public var extraStarts: [[Double]] = []
+    public var newton = NewtonOptions()
+    public var classification = ClassificationOptions()
+    /// Two roots are the same fixed point when `max_i |Δū_i| ≤ tolerance · (1 + max_i |ū_i|)`.
+    public var duplicateTolerance: Double = 1e-7
+
+    public init(region: SearchRegion) {
+        self.region = region
+    }
+
+    /// Runs every start (in parallel), deduplicates, keeps roots inside the region and the
+    /// field's domain, and returns them classified, ordered by kind and then by distance from the origin.
+    public func run(_ field: some VectorField) throws -> [FixedPoint] {
+        let n = field.dimension
+        guard region.lower.count == n else { throw FixedPointSearchError.regionDimension(expected: n, got: region.lower.count) }
+        for i in 0..<n where !(region.lower[i] <= region.upper[i]) || !region.lower[i].isFinite || !region.upper[i].isFinite {
+            throw FixedPointSearchError.emptyRegion(coupling: field.coordinateNames[i], lower: region.lower[i], upper: region.upper[i])
+        }
+        guard starts >= 1 else { throw FixedPointSearchError.invalidStarts(starts) }
+
+        var startPoints: [[Double]] = [[Double](repeating: 0, count: n)] + extraStarts
+        for index in 0..<starts {
+            var rng = CounterRandom(seed: seed, stream: UInt64(index))
+            startPoints.append((0..<n).map { region.lower[$0] + (region.upper[$0] - region.lower[$0]) * rng.nextUniform() })
+        }
+
+        let results = UnsafeMutableBufferPointer<[Double]?>.allocate(capacity: startPoints.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let options = newton
+        DispatchQueue.concurrentPerform(iterations: startPoints.count) { index in
+            if case .success(let root) = newtonSolve(field, from: startPoints[index], options: options) {
+                results[index] = root.root
+            }
+        }
+
+        // Deduplicate in start order, so the output does not depend on thread timing.
+        var roots: [(point: [Double], basin: Int)] = []
+        for case let root? in results {
+            guard field.isInDomain(root) else { continue }
+            let tolerance = duplicateTolerance * (1 + (root.map(abs).max() ?? 0))
+            if let k = roots.firstIndex(where: { zip($0.point, root).allSatisfy { abs($0 - $1) <= tolerance } }) {
+                roots[k].basin += 1
+            } else {
+                roots.append((root, 1))
+            }
+        }
+        // Snap numerically Gaussian roots onto the origin before classifying.
+        let points: [FixedPoint] = try roots.filter { region.contains($0.point) || $0.point.allSatisfy { $0 == 0 } }.map { root in
+            var point = root.point
+            if point.allSatisfy({ abs($0) <= classification.gaussianTolerance }) { point = point.map { _ in 0 } }
+            let residual = field.beta(at: point).map(abs).max() ?? 0
+            return try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification)
+        }
+        let order: [FixedPoint.Kind: Int] = [.gaussian: 0, .wilsonFisher: 1, .multicritical: 2, .other: 3]
+        return points.sorted {
+            let a = order[$0.kind]!, b = order[$1.kind]!
+            if a != b { return a < b }
+            return norm($0.couplings) < norm($1.couplings)
+        }
+    }
+}
+
+private func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+
+/// SplitMix64 keyed by `(seed, stream)`: independent reproducible streams without shared state.
+struct CounterRandom {
+    private var state: UInt64
+
+    init(seed: UInt64, stream: UInt64) {
+        state = seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &+ 1) &* 0xBF58_476D_1CE4_E5B9
+        _ = next()
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 random bits.
+    mutating func nextUniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

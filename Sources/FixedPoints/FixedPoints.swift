@@ -1,1 +1,0 @@
-// FixedPoints: fixed points of beta functions and critical exponents.

@@ -1,1 +1,0 @@
-// Reports: tables, CSV, JSON and SVG plots.

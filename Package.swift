@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),

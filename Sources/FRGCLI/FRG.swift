@@ -25,23 +25,37 @@ public struct FRG: ParsableCommand {
 
 extension FRG {
     /// Entry point used by `frg`'s main: like `main()`, but command-line usage errors (unknown flags,
-    /// missing values) exit with code 2 and one line on stderr instead of ArgumentParser's 64.
+    /// missing or malformed values) exit with status 2 and one line on stderr instead of
+    /// ArgumentParser's 64.
     public static func mainExitingWithUsageCode() -> Never {
+        Foundation.exit(run(CommandLine.arguments.dropFirst().map { $0 }))
+    }
+
+    /// Parses and runs `arguments`, printing as `frg` does, and returns the exit status.
+    public static func run(_ arguments: [String]) -> Int32 {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data("frg: \(message(for: error))\n".utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            return report(error)
         }
         do {
             try command.run()
-            exit()
+            return 0
         } catch {
-            exit(withError: error)
+            return report(error)
         }
+    }
+
+    private static func report(_ error: Error) -> Int32 {
+        if let code = error as? ExitCode { return code.rawValue }
+        let code = exitCode(for: error)
+        if code == .success {
+            // --help and --version.
+            print(fullMessage(for: error))
+            return 0
+        }
+        FileHandle.standardError.write(Data("frg: \(message(for: error))\n".utf8))
+        return code == .validationFailure ? ExitStatus.usage : code.rawValue
     }
 }

@@ -15,7 +15,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan).")
     var expansion: String = "zero"
 
-    @Option(help: "Data-space dimension d (real, > 0).")
+    @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0).")
     var dimension: String = "3"
 
     @Option(help: "Order 2n: the highest power of the field kept (even).")

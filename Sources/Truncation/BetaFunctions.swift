@@ -162,11 +162,16 @@ public struct BetaFunctions: Sendable {
             let etaIndex = derived.etaIndex
             let w = derived.thresholdArgument ?? .zero
             let gradientW = (0..<n).map { w.derivative(variable: $0, argumentDerivative: .zero) }
-            var jac: [SymbolicExpression] = []
-            jac.reserveCapacity(n * n)
-            for b in derived.betas {
-                for j in 0..<n { jac.append(b.derivative(variable: j, argumentDerivative: gradientW[j])) }
+            // Symbolic differentiation of the n rows is independent work: spread it over the cores.
+            var jacRows = [[SymbolicExpression]](repeating: [], count: n)
+            jacRows.withUnsafeMutableBufferPointer { rows in
+                let rowsBase = rows.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: n) { i in
+                    let b = derived.betas[i]
+                    rowsBase[i] = (0..<n).map { b.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
+                }
             }
+            let jac = jacRows.flatMap { $0 }
             var etaGrad: [SymbolicExpression]? = nil
             var betaEta: [SymbolicExpression]? = nil
             if let e = derived.eta {

@@ -31,24 +31,27 @@ struct EvaluationLayout: Sendable {
         self.variableCount = variableCount
         var lo = 0
         var hi = 1
-        var maxPower: [UInt8: Int] = [:]
+        var maxPower = [Int](repeating: 0, count: 256)
+        var outside = Exponents(repeating: -1)
+        for v in 0..<variableCount { outside[v] = 0 }
+        outside[dimensionIndex] = 0
         for e in expressions {
             for key in e.terms.keys {
+                // A symbol outside the evaluated variables (other than d) would be silently dropped.
+                precondition(key.exponents.isZero(where: outside), "expression uses a variable outside the layout")
                 for v in 0..<variableCount {
                     let x = Int(key.exponents[v])
                     lo = min(lo, x)
                     hi = max(hi, x)
                 }
-                // A symbol outside the evaluated variables (other than d) would be silently dropped.
-                for v in variableCount..<maximumVariableCount where v != dimensionIndex {
-                    precondition(key.exponents[v] == 0, "expression uses variable \(v) outside the layout")
+                if !key.atom.isOne {
+                    maxPower[Int(key.atom.family)] = max(maxPower[Int(key.atom.family)], Int(key.atom.power))
                 }
-                if !key.atom.isOne { maxPower[key.atom.family] = max(maxPower[key.atom.family] ?? 0, Int(key.atom.power)) }
             }
         }
         minimumExponent = lo
         maximumExponent = hi
-        families = ThresholdFamily.allCases.compactMap { f in maxPower[f.rawValue].map { (f, $0) } }
+        families = ThresholdFamily.allCases.compactMap { f in maxPower[Int(f.rawValue)] > 0 ? (f, maxPower[Int(f.rawValue)]) : nil }
     }
 }
 
@@ -66,40 +69,25 @@ final class CompiledExpressions: @unchecked Sendable {
 
     init(_ expressions: [SymbolicExpression], layout: EvaluationLayout, dimension d: Double, dimensionIndex: Int) {
         outputCount = expressions.count
+        // Each expression compiles independently (the Jacobian has n² of them): use all cores.
+        var pieces = [Piece](repeating: Piece(), count: expressions.count)
+        pieces.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: expressions.count) { i in
+                base[i] = CompiledExpressions.piece(expressions[i], layout: layout, dimension: d, dimensionIndex: dimensionIndex)
+            }
+        }
         var offsets: [Int32] = [0]
         var coeffs: [Double] = []
         var atoms: [Int32] = []
         var fOffsets: [Int32] = [0]
         var fs: [Int32] = []
-        for e in expressions {
-            // Merge terms that differ only in their power of d once d is a number.
-            var merged: [TermKey: Double] = [:]
-            for (key, c) in e.terms {
-                var k = key
-                let pd = Int(k.exponents[dimensionIndex])
-                k.exponents[dimensionIndex] = 0
-                var value = c.doubleValue
-                if pd != 0 { value *= pow(d, Double(pd)) }
-                merged[k, default: 0] += value
-            }
-            // A deterministic order (by atom, then exponents) keeps results bit-reproducible.
-            let keys = merged.keys.sorted { a, b in
-                if a.atom != b.atom { return a.atom < b.atom }
-                for v in 0..<layout.variableCount where a.exponents[v] != b.exponents[v] {
-                    return a.exponents[v] < b.exponents[v]
-                }
-                return false
-            }
-            for k in keys {
-                let value = merged[k]!
-                if value == 0 { continue }
-                coeffs.append(value)
-                atoms.append(k.atom.isOne ? -1 : Int32(layout.atomIndex(k.atom)))
-                for v in 0..<layout.variableCount where k.exponents[v] != 0 {
-                    fs.append(Int32(layout.powerIndex(variable: v, exponent: Int(k.exponents[v]))))
-                }
-                fOffsets.append(Int32(fs.count))
-            }
+        for piece in pieces {
+            coeffs += piece.coefficients
+            atoms += piece.atoms
+            let shift = Int32(fs.count)
+            fOffsets += piece.factorEnds.map { $0 + shift }
+            fs += piece.factors
             offsets.append(Int32(coeffs.count))
         }
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -112,6 +100,48 @@ final class CompiledExpressions: @unchecked Sendable {
         atomIndices = copy(atoms)
         factorOffsets = copy(fOffsets)
         factors = copy(fs)
+    }
+
+    private struct Piece {
+        var coefficients: [Double] = []
+        var atoms: [Int32] = []
+        var factorEnds: [Int32] = []
+        var factors: [Int32] = []
+    }
+
+    private static func piece(_ e: SymbolicExpression, layout: EvaluationLayout, dimension d: Double,
+                              dimensionIndex: Int) -> Piece {
+        // Merge terms that differ only in their power of d once d is a number.
+        var merged: [TermKey: Double] = [:]
+        merged.reserveCapacity(e.terms.count)
+        for (key, c) in e.terms {
+            var k = key
+            let pd = Int(k.exponents[dimensionIndex])
+            k.exponents[dimensionIndex] = 0
+            var value = c.doubleValue
+            if pd != 0 { value *= pow(d, Double(pd)) }
+            merged[k, default: 0] += value
+        }
+        // A deterministic order (by atom, then exponents) keeps results bit-reproducible.
+        let keys = merged.keys.sorted { a, b in
+            if a.atom != b.atom { return a.atom < b.atom }
+            for v in 0..<layout.variableCount where a.exponents[v] != b.exponents[v] {
+                return a.exponents[v] < b.exponents[v]
+            }
+            return false
+        }
+        var p = Piece()
+        for k in keys {
+            let value = merged[k]!
+            if value == 0 { continue }
+            p.coefficients.append(value)
+            p.atoms.append(k.atom.isOne ? -1 : Int32(layout.atomIndex(k.atom)))
+            for v in 0..<layout.variableCount where k.exponents[v] != 0 {
+                p.factors.append(Int32(layout.powerIndex(variable: v, exponent: Int(k.exponents[v]))))
+            }
+            p.factorEnds.append(Int32(p.factors.count))
+        }
+        return p
     }
 
     deinit {

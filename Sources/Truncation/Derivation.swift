@@ -101,18 +101,14 @@ enum Derivation {
                              thresholdArgument: argument)
     }
 
-    /// `ℓ(w + δ) = Σ_k (−1)^k [A_{k+1}(w) − η A^η_{k+1}(w)] δ^k` as a field series.
+    /// `ℓ(w + δ) = Σ_k (−1)^k [A_{k+1}(w) − η A^η_{k+1}(w)] δ^k` as a field series (computed by the
+    /// reciprocal recurrence of `FieldSeries.thresholdExpansion`).
     private static func thresholdExpansion(_ spec: TruncationSpec, delta: FieldSeries,
                                            eta: SymbolicExpression) -> FieldSeries {
-        let withEta = spec.truncation != .lpa
-        return FieldSeries.composition({ k in
-            let sign = Rational(k % 2 == 0 ? 1 : -1)
-            var term = sign * SymbolicExpression(atom: ThresholdAtom(.loop, power: k + 1))
-            if withEta {
-                term = term - sign * (eta * SymbolicExpression(atom: ThresholdAtom(.etaInsertion, power: k + 1)))
-            }
-            return term
-        }, delta: delta)
+        let loop = FieldSeries.thresholdExpansion(family: .loop, delta: delta)
+        guard spec.truncation != .lpa else { return loop }
+        let etaPart = FieldSeries(loop.coefficients.map { eta * $0.relabelingThresholds(as: .etaInsertion) })
+        return loop - etaPart
     }
 
     // MARK: - Expansion about the running minimum

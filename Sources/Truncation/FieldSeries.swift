@@ -71,24 +71,25 @@ struct FieldSeries: Sendable {
         return r
     }
 
-    /// `Σ_k f_k · δ^k` for a series `δ` with zero constant term, where `f_k` is a symbolic
-    /// expression (typically a threshold function): the Taylor expansion of `f(w + δ)` about `w`.
-    /// `δ^k` only reaches degree `k` and up, so `k ≤ degree` suffices.
-    static func composition(_ f: (Int) -> SymbolicExpression, delta: FieldSeries) -> FieldSeries {
-        precondition(delta[0].isZero, "composition needs a series without constant term")
-        var result = FieldSeries(degree: delta.degree)
-        result.coefficients[0] = f(0)
-        guard delta.degree >= 1 else { return result }
-        var power = delta
-        for k in 1...delta.degree {
-            let fk = f(k)
-            if !fk.isZero {
-                for j in k...delta.degree where !power.coefficients[j].isZero {
-                    result.coefficients[j] += power.coefficients[j] * fk
-                }
+    /// `A_1(w + δ)` for a threshold family, as a field series, for `δ` without constant term.
+    ///
+    /// Every family is a sum over quadrature nodes of `W_q/(p_q + w)`; with `y = 1/(p_q + w)`,
+    /// `1/(p_q + w + δ) = S` solves `(1 + y δ) S = y`, i.e. `S_0 = y`, `S_m = −y Σ_{j=1}^{m} δ_j S_{m−j}`.
+    /// The result is a polynomial in `y` whose `y^k` summed over nodes is `A_k(w)`: the threshold
+    /// atom's power plays the role of `y^k`. This equals `Σ_k (−1)^k A_{k+1}(w) δ^k` but needs one
+    /// series product instead of `n` powers of `δ`.
+    static func thresholdExpansion(family: ThresholdFamily, delta: FieldSeries) -> FieldSeries {
+        precondition(delta[0].isZero, "threshold expansion needs a series without constant term")
+        var s = FieldSeries(degree: delta.degree)
+        s.coefficients[0] = SymbolicExpression(atom: ThresholdAtom(family, power: 1))
+        if delta.degree == 0 { return s }
+        for m in 1...delta.degree {
+            var sum = SymbolicExpression.zero
+            for j in 1...m where !delta.coefficients[j].isZero && !s.coefficients[m - j].isZero {
+                sum += delta.coefficients[j] * s.coefficients[m - j]
             }
-            if k < delta.degree { power = power * delta }
+            s.coefficients[m] = Rational(-1) * sum.raisingThresholdPower()
         }
-        return result
+        return s
     }
 }

@@ -198,7 +198,9 @@ extension BetaFunctions {
             var evaluation: Evaluation?
         }
         let textLines = equations(format: .text).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        let latexLines = equations(format: .latex).split(separator: "\n").filter { !$0.hasPrefix("%") }.map(String.init)
+        let latexLines = equations(format: .latex).split(separator: "\n").filter { !$0.hasPrefix("%") }.map { line in
+            line.hasSuffix(" \\\\") ? String(line.dropLast(3)) : String(line)
+        }
         var eqs: [Equation] = []
         for (i, b) in derived.betas.enumerated() {
             eqs.append(Equation(coupling: couplingNames[i], text: textLines[i], latex: latexLines[i], terms: renderedTerms(b)))

@@ -1,6 +1,78 @@
 /// Exponents of the variables of one monomial: couplings first, then the auxiliary symbols
-/// (`η`, `d`). Packed in a fixed-size vector so that terms hash and multiply without allocating.
-typealias Exponents = SIMD64<Int8>
+/// (`η`, `d`): 64 signed bytes packed in eight words, so that terms hash and multiply without
+/// allocating. (Swift's `SIMD64<Int8>` was measured 8× slower for the add-and-hash loop of the
+/// derivation.)
+struct Exponents: Hashable, Sendable {
+    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+    private var w4: UInt64 = 0, w5: UInt64 = 0, w6: UInt64 = 0, w7: UInt64 = 0
+
+    init() {}
+
+    /// Every lane set to `value`.
+    init(repeating value: Int8) {
+        let b = UInt64(UInt8(bitPattern: value)) &* 0x0101_0101_0101_0101
+        (w0, w1, w2, w3, w4, w5, w6, w7) = (b, b, b, b, b, b, b, b)
+    }
+
+    private func word(_ i: Int) -> UInt64 {
+        switch i {
+        case 0: return w0
+        case 1: return w1
+        case 2: return w2
+        case 3: return w3
+        case 4: return w4
+        case 5: return w5
+        case 6: return w6
+        default: return w7
+        }
+    }
+
+    private mutating func setWord(_ i: Int, _ v: UInt64) {
+        switch i {
+        case 0: w0 = v
+        case 1: w1 = v
+        case 2: w2 = v
+        case 3: w3 = v
+        case 4: w4 = v
+        case 5: w5 = v
+        case 6: w6 = v
+        default: w7 = v
+        }
+    }
+
+    subscript(index: Int) -> Int8 {
+        get {
+            precondition(index >= 0 && index < 64)
+            return Int8(truncatingIfNeeded: word(index >> 3) >> UInt64((index & 7) * 8))
+        }
+        set {
+            precondition(index >= 0 && index < 64)
+            let shift = UInt64((index & 7) * 8)
+            let cleared = word(index >> 3) & ~(0xFF << shift)
+            setWord(index >> 3, cleared | (UInt64(UInt8(bitPattern: newValue)) << shift))
+        }
+    }
+
+    /// Lane-wise wrapping addition (SWAR: no carry crosses a byte).
+    @inline(__always)
+    private static func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        return ((a & ~high) &+ (b & ~high)) ^ ((a ^ b) & high)
+    }
+
+    static func &+ (a: Exponents, b: Exponents) -> Exponents {
+        var r = Exponents()
+        r.w0 = add(a.w0, b.w0); r.w1 = add(a.w1, b.w1); r.w2 = add(a.w2, b.w2); r.w3 = add(a.w3, b.w3)
+        r.w4 = add(a.w4, b.w4); r.w5 = add(a.w5, b.w5); r.w6 = add(a.w6, b.w6); r.w7 = add(a.w7, b.w7)
+        return r
+    }
+
+    /// True when every lane selected by a non-zero lane of `mask` is zero.
+    func isZero(where mask: Exponents) -> Bool {
+        (w0 & mask.w0) | (w1 & mask.w1) | (w2 & mask.w2) | (w3 & mask.w3)
+            | (w4 & mask.w4) | (w5 & mask.w5) | (w6 & mask.w6) | (w7 & mask.w7) == 0
+    }
+}
 
 /// The largest number of variables (couplings plus the auxiliary symbols) a monomial can carry.
 let maximumVariableCount = 64
@@ -200,6 +272,28 @@ struct SymbolicExpression: Sendable {
             var k2 = k
             k2.exponents[index] = 0
             r.add(k2, c)
+        }
+        return r
+    }
+
+    /// Every threshold function `A_k` replaced by `A_{k+1}` (multiplication by `y = 1/(p + w)` in
+    /// the quadrature-node picture, see `FieldSeries.thresholdExpansion`).
+    func raisingThresholdPower() -> SymbolicExpression {
+        var r = SymbolicExpression()
+        r.terms.reserveCapacity(terms.count)
+        for (k, c) in terms {
+            precondition(!k.atom.isOne, "raising the threshold power of an atom-free term")
+            r.terms[TermKey(exponents: k.exponents, atom: ThresholdAtom(family: k.atom.family, power: k.atom.power + 1))] = c
+        }
+        return r
+    }
+
+    /// Every threshold function moved to `family` (same power).
+    func relabelingThresholds(as family: ThresholdFamily) -> SymbolicExpression {
+        var r = SymbolicExpression()
+        r.terms.reserveCapacity(terms.count)
+        for (k, c) in terms {
+            r.terms[TermKey(exponents: k.exponents, atom: k.atom.isOne ? k.atom : ThresholdAtom(family, power: Int(k.atom.power)))] = c
         }
         return r
     }

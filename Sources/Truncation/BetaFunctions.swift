@@ -152,6 +152,14 @@ public struct BetaFunctions: Sendable {
         let etaGradient: CompiledExpressions?
         let betaEtaDerivative: CompiledExpressions?
         let couplingCount: Int
+        // Sizes of the scratch tables, copied out of `layout` as plain integers: the hot path
+        // must not touch `layout.families` (an array), whose reference count, shared by every
+        // thread evaluating the same system, would serialize them.
+        let powerTableSize: Int
+        let atomCount: Int
+        let minimumExponent: Int
+        let maximumExponent: Int
+        let exponentStride: Int
 
         init(derived: DerivedSystem, regulator: any Regulator) throws {
             self.derived = derived
@@ -186,6 +194,11 @@ public struct BetaFunctions: Sendable {
             let variableCount = derived.eta == nil ? n : n + 1
             let layout = EvaluationLayout(expressions: all, variableCount: variableCount, dimensionIndex: dIndex)
             self.layout = layout
+            powerTableSize = layout.powerTableSize
+            atomCount = layout.atomCount
+            minimumExponent = layout.minimumExponent
+            maximumExponent = layout.maximumExponent
+            exponentStride = layout.stride
             let rules = try layout.families.map { try regulator.thresholdQuadrature($0.family, dimension: d) }
             thresholds = ThresholdTable(layout: layout, rules: rules)
             let compile = { (e: [SymbolicExpression]) -> CompiledExpressions in
@@ -200,21 +213,21 @@ public struct BetaFunctions: Sendable {
         }
 
         private func fillPowers(variable v: Int, value x: Double, table: UnsafeMutablePointer<Double>) {
-            let zero = layout.powerIndex(variable: v, exponent: 0)
+            let zero = v * exponentStride - minimumExponent
             table[zero] = 1
             var p = 1.0
-            if layout.maximumExponent >= 1 {
-                for e in 1...layout.maximumExponent { p *= x; table[zero + e] = p }
+            if maximumExponent >= 1 {
+                for e in 1...maximumExponent { p *= x; table[zero + e] = p }
             }
-            if layout.minimumExponent < 0 {
+            if minimumExponent < 0 {
                 let inv = 1 / x
                 p = 1
-                for e in 1...(-layout.minimumExponent) { p *= inv; table[zero - e] = p }
+                for e in 1...(-minimumExponent) { p *= inv; table[zero - e] = p }
             }
         }
 
         func argumentValue(_ u: UnsafeBufferPointer<Double>) -> Double {
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: layout.powerTableSize + 1) { buf in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: powerTableSize + 1) { buf in
                 let powers = buf.baseAddress!
                 for v in 0..<couplingCount { fillPowers(variable: v, value: u[v], table: powers) }
                 var w = 0.0
@@ -227,10 +240,10 @@ public struct BetaFunctions: Sendable {
         @inline(__always)
         func withPrepared(_ u: UnsafeBufferPointer<Double>,
                           _ body: (UnsafePointer<Double>, UnsafePointer<Double>, Double) -> Void) {
-            let size = layout.powerTableSize + layout.atomCount + 1
+            let size = powerTableSize + atomCount + 1
             withUnsafeTemporaryAllocation(of: Double.self, capacity: size) { buf in
                 let powers = buf.baseAddress!
-                let atoms = powers + layout.powerTableSize
+                let atoms = powers + powerTableSize
                 for v in 0..<couplingCount { fillPowers(variable: v, value: u[v], table: powers) }
                 if let argument {
                     var w = 0.0

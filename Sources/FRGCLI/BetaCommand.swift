@@ -21,23 +21,7 @@ public struct BetaCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Flow equation: wetterich | polchinski.")
-    var scheme: String = "wetterich"
-
-    @Option(help: "Truncation: lpa | lpa-prime | derivative2.")
-    var truncation: String = "lpa"
-
-    @Option(help: "Expansion point: zero (φ = 0) | minimum (running minimum κ).")
-    var expansion: String = "zero"
-
-    @Option(help: "Dimension d > 0 (real).")
-    var dimension: String?
-
-    @Option(help: "Order 2n of the field expansion (even, ≥ 2).")
-    var order: String = "6"
-
-    @Option(help: "Regulator: litim | exponential (Wetterich only).")
-    var regulator: String?
+    @OptionGroup var truncation: TruncationOptions
 
     @Option(help: "Output format: text | latex | json.")
     var format: String = "text"
@@ -50,20 +34,18 @@ public struct BetaCommand: ParsableCommand {
     public func run() throws {
         do {
             print(try output())
-        } catch let error as BetaUsageError {
-            FileHandle.standardError.write(Data("frg beta: \(error.message)\n".utf8))
-            throw ExitCode(2)
+        } catch let error as UsageError {
+            throw fail("beta", error.description, status: ExitStatus.usage)
         } catch let error as TruncationError {
-            FileHandle.standardError.write(Data("frg beta: \(error)\n".utf8))
-            throw ExitCode(2)
+            throw fail("beta", error.description, status: ExitStatus.usage)
         }
     }
 
-    /// The full text that `run` prints; throws `BetaUsageError` or `TruncationError`.
+    /// The full text that `run` prints; throws `UsageError` or `TruncationError`.
     func output() throws -> String {
-        let spec = try makeSpec()
+        let spec = try truncation.spec()
         guard let outputFormat = EquationFormat(rawValue: format) else {
-            throw BetaUsageError("unknown --format '\(format)'; use text, latex or json")
+            throw UsageError("unknown --format '\(format)'; use text, latex or json")
         }
         let beta = try BetaFunctions(spec)
         let point = try at.map { try parsePoint($0, beta: beta) }
@@ -84,57 +66,22 @@ public struct BetaCommand: ParsableCommand {
         }
     }
 
-    func makeSpec() throws -> TruncationSpec {
-        guard let scheme = FlowEquation(rawValue: scheme) else {
-            throw BetaUsageError("unknown --scheme '\(self.scheme)'; use wetterich or polchinski")
-        }
-        guard let truncation = TruncationKind(rawValue: truncation) else {
-            throw BetaUsageError("unknown --truncation '\(self.truncation)'; use lpa, lpa-prime or derivative2")
-        }
-        guard let expansion = ExpansionPoint(rawValue: expansion) else {
-            throw BetaUsageError("unknown --expansion '\(self.expansion)'; use zero or minimum")
-        }
-        guard let dimensionText = dimension else {
-            throw BetaUsageError("--dimension is required (a real number d > 0, e.g. --dimension 3)")
-        }
-        guard let d = Double(dimensionText), d.isFinite, d > 0 else {
-            throw BetaUsageError("--dimension '\(dimensionText)' is not a real number > 0")
-        }
-        guard let order = Int(order) else {
-            throw BetaUsageError("--order '\(self.order)' is not an integer (the even order 2n, e.g. 6)")
-        }
-        var regulatorKind = RegulatorKind.litim
-        if let r = regulator {
-            guard let k = RegulatorKind(rawValue: r) else {
-                throw BetaUsageError("unknown --regulator '\(r)'; use litim or exponential")
-            }
-            if scheme == .polchinski {
-                throw BetaUsageError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
-            }
-            regulatorKind = k
-        }
-        let spec = TruncationSpec(scheme: scheme, truncation: truncation, expansion: expansion,
-                                  dimension: d, order: order, regulator: regulatorKind)
-        try spec.validate()
-        return spec
-    }
-
     func parsePoint(_ text: String, beta: BetaFunctions) throws -> [Double] {
         var values: [String: Double] = [:]
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw BetaUsageError("--at: '\(item)' is not of the form name=value")
+                throw UsageError("--at: '\(item)' is not of the form name=value")
             }
             guard let v = Double(parts[1]), v.isFinite else {
-                throw BetaUsageError("--at: value of \(parts[0]) ('\(parts[1])') is not a finite number")
+                throw UsageError("--at: value of \(parts[0]) ('\(parts[1])') is not a finite number")
             }
-            guard values[parts[0]] == nil else { throw BetaUsageError("--at: \(parts[0]) given twice") }
+            guard values[parts[0]] == nil else { throw UsageError("--at: \(parts[0]) given twice") }
             values[parts[0]] = v
         }
         let missing = beta.couplingNames.filter { values[$0] == nil }
         if !missing.isEmpty, values.keys.allSatisfy(beta.couplingNames.contains) {
-            throw BetaUsageError("--at: missing \(missing.joined(separator: ", ")) (this truncation has \(beta.couplingNames.joined(separator: ", ")))")
+            throw UsageError("--at: missing \(missing.joined(separator: ", ")) (this truncation has \(beta.couplingNames.joined(separator: ", ")))")
         }
         return try beta.couplings(from: values)
     }
@@ -148,10 +95,4 @@ public struct BetaCommand: ParsableCommand {
         if let m = beta.thresholdMargin(at: point) { lines.append("\(c)  threshold margin 1+w = \(m)") }
         return lines.joined(separator: "\n")
     }
-}
-
-/// A bad option value of `frg beta` (message printed as one line, exit code 2).
-struct BetaUsageError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
 }

@@ -15,14 +15,14 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both, with fixed-points --convergence.")
     var expansion: String = "zero"
 
-    @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0).")
-    var dimension: String = "3"
+    @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0). Required.")
+    var dimension: String?
 
     @Option(help: "Order 2n: the highest power of the field kept (even).")
     var order: String = "6"
 
-    @Option(help: "Regulator: litim or exponential.")
-    var regulator: String = "litim"
+    @Option(help: "Regulator: litim (default) or exponential; Wetterich only.")
+    var regulator: String?
 
     /// The validated specification; throws a one-line message for the user.
     func spec() throws -> TruncationSpec {
@@ -32,8 +32,14 @@ struct TruncationOptions: ParsableArguments {
             }
             return parsed
         }
+        guard let dimension else {
+            throw UsageError("--dimension is required (a real number d > 0, e.g. --dimension 3)")
+        }
         guard let d = Double(dimension), d.isFinite, d > 0 else {
             throw UsageError("--dimension must be a real number > 0, got '\(dimension)'")
+        }
+        if regulator != nil, scheme == FlowEquation.polchinski.rawValue {
+            throw UsageError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
         }
         guard let order = Int(order), order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
             throw UsageError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got '\(self.order)'")
@@ -42,7 +48,7 @@ struct TruncationOptions: ParsableArguments {
                                   truncation: try choice("truncation", truncation, TruncationKind.self),
                                   expansion: try choice("expansion", expansion, ExpansionPoint.self),
                                   dimension: d, order: order,
-                                  regulator: try choice("regulator", regulator, RegulatorKind.self))
+                                  regulator: try choice("regulator", regulator ?? "litim", RegulatorKind.self))
         do {
             try spec.validate()
         } catch let error as TruncationError {

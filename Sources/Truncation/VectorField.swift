@@ -75,7 +75,8 @@ extension BetaFunctions: VectorField {
 
     /// The threshold denominator `1 + w` (Wetterich) must stay above `thresholdStopLevel`; the
     /// expansion about the running minimum needs `κ ≥ 0` (at `κ = 0` the minimum reaches `φ = 0`:
-    /// the flow enters the symmetric phase, where that expansion ends).
+    /// the flow enters the symmetric phase, where that expansion ends) and `λ2 > 0` (the flow of
+    /// `κ` divides by it).
     public var domainConstraints: [DomainConstraint] {
         var constraints: [DomainConstraint] = []
         if hasThresholds {
@@ -90,6 +91,13 @@ extension BetaFunctions: VectorField {
                 name: "minimum κ ≥ 0",
                 meaning: "the running minimum reached φ = 0: the flow enters the symmetric phase, where the expansion about the minimum ends (use expansion: zero)",
                 stopBelow: 0) { $0[kappa] })
+        }
+        if let lambda2 = couplingNames.firstIndex(of: "lambda2") {
+            // ∂_t κ = −(flow of U'(κ))/λ2: the expansion about the minimum has a pole at λ2 = 0.
+            constraints.append(DomainConstraint(
+                name: "curvature λ2 > 0",
+                meaning: "the curvature λ2 of the potential at its minimum fell to zero, where the flow of κ is singular: the expansion about the minimum cannot follow further",
+                stopBelow: 1e-9) { $0[lambda2] })
         }
         return constraints
     }

@@ -11,12 +11,15 @@ public enum ExitStatus {
 
 /// Prints `frg <command>: error: <message>` on stderr and returns the exit code to throw.
 func fail(_ command: String, _ message: String, status: Int32) -> ExitCode {
+    fflush(stdout)
     FileHandle.standardError.write(Data("frg \(command): error: \(message)\n".utf8))
     return ExitCode(status)
 }
 
 /// Writes a line to stderr (progress and notes, never results).
 func note(_ message: String) {
+    // Results printed so far reach the terminal first.
+    fflush(stdout)
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 

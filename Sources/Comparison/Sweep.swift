@@ -55,11 +55,14 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// The settings at every point of the sweep, for the given estimator.
+    /// The settings at every point of the sweep, for the given estimator. Point `i` uses the seed
+    /// `base.seed + i`: with one seed for all, neighbouring points would share random streams and
+    /// their fluctuations would be correlated, which a χ² that sums independent pulls cannot allow.
     public func pointSettings(estimator: Estimator) -> [SamplerSettings] {
-        values.map { v in
+        values.enumerated().map { i, v in
             var s = base
             s.estimator = estimator
+            s.seed = base.seed &+ UInt64(i)
             switch variable {
             case .width: s.width = Int(v)
             case .sigmaW: s.sigmaW = v

@@ -134,8 +134,9 @@ public enum TheoryBuilder {
         variable == .width ? [.m4, .m6, .u4, .u6] : [.u4, .u6, .lambda4, .lambda6]
     }
 
-    public static func studies(_ result: SweepResult) throws -> [ObservableStudy] {
-        try observables(for: result.sweep.variable).map { try study(result, observable: $0) }
+    /// - Parameter observables: which ones to study (nil: `observables(for:)` of the sweep variable).
+    public static func studies(_ result: SweepResult, observables chosen: [Observable]? = nil) throws -> [ObservableStudy] {
+        try (chosen ?? observables(for: result.sweep.variable)).map { try study(result, observable: $0) }
     }
 
     /// The comparisons for one observable: exact finite-N values (no free parameter); for a width
@@ -273,9 +274,12 @@ public enum TheoryBuilder {
         }
         if let exponent, let fit {
             let z = (fit.exponent - exponent) / fit.exponentError
-            if abs(z) > 3 {
-                findings.append("slope: theory \(formatExponent(exponent)), measured \(format(fit.exponent)) ± \(format(fit.exponentError)) (\(format(abs(z))) σ apart)")
-            }
+            let slope = "theory \(formatExponent(exponent)), measured \(format(fit.exponent)) ± \(format(fit.exponentError))"
+            findings.append(abs(z) > 3 ? "slope: \(slope) (\(format(abs(z))) σ apart)" : "slope agrees: \(slope)")
+        }
+        let relative = c.rows.filter { $0.predicted != 0 }.map { abs($0.measured.value - $0.predicted) / abs($0.predicted) }
+        if c.pValue < disagreementPValue, let worst = relative.max() {
+            findings.append("largest relative deviation \(format(worst))")
         }
         let ratios = significant.filter { $0.predicted != 0 }.map { $0.measured.value / $0.predicted }.sorted()
         if !ratios.isEmpty {

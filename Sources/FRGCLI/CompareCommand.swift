@@ -58,7 +58,7 @@ struct CompareCommand: ParsableCommand {
             let result = try sweep.run(cache: MeasurementCache(directory: cacheDirectory)) { done, total, reused in
                 note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             }
-            let studies = try TheoryBuilder.studies(result)
+            let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)))
             let report = CompareReport(result: result, studies: studies, configPath: config)
             print(report.text())
             try report.write(to: directory)

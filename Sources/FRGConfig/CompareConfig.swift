@@ -6,6 +6,7 @@ import GaussNet
 ///     sampler:    every key of an `frg sample` config except `output`; the swept one is absent
 ///     sweep:      widths: [N, …]   or   sigmaW: [σ_W, …]   (at least 3 distinct values)
 ///     companion:  a second estimator measured beside the first (optional)
+///     observables: which of m4, m6, u4, u6, lambda4, lambda6 to compare (optional)
 ///     output:     directory (relative to this file; default its folder), cache (default .frg-cache)
 public struct CompareConfig: Sendable {
     public enum Variable: String, Sendable { case width, sigmaW }
@@ -21,7 +22,11 @@ public struct CompareConfig: Sendable {
     /// Measurement cache directory, or nil for the default.
     public var cacheDirectory: String?
 
-    public static let topLevelKeys = ["sampler", "sweep", "companion", "output"]
+    /// Observables to compare (raw values of `Comparison.Observable`), nil for the sweep's default.
+    public var observables: [String]?
+
+    public static let observableNames = ["m4", "m6", "u4", "u6", "lambda4", "lambda6"]
+    public static let topLevelKeys = ["sampler", "sweep", "companion", "observables", "output"]
 
     public static func load(path: String) throws -> CompareConfig {
         try CompareConfig(ConfigValue.load(path: path))
@@ -96,6 +101,17 @@ public struct CompareConfig: Sendable {
             throw top.error(at: "companion", "the companion estimator must differ from sampler.estimator (\(companion))")
         }
 
+        if let list = top.optional("observables") {
+            let items = try list.list()
+            guard !items.isEmpty else { throw list.error("expected a non-empty list of \(Self.observableNames.joined(separator: ", "))") }
+            var names: [String] = []
+            for item in items {
+                let name = try item.choice(Self.observableNames)
+                guard !names.contains(name) else { throw item.error("'\(name)' is listed twice") }
+                names.append(name)
+            }
+            observables = names
+        }
         outputDirectory = configDirectory.path
         if let output = top.optional("output") {
             let m = try output.mapping(allowedKeys: ["directory", "cache"])

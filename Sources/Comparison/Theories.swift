@@ -122,6 +122,9 @@ public struct ObservableStudy: Sendable {
     public var fitIndices: [Int]
     public var fitNote: String
     public var theories: [TheoryResult]
+    /// Theory curves drawn but not tested (they do not reach the measured points), with `notes`.
+    public var untestedCurves: [TheoryCurve]
+    public var notes: [String]
 }
 
 /// Significance level below which a theory is reported as disagreeing.
@@ -135,8 +138,10 @@ public enum TheoryBuilder {
     }
 
     /// - Parameter observables: which ones to study (nil: `observables(for:)` of the sweep variable).
-    public static func studies(_ result: SweepResult, observables chosen: [Observable]? = nil) throws -> [ObservableStudy] {
-        try (chosen ?? observables(for: result.sweep.variable)).map { try study(result, observable: $0) }
+    /// - Parameter passive: the passive-flow mapping onto `σ_W` (σ_W sweeps, `u4` and `u6`), or nil.
+    public static func studies(_ result: SweepResult, observables chosen: [Observable]? = nil,
+                               passive: PassiveMapping? = nil) throws -> [ObservableStudy] {
+        try (chosen ?? observables(for: result.sweep.variable)).map { try study(result, observable: $0, passive: passive) }
     }
 
     /// The comparisons for one observable: exact finite-N values (no free parameter); for a width
@@ -144,7 +149,7 @@ public enum TheoryBuilder {
     /// for a `σ_W` sweep the active flow of seed 001 under both laws, integrated with CVODE from
     /// the measurement at the first `σ_W` (the anchor; compared on the other points, its error
     /// carried as the prediction's error).
-    public static func study(_ result: SweepResult, observable o: Observable) throws -> ObservableStudy {
+    public static func study(_ result: SweepResult, observable o: Observable, passive: PassiveMapping? = nil) throws -> ObservableStudy {
         let x = result.x
         let ms = result.measurements
         let measured = ms.map(o.measured)
@@ -170,10 +175,11 @@ public enum TheoryBuilder {
         } else {
             fitNote = signs.count > 1
                 ? "no free fit: the significant values change sign"
-                : "no free fit: only \(fitIndices.count) points satisfy \(criterion)"
+                : "no free fit: only \(fitIndices.count) point(s) satisfy \(criterion)"
         }
         let dense = denseGrid(x)
         var theories: [TheoryResult] = []
+        var extraCurves: [TheoryCurve] = [], notes: [String] = []
 
         // (3) Exact finite-width predictions.
         let exactComparison = try TheoryComparison(theory: "exact finite-N", x: x, measured: measured, predicted: exact, fittedParameters: 0)
@@ -213,12 +219,23 @@ public enum TheoryBuilder {
                 theories.append(try activeFlowTheory(law: law, observable: o, dimension: d, x: x, measured: measured,
                                                      dense: dense, fit: fit))
             }
+            // (4) The passive flow mapped onto σ_W.
+            if let passive, o == .u4 || o == .u6 {
+                do {
+                    if let theory = try passiveTheory(passive, observable: o, result: result, measured: measured) {
+                        theories.append(theory)
+                    }
+                } catch let untested as UntestedTheory {
+                    extraCurves.append(untested.curve)
+                    notes.append(untested.note)
+                }
+            }
         }
         return ObservableStudy(
             observable: o, variable: sweep.variable, x: x, measured: measured, estimator: sweep.base.estimator,
             companion: result.companionMeasurements.map { $0.map(o.measured) }, companionEstimator: sweep.companion,
             exact: exact, background: o.background(ms[0]) == nil ? nil : ms.map { o.background($0)! },
-            fit: fit, fitIndices: fitIndices, fitNote: fitNote, theories: theories)
+            fit: fit, fitIndices: fitIndices, fitNote: fitNote, theories: theories, untestedCurves: extraCurves, notes: notes)
     }
 
     static func activeFlowTheory(law: ActiveFlowLaw, observable o: Observable, dimension d: Double, x: [Double],
@@ -250,6 +267,41 @@ public enum TheoryBuilder {
             comparison: c, curve: TheoryCurve(label: label, x: curve.sigmaW, y: curve.couplings.map { $0[0] }),
             explanation: "\(lawName) — \(applies); integrated with CVODE from the measurement at σ_W = \(format(x[0])) (anchor, excluded from χ²; its error carried by the prediction)",
             exponent: exponent, verdict: verdict(c, exponent: exponent, fit: fit), consistent: c.pValue >= disagreementPValue)
+    }
+
+    /// A theory whose curve does not reach the measured points: drawn, reported, not tested.
+    struct UntestedTheory: Error {
+        let curve: TheoryCurve
+        let note: String
+    }
+
+    static func passiveTheory(_ mapping: PassiveMapping, observable o: Observable, result: SweepResult,
+                              measured: [Measured]) throws -> TheoryResult? {
+        let first = result.measurements[0]
+        let d = Double(result.sweep.base.inputDimension)
+        let path = try mapping.trajectory(sigmaW0: result.x[0], u4: first.u4.mean, u6: first.u6.mean, dimension: d)
+        let y = o == .u4 ? path.u4 : path.u6
+        var xs: [Double] = [], ms: [Measured] = [], ps: [Double] = [], es: [Double] = []
+        let anchor = o == .u4 ? Measured(first.u4.mean, first.u4.standardError) : nil
+        for i in result.x.indices.dropFirst() {
+            guard let p = interpolate(x: path.sigmaW, y: y, at: result.x[i]) else { continue }
+            xs.append(result.x[i]); ms.append(measured[i]); ps.append(p)
+            es.append(anchor.map { abs(p) * $0.error / abs($0.value) } ?? 0)
+        }
+        let reach = path.sigmaW.max() ?? result.x[0]
+        let label = "passive LPA flow mapped onto σ_W"
+        let explanation = "Wetterich LPA (Litim, d = \(format(d)), order 6) for the dimensionful couplings from k = \(format(mapping.startScale)) m0 "
+            + "upward, starting at u2 = 2σ_W0²/d = \(format(path.initial[0])), u4 = \(format(path.initial[1])) (measured at σ_W0 = \(format(result.x[0]))), "
+            + "u6 = \(format(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)"); σ_W(k) = √(d·u2(k)/2) reaches \(format(reach)) "
+            + "(flow \(path.ending)); compared at the \(xs.count) measured σ_W it reaches, anchor excluded"
+            + (o == .u4 ? ", anchor error carried linearly" : "")
+        guard !xs.isEmpty else {
+            throw UntestedTheory(curve: TheoryCurve(label: label, x: path.sigmaW, y: y),
+                                 note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(format(result.x[1])) (it reaches \(format(reach)))")
+        }
+        let c = try TheoryComparison(theory: label, x: xs, measured: ms, predicted: ps, fittedParameters: 0, predictedErrors: es)
+        return TheoryResult(comparison: c, curve: TheoryCurve(label: label, x: path.sigmaW, y: y), explanation: explanation,
+                            exponent: nil, verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue)
     }
 
     /// `A` minimizing `Σ ((y_i − A x_i^p)/σ_i)²`: `A = Σ y f/σ² / Σ f²/σ²`, `f = x^p`.

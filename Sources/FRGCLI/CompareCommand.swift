@@ -58,7 +58,9 @@ struct CompareCommand: ParsableCommand {
             let result = try sweep.run(cache: MeasurementCache(directory: cacheDirectory)) { done, total, reused in
                 note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             }
-            let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)))
+            let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
+            let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),
+                                                    passive: passive)
             let report = CompareReport(result: result, studies: studies, configPath: config)
             print(report.text())
             try report.write(to: directory)

@@ -75,6 +75,7 @@ struct CompareReport {
             out += markdown ? t.markdown() + "\n" : t.text()
             out += markdown ? "**\(theory.verdict)**\n\n" : "   → \(theory.verdict)\n"
         }
+        for n in st.notes { out += markdown ? "- \(n)\n\n" : "-- \(n)\n" }
         if !markdown { out += "\n" }
         return out
     }
@@ -82,7 +83,7 @@ struct CompareReport {
     /// `u4` is negative: plot `|value|` on log axes when every plotted value has one sign (and say
     /// so in the label), a symmetric-log axis with signed values otherwise.
     func plot(_ st: ObservableStudy) -> (Plot, Table) {
-        let theoryCurves = st.theories.map(\.curve)
+        let theoryCurves = st.theories.map(\.curve) + st.untestedCurves
         var all = st.measured.map(\.value) + st.exact + theoryCurves.flatMap(\.y)
         if let c = st.companion { all += c.map(\.value) }
         let negative = all.filter { $0 < 0 }.count, positive = all.filter { $0 > 0 }.count

@@ -7,6 +7,7 @@ import GaussNet
 ///     sweep:      widths: [N, …]   or   sigmaW: [σ_W, …]   (at least 3 distinct values)
 ///     companion:  a second estimator measured beside the first (optional)
 ///     observables: which of m4, m6, u4, u6, lambda4, lambda6 to compare (optional)
+///     passiveFlow: {u6, startScale, endScale} — the passive LPA flow mapped onto σ_W (optional)
 ///     output:     directory (relative to this file; default its folder), cache (default .frg-cache)
 public struct CompareConfig: Sendable {
     public enum Variable: String, Sendable { case width, sigmaW }
@@ -26,7 +27,17 @@ public struct CompareConfig: Sendable {
     public var observables: [String]?
 
     public static let observableNames = ["m4", "m6", "u4", "u6", "lambda4", "lambda6"]
-    public static let topLevelKeys = ["sampler", "sweep", "companion", "observables", "output"]
+    /// The passive-flow mapping onto σ_W (σ_W sweeps only), or nil when not requested.
+    public struct Passive: Sendable, Equatable {
+        /// Chosen `u6` at the start; nil: the measured one.
+        public var u6: Double?
+        /// Start and end scale in units of `m0 = √(2σ_W0²/d)`.
+        public var startScale: Double
+        public var endScale: Double
+    }
+    public var passive: Passive?
+
+    public static let topLevelKeys = ["sampler", "sweep", "companion", "observables", "passiveFlow", "output"]
 
     public static func load(path: String) throws -> CompareConfig {
         try CompareConfig(ConfigValue.load(path: path))
@@ -111,6 +122,19 @@ public struct CompareConfig: Sendable {
                 names.append(name)
             }
             observables = names
+        }
+        if let p = top.optional("passiveFlow") {
+            guard variable == .sigmaW else {
+                throw top.error(at: "passiveFlow", "the passive-flow mapping onto σ_W needs a σ_W sweep (sweep.sigmaW)")
+            }
+            let m = try p.mapping(allowedKeys: ["u6", "startScale", "endScale"])
+            let start = try m.optional("startScale")?.double(in: 1e-6...1, "a start scale k/m0 in the infrared") ?? 0.01
+            let endValue = m.optional("endScale")
+            let end = try endValue?.double(in: 1e-6...1e6, "an end scale k/m0") ?? 100
+            if end <= start {
+                throw (endValue ?? p).error("expected endScale > startScale (\(format(start))), got \(format(end))")
+            }
+            passive = Passive(u6: try m.optional("u6")?.double(), startScale: start, endScale: end)
         }
         outputDirectory = configDirectory.path
         if let output = top.optional("output") {

@@ -9,7 +9,8 @@ import GaussNet
 public struct SampleConfig: Sendable {
     public var file: String
     public var settings: SamplerSettings
-    /// `output.json`: the full measurement as JSON (relative to the working directory).
+    /// `output.json`: the full measurement as JSON. Relative paths in `output` are relative to the
+    /// folder of the config file (as with `frg compare`), and stored here resolved.
     public var json: String?
     /// `output.csv`: a directory for the per-combination CSV files.
     public var csv: String?
@@ -31,9 +32,13 @@ public struct SampleConfig: Sendable {
         settings = try Self.readSettings(top, requireWidth: true)
         if let output = top.optional("output") {
             let m = try output.mapping(allowedKeys: ["json", "csv", "state"])
-            json = try m.optional("json")?.string()
-            csv = try m.optional("csv")?.string()
-            stateDirectory = try m.optional("state")?.string()
+            let folder = URL(fileURLWithPath: root.file).deletingLastPathComponent()
+            func resolve(_ path: String?) -> String? {
+                path.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+            }
+            json = resolve(try m.optional("json")?.string())
+            csv = resolve(try m.optional("csv")?.string())
+            stateDirectory = resolve(try m.optional("state")?.string())
         }
     }
 

@@ -51,13 +51,13 @@ final class SampleConfigTests: XCTestCase {
             estimator: conditional
             output: {json: m.json, csv: csvdir, state: st}
             """
-        let c = try SampleConfig(ConfigValue.parse(yaml: yaml, file: "s.yaml"))
+        let c = try SampleConfig(ConfigValue.parse(yaml: yaml, file: "/cfg/s.yaml"))
         XCTAssertEqual(c.settings, SamplerSettings(architecture: .cosNet, inputDimension: 2, sigmaW: 1.5, sigmaB: 0.5, width: 7,
                                                    inputs: [[0.1, 0.2], [0.3, -0.4]], netsPerBag: 100, bags: 3, seed: 9,
                                                    threads: 1, estimator: .conditional))
-        XCTAssertEqual(c.json, "m.json")
-        XCTAssertEqual(c.csv, "csvdir")
-        XCTAssertEqual(c.stateDirectory, "st")
+        XCTAssertEqual(c.json, "/cfg/m.json")
+        XCTAssertEqual(c.csv, "/cfg/csvdir")
+        XCTAssertEqual(c.stateDirectory, "/cfg/st")
         // Defaults are those of the flags: σ_W = σ_b = 1, the paper's inputs, 30 × 30 000, seed 1, direct.
         let d = try SampleConfig(ConfigValue.parse(yaml: "width: 10", file: "d.yaml"))
         XCTAssertEqual(d.settings, SamplerSettings(width: 10))

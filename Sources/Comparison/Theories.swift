@@ -21,6 +21,15 @@ public enum Observable: String, Sendable, Codable, CaseIterable {
     /// Order `2n` of the coupling or correlator.
     public var order: Int { (self == .u4 || self == .m4 || self == .lambda4) ? 4 : 6 }
 
+    /// The symbol alone (axis labels): `u4`, `λ4`, `⟨|m_4|⟩`, ….
+    public var shortSymbol: String {
+        switch self {
+        case .lambda4: return "λ4"
+        case .lambda6: return "λ6"
+        default: return symbol
+        }
+    }
+
     public var symbol: String {
         switch self {
         case .u4: return "u4"
@@ -293,8 +302,9 @@ public enum TheoryBuilder {
         let explanation = "Wetterich LPA (Litim, d = \(format(d)), order 6) for the dimensionful couplings from k = \(format(mapping.startScale)) m0 "
             + "upward, starting at u2 = 2σ_W0²/d = \(format(path.initial[0])), u4 = \(format(path.initial[1])) (measured at σ_W0 = \(format(result.x[0]))), "
             + "u6 = \(format(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)"); σ_W(k) = √(d·u2(k)/2) reaches \(format(reach)) "
-            + "(flow \(path.ending)); compared at the \(xs.count) measured σ_W it reaches, anchor excluded"
-            + (o == .u4 ? ", anchor error carried linearly" : "")
+            + "(flow \(path.ending))"
+            + (xs.isEmpty ? "" : "; compared at the \(xs.count) measured σ_W it reaches, anchor excluded")
+            + (o == .u4 && !xs.isEmpty ? ", anchor error carried linearly" : "")
         guard !xs.isEmpty else {
             throw UntestedTheory(curve: TheoryCurve(label: label, x: path.sigmaW, y: y),
                                  note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(format(result.x[1])) (it reaches \(format(reach)))")
@@ -326,7 +336,7 @@ public enum TheoryBuilder {
         }
         if let exponent, let fit {
             let z = (fit.exponent - exponent) / fit.exponentError
-            let slope = "theory \(formatExponent(exponent)), measured \(format(fit.exponent)) ± \(format(fit.exponentError))"
+            let slope = "theory \(formatExponent(exponent)), measured " + String(format: "%.6g ± %.2g", fit.exponent, fit.exponentError)
             findings.append(abs(z) > 3 ? "slope: \(slope) (\(format(abs(z))) σ apart)" : "slope agrees: \(slope)")
         }
         let relative = c.rows.filter { $0.predicted != 0 }.map { abs($0.measured.value - $0.predicted) / abs($0.predicted) }

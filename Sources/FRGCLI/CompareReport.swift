@@ -58,7 +58,7 @@ struct CompareReport {
         }
         out += markdown ? table.markdown() + "\n" : table.text()
         if let fit = st.fit {
-            out += "\(markdown ? "- " : "")free fit \(st.observable.symbol) = A·\(xName)^p: p = \(formatWithError(fit.exponent, fit.exponentError)), A = \(formatWithError(fit.amplitude, fit.amplitudeError)), χ²/dof = \(formatNumber(fit.chiSquared, significant: 4))/\(fit.degreesOfFreedom) — \(st.fitNote)\n"
+            out += "\(markdown ? "- " : "")free fit \(st.observable.symbol) = A·\(xName)^p: p = \(formatWithError(fit.exponent, fit.exponentError)), A = \(formatWithError(fit.amplitude, fit.amplitudeError)), χ²/dof in ln|y| = \(formatNumber(fit.chiSquared, significant: 4))/\(fit.degreesOfFreedom) — \(st.fitNote)\n"
         } else {
             out += "\(markdown ? "- " : "")\(st.fitNote)\n"
         }
@@ -90,7 +90,7 @@ struct CompareReport {
         let oneSign = negative == 0 || positive == 0
         let flip: Double = negative > 0 && positive == 0 ? -1 : 1
         let transform: (Double) -> Double = { oneSign ? flip * $0 : $0 }
-        let symbol = st.observable.symbol
+        let symbol = st.observable.shortSymbol
         let yLabel: String
         if !oneSign {
             yLabel = "\(symbol) (symmetric log axis)"
@@ -113,7 +113,7 @@ struct CompareReport {
             series.append(PlotSeries(label: curve.label, x: curve.x, y: curve.y.map(transform), style: k == 0 ? .line : .dashed))
         }
         let xLabel = st.variable == .width ? "width N" : "σ_W"
-        let plot = Plot(title: "\(symbol) against \(st.variable.symbol)", xLabel: xLabel, yLabel: yLabel,
+        let plot = Plot(title: "\(st.observable.symbol) against \(st.variable.symbol)", xLabel: xLabel, yLabel: yLabel,
                         xScale: .log, yScale: oneSign ? .log : .symlog, series: series)
 
         var header = [st.variable.rawValue, "measured", "error"]
@@ -124,7 +124,7 @@ struct CompareReport {
         let others = st.theories.dropFirst()
         header += others.map { $0.comparison.theory }
         var csv = Table(header: header, comments: [
-            "frg \(frgVersion) compare \(configPath): \(symbol) against \(st.variable.symbol), signed values, estimator \(st.estimator)",
+            "frg \(frgVersion) compare \(configPath): \(st.observable.symbol) against \(st.variable.symbol), signed values, estimator \(st.estimator)",
             "theory columns: prediction at the measured point (empty where a theory has no value there)",
         ])
         for i in st.x.indices {

@@ -33,17 +33,19 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Neither read nor write the measurement cache.")
     var noCache = false
 
-    @Option(help: "Worker threads for the sampler (0 = all cores). Does not change the numbers.")
-    var threads: Int = 0
+    @Option(help: "Worker threads for the sampler (0 = all cores; overrides sampler.threads). Does not change the numbers.")
+    var threads: Int?
 
     func run() throws {
         let settings: CompareConfig
         let sweep: Sweep
         do {
             settings = try CompareConfig.load(path: config)
-            guard threads >= 0 else { throw fail("compare", "--threads must be ≥ 0, got \(threads)", status: ExitStatus.usage) }
             var base = settings.base
-            base.threads = threads
+            if let threads {
+                guard threads >= 0 else { throw fail("compare", "--threads must be ≥ 0, got \(threads)", status: ExitStatus.usage) }
+                base.threads = threads
+            }
             sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
                               values: settings.values, companion: settings.companion)
         } catch let error as ConfigError {

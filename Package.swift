@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "Comparison",
-            dependencies: ["GaussNet", "Flows"]
+            dependencies: ["GaussNet", "Flows", "Truncation"]
         ),
         // Configuration and reports.
         .target(

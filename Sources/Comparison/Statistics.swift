@@ -85,7 +85,10 @@ public struct TheoryComparison: Sendable, Codable {
         public var x: Double
         public var measured: Measured
         public var predicted: Double
-        /// `(measured − predicted)/σ`.
+        /// Uncertainty of the prediction itself (for example from the measured point that anchors
+        /// it), 0 for an exact prediction.
+        public var predictedError: Double
+        /// `(measured − predicted)/√(σ² + σ_pred²)`.
         public var pull: Double
     }
 
@@ -102,16 +105,23 @@ public struct TheoryComparison: Sendable, Codable {
     /// - Parameter fittedParameters: parameters of the theory adjusted to these same data
     ///   (2 for a power-law fit, 0 for a parameter-free prediction, 1 for a curve anchored on
     ///   one of the measured points).
-    public init(theory: String, x: [Double], measured: [Measured], predicted: [Double], fittedParameters: Int) throws {
-        guard x.count == measured.count, x.count == predicted.count, x.count > fittedParameters else {
+    /// - Parameter predictedErrors: one-standard-error uncertainty of each prediction, combined in
+    ///   quadrature with the measurement's (nil: exact predictions).
+    public init(theory: String, x: [Double], measured: [Measured], predicted: [Double], fittedParameters: Int,
+                predictedErrors: [Double]? = nil) throws {
+        guard x.count == measured.count, x.count == predicted.count, x.count > fittedParameters,
+              predictedErrors.map({ $0.count == x.count }) ?? true else {
             throw StatisticsError.tooFewPoints(needed: fittedParameters + 1, got: min(x.count, measured.count, predicted.count))
         }
         self.theory = theory
-        rows = try zip(x, zip(measured, predicted)).map { xi, pair in
-            let (m, p) = pair
+        rows = try x.indices.map { i in
+            let (xi, m, p) = (x[i], measured[i], predicted[i])
+            let pe = predictedErrors?[i] ?? 0
             guard m.error > 0 else { throw StatisticsError.nonPositive(what: "measurement error", value: m.error) }
-            guard p.isFinite else { throw StatisticsError.nonFinite(what: "prediction at x = \(xi)") }
-            return Row(x: xi, measured: m, predicted: p, pull: (m.value - p) / m.error)
+            guard m.value.isFinite, m.error.isFinite else { throw StatisticsError.nonFinite(what: "measurement at x = \(xi)") }
+            guard p.isFinite, pe.isFinite, pe >= 0 else { throw StatisticsError.nonFinite(what: "prediction at x = \(xi)") }
+            let sigma = (m.error * m.error + pe * pe).squareRoot()
+            return Row(x: xi, measured: m, predicted: p, predictedError: pe, pull: (m.value - p) / sigma)
         }
         chiSquared = rows.reduce(0) { $0 + $1.pull * $1.pull }
         degreesOfFreedom = x.count - fittedParameters

@@ -17,7 +17,7 @@ public struct FRG: ParsableCommand {
             couplings from GaussNet ensembles. Conventions: shared PHYSICS.md (see README).
             """,
         version: frgVersion,
-        subcommands: [BetaCommand.self, FlowCommand.self, FixedPointsCommand.self, SampleCommand.self]
+        subcommands: [BetaCommand.self, FlowCommand.self, FixedPointsCommand.self, SampleCommand.self, CompareCommand.self]
     )
 
     public init() {}

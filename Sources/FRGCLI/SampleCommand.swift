@@ -1,4 +1,5 @@
 import ArgumentParser
+import FRGConfig
 import Foundation
 import GaussNet
 import Reports
@@ -20,30 +21,34 @@ public struct SampleCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Hidden width N.") var width: Int = 10
-    @Option(name: .customLong("sigma-w"), help: "σ_W.") var sigmaW: Double = 1
-    @Option(name: .customLong("sigma-b"), help: "σ_b.") var sigmaB: Double = 1
-    @Option(help: "Networks per bag.") var nets: Int = 30_000
-    @Option(help: "Number of bags (≥ 2).") var bags: Int = 30
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Argument(help: "A sampling configuration (YAML; keys in examples/README.md). Cannot be combined with the sampling flags below; --json, --csv, --state, --no-resume and --threads override the file.")
+    var config: String?
+
+    @Option(help: "Hidden width N (default 10).") var width: Int?
+    @Option(name: .customLong("sigma-w"), help: "σ_W (default 1).") var sigmaW: Double?
+    @Option(name: .customLong("sigma-b"), help: "σ_b (default 1).") var sigmaB: Double?
+    @Option(help: "Networks per bag (default 30000).") var nets: Int?
+    @Option(help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
+    @Option(help: "Random seed (default 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
     var points: String?
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
     @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
-    @Option(help: "Architecture: gaussnet or cosnet.") var architecture: String = "gaussnet"
-    @Option(help: "Worker threads (0 = all cores). Does not change the numbers.") var threads: Int = 0
-    @Option(help: "Estimator: direct (sample everything), conditional (integrate W1, b1 out exactly) or marginal (Gauss-net, equally spaced 1-d inputs: also integrate b0 out, removing the e^{b0} heavy tail).")
-    var estimator: String = "direct"
+    @Option(help: "Architecture: gaussnet (default) or cosnet.") var architecture: String?
+    @Option(help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
+    @Option(help: "Estimator: direct (default; sample everything), conditional (integrate W1, b1 out exactly) or marginal (Gauss-net, equally spaced 1-d inputs: also integrate b0 out, removing the e^{b0} heavy tail).")
+    var estimator: String?
     @Option(help: "Write everything as JSON to this file.") var json: String?
     @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
-    @Option(help: "Directory for resumable per-bag state.") var state: String = ".frg-state"
+    @Option(help: "Directory for resumable per-bag state (default .frg-state).") var state: String?
     @Flag(help: "Ignore and overwrite saved bags of an earlier identical run.") var noResume = false
 
     public init() {}
 
     /// The settings these flags describe (validated).
     public func makeSettings() throws -> SamplerSettings {
+        let architecture = self.architecture ?? "gaussnet", estimator = self.estimator ?? "direct"
         guard let arch = ArchitectureKind(rawValue: architecture.lowercased()) else {
             throw SampleCommandError("unknown architecture '\(architecture)' (expected gaussnet or cosnet)")
         }
@@ -68,9 +73,9 @@ public struct SampleCommand: ParsableCommand {
             inputs = SamplerSettings.paperInputs
         }
         let settings = SamplerSettings(
-            architecture: arch, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW, sigmaB: sigmaB,
-            width: width, inputs: inputs, netsPerBag: nets, bags: bags, seed: seed, threads: threads,
-            estimator: est)
+            architecture: arch, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW ?? 1, sigmaB: sigmaB ?? 1,
+            width: width ?? 10, inputs: inputs, netsPerBag: nets ?? 30_000, bags: bags ?? 30, seed: seed ?? 1,
+            threads: threads ?? 0, estimator: est)
         try settings.validate()
         return settings
     }
@@ -95,17 +100,58 @@ public struct SampleCommand: ParsableCommand {
         return result
     }
 
+    /// Sampling flags given on the command line (those a config file cannot be combined with).
+    var samplingFlagsGiven: [String] {
+        var given: [String] = []
+        if width != nil { given.append("--width") }
+        if sigmaW != nil { given.append("--sigma-w") }
+        if sigmaB != nil { given.append("--sigma-b") }
+        if nets != nil { given.append("--nets") }
+        if bags != nil { given.append("--bags") }
+        if seed != nil { given.append("--seed") }
+        if points != nil { given.append("--points") }
+        if grid != nil { given.append("--grid") }
+        if dimension != nil { given.append("--dimension") }
+        if architecture != nil { given.append("--architecture") }
+        if estimator != nil { given.append("--estimator") }
+        return given
+    }
+
+    /// Settings and outputs from the config file (when given) or the flags. A config file and
+    /// sampling flags together are a usage error: one source of truth for the physics; output
+    /// flags and --threads override the file.
+    func resolve() throws -> (SamplerSettings, SampleRun.Output) {
+        guard let config else {
+            return (try makeSettings(), .init(json: json, csv: csv, stateDirectory: state ?? ".frg-state", resume: !noResume))
+        }
+        let given = samplingFlagsGiven
+        guard given.isEmpty else {
+            throw SampleCommandError("a config file and the sampling flags \(given.joined(separator: ", ")) cannot be combined; put the values in \(config)")
+        }
+        let file = try SampleConfig.load(path: config)
+        var settings = file.settings
+        if let threads {
+            guard threads >= 0 else { throw SamplerError.invalidThreadCount(threads) }
+            settings.threads = threads
+        }
+        return (settings, .init(json: json ?? file.json, csv: csv ?? file.csv,
+                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume))
+    }
+
     public func run() throws {
         let settings: SamplerSettings
+        let output: SampleRun.Output
         do {
-            settings = try makeSettings()
+            (settings, output) = try resolve()
         } catch let error as SamplerError {
             throw fail("sample", "\(error)", status: ExitStatus.usage)
         } catch let error as SampleCommandError {
             throw fail("sample", error.message, status: ExitStatus.usage)
+        } catch let error as ConfigError {
+            throw fail("sample", error.description, status: ExitStatus.usage)
         }
         do {
-            try SampleRun.execute(settings: settings, output: .init(json: json, csv: csv, stateDirectory: state, resume: !noResume))
+            try SampleRun.execute(settings: settings, output: output)
         } catch let error as SamplerError {
             throw fail("sample", "\(error)", status: ExitStatus.failure)
         } catch let error as SampleCommandError {

@@ -1,0 +1,84 @@
+import Flows
+import Foundation
+import GaussNet
+import Truncation
+
+/// The published mapping of the passive flow onto `σ_W` (PHYSICS.md §3): the Wetterich LPA flow
+/// (Litim regulator, expansion about φ = 0, order 6, dimension `d`) is integrated for the
+/// dimensionful couplings from the deep infrared upward, starting from
+/// `u2 = m0² = 2σ_W0²/d`, the measured `u4` at the first `σ_W0` and a chosen `u6`; the scale is
+/// read off as `σ_W(k) = √(d·u2(k)/2)`, and `u4(k)`, `u6(k)` are set beside the measurements at
+/// that `σ_W`.
+public struct PassiveMapping: Sendable, Equatable {
+    /// `u6` at the start; nil: the measured `ū6` at the first `σ_W`.
+    public var u6: Double?
+    /// Start scale `k_IR` in units of `m0 = √(2σ_W0²/d)`; deep infrared means `≪ 1`.
+    public var startScale: Double
+    /// Final scale in units of `m0`.
+    public var endScale: Double
+
+    public init(u6: Double? = nil, startScale: Double = 0.01, endScale: Double = 100) {
+        self.u6 = u6
+        self.startScale = startScale
+        self.endScale = endScale
+    }
+
+    /// The mapped trajectory: `σ_W(k)` and the dimensionful couplings along it.
+    public struct Trajectory: Sendable {
+        public var k: [Double]
+        public var sigmaW: [Double]
+        public var u4: [Double]
+        public var u6: [Double]
+        public var ending: FlowEnding
+        public var initial: [Double]
+    }
+
+    public func trajectory(sigmaW0: Double, u4: Double, u6 measuredU6: Double, dimension d: Double) throws -> Trajectory {
+        let spec = TruncationSpec(scheme: .wetterich, truncation: .lpa, expansion: .zero, dimension: d, order: 6, regulator: .litim)
+        let beta = try BetaFunctions(spec)
+        let m0 = (2 * sigmaW0 * sigmaW0 / d).squareRoot()
+        let kIR = startScale * m0
+        let initial = [m0 * m0, u4, u6 ?? measuredU6]
+        var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                               initialCouplings: [], tEnd: log(endScale / startScale))
+        flow.uvScale = kIR
+        flow.initialCouplings = flow.dimensionless(initial, at: kIR)
+        flow.sampling = .evenlySpaced(count: 400)
+        // In the deep infrared the dimensionless couplings are large (ū4 = k^{d−4} u4); the bound only
+        // guards against a genuine blow-up.
+        flow.runawayBound = 1e200
+        // Toward the UV the dimensionless couplings fall like k^{−D} (ū2 from ~10⁴ to ~10⁻⁴ over the
+        // default range): a relative tolerance carries them; three equations make a tight one cheap
+        // (at 1e-10 the global error in σ_W is ~1e-8, at 1e-12 ~1e-10).
+        flow.solver.absoluteTolerance = 1e-30
+        flow.solver.relativeTolerance = 1e-12
+        let result = try flow.run()
+        let names = result.couplingNames
+        guard let i2 = names.firstIndex(of: "u2"), let i4 = names.firstIndex(of: "u4"), let i6 = names.firstIndex(of: "u6") else {
+            throw StatisticsError.nonFinite(what: "the LPA truncation's couplings u2, u4, u6")
+        }
+        var k: [Double] = [], sigma: [Double] = [], c4: [Double] = [], c6: [Double] = []
+        for (s, u) in result.dimensionful.enumerated() where u[i2] > 0 && u.allSatisfy(\.isFinite) {
+            k.append(result.k[s])
+            sigma.append((d * u[i2] / 2).squareRoot())
+            c4.append(u[i4])
+            c6.append(u[i6])
+        }
+        return Trajectory(k: k, sigmaW: sigma, u4: c4, u6: c6, ending: result.ending, initial: initial)
+    }
+}
+
+/// Linear interpolation of `y(x)` in `ln x` along a trajectory whose `x` is monotonic; nil outside.
+func interpolate(x: [Double], y: [Double], at x0: Double) -> Double? {
+    guard x.count >= 2 else { return nil }
+    let increasing = x.last! > x.first!
+    for i in 0..<(x.count - 1) {
+        let (a, b) = (x[i], x[i + 1])
+        guard increasing ? b > a : b < a else { return nil }
+        if (x0 - a) * (x0 - b) <= 0 {
+            let f = (log(x0) - log(a)) / (log(b) - log(a))
+            return y[i] + f * (y[i + 1] - y[i])
+        }
+    }
+    return nil
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GaussNet
+import XCTest
+@testable import Comparison
+
+/// Theory against measurement on small, fast sweeps (debug build: a few seconds).
+final class SweepComparisonTests: XCTestCase {
+    /// Four equally spaced inputs (84 six-point combinations instead of 462: a fast analysis), wide
+    /// enough that the combinations differ; σ_b = 0.5 keeps the e^{b0} tail mild, and the
+    /// conditional estimator integrates W1, b1 out exactly (unbiased, smaller variance).
+    static let base = SamplerSettings(sigmaB: 0.5, width: 2, inputs: [[-0.3], [-0.1], [0.1], [0.3]],
+                                      netsPerBag: 300, bags: 16, seed: 7, estimator: .conditional)
+
+    static func widthSweep() throws -> SweepResult {
+        try Sweep(base: base, variable: .width, values: [2, 3, 4, 6]).run(cache: MeasurementCache(directory: nil))
+    }
+
+    /// Acceptance band for "χ²/dof consistent with 1": the central 99.8 % of the χ² distribution with
+    /// k degrees of freedom, i.e. 0.001 ≤ P(χ²_k ≥ χ²) ≤ 0.999. For k = 4 that is
+    /// 0.091 ≤ χ² ≤ 18.47, χ²/dof ∈ [0.023, 4.62].
+    func assertConsistent(_ c: TheoryComparison, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertGreaterThanOrEqual(c.pValue, 0.001, "\(what): χ² = \(c.chiSquared) / \(c.degreesOfFreedom)", file: file, line: line)
+        XCTAssertLessThanOrEqual(c.pValue, 0.999, "\(what): χ² = \(c.chiSquared) / \(c.degreesOfFreedom) suspiciously small", file: file, line: line)
+    }
+
+    func testAcceptanceBandQuantiles() {
+        // The band quoted above: P(χ²_4 ≥ 18.467) = 0.001, P(χ²_4 ≥ 0.0908) = 0.999.
+        XCTAssertEqual(chiSquaredSurvival(18.4668, degreesOfFreedom: 4), 0.001, accuracy: 1e-6)
+        XCTAssertEqual(chiSquaredSurvival(0.090804, degreesOfFreedom: 4), 0.999, accuracy: 1e-6)
+    }
+
+    /// The exact finite-width formula against the sampler: χ²/dof consistent with 1 for u4 and
+    /// ⟨|m_4|⟩; the right 1/N law passes, a wrong slope (1/N²) is rejected with a large χ².
+    func testExactTheoryConsistentAndWrongSlopeRejected() throws {
+        let result = try Self.widthSweep()
+        XCTAssertEqual(result.measurements.map(\.settings.width), [2, 3, 4, 6])
+        // Points are statistically independent: each has its own seed.
+        XCTAssertEqual(Set(result.measurements.map(\.settings.seed)).count, 4)
+        let u4 = try TheoryBuilder.study(result, observable: .u4)
+        let exact = try XCTUnwrap(u4.theories.first)
+        XCTAssertEqual(exact.comparison.theory, "exact finite-N")
+        XCTAssertEqual(exact.comparison.degreesOfFreedom, 4)
+        assertConsistent(exact.comparison, "u4 exact")
+        XCTAssertTrue(exact.consistent)
+        let m4 = try TheoryBuilder.study(result, observable: .m4)
+        assertConsistent(m4.theories[0].comparison, "⟨|m_4|⟩ exact")
+
+        // u4 ∝ 1/N exactly at every N (G_c^(4) carries 1/N): the law with amplitude fitted passes.
+        let law = try XCTUnwrap(u4.theories.first { $0.exponent == -1 })
+        assertConsistent(law.comparison, "u4 ∝ 1/N")
+        let fit = try XCTUnwrap(u4.fit)
+        XCTAssertEqual(fit.exponent, -1, accuracy: 4 * fit.exponentError)
+
+        // Wrong slope: u4 ∝ 1/N², amplitude fitted the same way.
+        let x = result.x, measured = result.measurements.map(Observable.u4.measured)
+        let a = TheoryBuilder.fixedExponentAmplitude(x: x, y: measured, exponent: -2)
+        let wrong = try TheoryComparison(theory: "u4 ∝ 1/N²", x: x, measured: measured,
+                                         predicted: x.map { a * pow($0, -2) }, fittedParameters: 1)
+        XCTAssertLessThan(wrong.pValue, 1e-6, "χ² = \(wrong.chiSquared)")
+        XCTAssertGreaterThan(wrong.reducedChiSquared, 10)
+        XCTAssertTrue(TheoryBuilder.verdict(wrong, exponent: -2, fit: fit).hasPrefix("DISAGREES"))
+        // The exact values scaled by the wrong power of N are rejected too (a normalization test of
+        // the pulls: the same shape, off by N).
+        let off = try TheoryComparison(theory: "exact × 2/N", x: x, measured: measured,
+                                       predicted: zip(x, u4.exact).map { 2 * $1 / $0 }, fittedParameters: 0)
+        XCTAssertLessThan(off.pValue, 1e-6)
+    }
+
+    /// A cached measurement is reused without calling the sampler; a changed setting resamples;
+    /// `threads` (which never changes the numbers) does not.
+    func testCacheReusesAndInvalidates() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("frg-cache-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        final class Counter: @unchecked Sendable { var calls = 0 }
+        let counter = Counter()
+        let cache = MeasurementCache(directory: directory) { settings in
+            counter.calls += 1
+            return try MeasurementCache.runSampler(settings)
+        }
+        var s = Self.base
+        s.netsPerBag = 50
+        s.bags = 4
+        let (first, reused1) = try cache.measurement(for: s)
+        XCTAssertFalse(reused1)
+        XCTAssertEqual(counter.calls, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(s.runKey).json").path))
+
+        let (second, reused2) = try cache.measurement(for: s)
+        XCTAssertTrue(reused2)
+        XCTAssertEqual(counter.calls, 1, "the cached measurement must not be resampled")
+        XCTAssertEqual(second, first)
+
+        var threads = s
+        threads.threads = 1
+        XCTAssertTrue(try cache.measurement(for: threads).reused)
+        XCTAssertEqual(counter.calls, 1)
+
+        for change in [{ (t: inout SamplerSettings) in t.seed += 1 }, { $0.width = 3 }, { $0.sigmaB = 0.6 },
+                       { $0.estimator = .direct }, { $0.netsPerBag = 51 }] {
+            var changed = s
+            change(&changed)
+            let before = counter.calls
+            let (m, reused) = try cache.measurement(for: changed)
+            XCTAssertFalse(reused)
+            XCTAssertEqual(counter.calls, before + 1)
+            XCTAssertEqual(m.settings.seed, changed.seed)
+            XCTAssertTrue(try cache.measurement(for: changed).reused)
+        }
+
+        // A file whose stored settings do not match its name (corrupt or hand-edited) is resampled.
+        let url = directory.appendingPathComponent("\(s.runKey).json")
+        var tampered = first
+        tampered.settings.width = 99
+        try JSONEncoder().encode(tampered).write(to: url)
+        let before = counter.calls
+        XCTAssertFalse(try cache.measurement(for: s).reused)
+        XCTAssertEqual(counter.calls, before + 1)
+
+        // A sweep through the cache: second run samples nothing.
+        let sweep = try Sweep(base: s, variable: .width, values: [2, 3, 4])
+        let run1 = try sweep.run(cache: cache)
+        let calls = counter.calls
+        let run2 = try sweep.run(cache: cache)
+        XCTAssertEqual(counter.calls, calls)
+        XCTAssertEqual(run2.reusedCount, 3)
+        XCTAssertEqual(run2.measurements, run1.measurements)
+    }
+
+    /// The active flow on a σ_W sweep: the raw measured u4 falls as σ_W^{d−4} = σ_W^{−3} (d = 1),
+    /// so the paper's law (σ_W^{+3}) applied to it is rejected with the slope named, while the
+    /// normalized λ4 = u4/Z² rises as σ_W^{+3}.
+    func testActiveFlowLawsOnSigmaSweep() throws {
+        var s = SamplerSettings(sigmaB: 0.5, width: 4, netsPerBag: 100, bags: 6, seed: 3, estimator: .marginal)
+        s.inputs = SamplerSettings.paperInputs
+        let result = try Sweep(base: s, variable: .sigmaW, values: [1, 2, 4, 8]).run(cache: MeasurementCache(directory: nil))
+        let u4 = try TheoryBuilder.study(result, observable: .u4)
+        let fit = try XCTUnwrap(u4.fit)
+        XCTAssertEqual(fit.exponent, -3, accuracy: 0.01)
+        let paper = try XCTUnwrap(u4.theories.first { $0.comparison.theory.contains("paper") })
+        XCTAssertEqual(paper.exponent, 3)
+        XCTAssertFalse(paper.consistent)
+        XCTAssertTrue(paper.verdict.contains("slope: theory +3"), paper.verdict)
+        XCTAssertEqual(paper.comparison.rows.count, 3, "the anchor point is not part of the χ²")
+        // Anchored on the first measurement: the curve starts there.
+        XCTAssertEqual(paper.curve.y[0], u4.measured[0].value, accuracy: 1e-9 * abs(u4.measured[0].value))
+        let raw = try XCTUnwrap(u4.theories.first { $0.comparison.theory.contains("raw") })
+        XCTAssertTrue(raw.verdict.contains("slope agrees"), raw.verdict)
+
+        let lambda = try TheoryBuilder.study(result, observable: .lambda4)
+        XCTAssertEqual(try XCTUnwrap(lambda.fit).exponent, 3, accuracy: 0.01)
+        let ratio = lambda.measured[1].value / u4.measured[1].value
+        let z = kernelNormalizationForTest(sigmaW: 2)
+        XCTAssertEqual(ratio, 1 / (z * z), accuracy: 1e-12 / (z * z))
+    }
+
+    func kernelNormalizationForTest(sigmaW: Double) -> Double {
+        // Z = (d/2)(2π/d)^{d/2} σ_W^{d−4}, d = 1.
+        0.5 * (2 * Double.pi).squareRoot() * pow(sigmaW, -3)
+    }
+
+    func testSweepRejectsBadValues() {
+        XCTAssertThrowsError(try Sweep(base: Self.base, variable: .width, values: [2, 3])) {
+            XCTAssertEqual($0 as? SweepError, .tooFewValues(2))
+        }
+        XCTAssertThrowsError(try Sweep(base: Self.base, variable: .width, values: [2, 2.5, 3])) {
+            XCTAssertEqual($0 as? SweepError, .invalidValue(2.5, .width))
+        }
+        XCTAssertThrowsError(try Sweep(base: Self.base, variable: .sigmaW, values: [1, 2, 2])) {
+            XCTAssertEqual($0 as? SweepError, .duplicateValue(2))
+        }
+    }
+}

@@ -22,12 +22,12 @@ final class FlowConfigsTests: XCTestCase {
         let result = try passive(run("nn-d1.yaml"))
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.t.last!, -6, accuracy: 1e-12)
-        // Dimensionful couplings at the UV scale are the file's: u2 = 2, u4 = −1.3, u6 = 5.
-        XCTAssertEqual(result.dimensionful[0], [2, -1.3, 5], accuracy: 1e-12)
-        // Below the mass the dimensionful couplings freeze; u4 stays negative, u6 positive.
+        // Dimensionful couplings at the UV scale are the file's: u2 = 2, u4 = −12.83, u6 = 50.
+        XCTAssertEqual(result.dimensionful[0], [2, -12.83, 50], accuracy: 1e-12)
+        // Below the mass the dimensionful couplings freeze; the u6 loop has turned u4 positive.
         let last = result.dimensionful.last!, earlier = result.dimensionful[result.t.count - 11]
         for i in 0..<3 { XCTAssertEqual(last[i], earlier[i], accuracy: 1e-4 * abs(last[i])) }
-        XCTAssertLessThan(last[1], 0)
+        XCTAssertGreaterThan(last[1], 0)
         XCTAssertGreaterThan(last[2], 0)
     }
 
@@ -55,7 +55,8 @@ final class FlowConfigsTests: XCTestCase {
         guard case .active(let result, _) = report.trajectory else { return XCTFail("not active") }
         XCTAssertEqual(result.sigmaW.first!, 1, accuracy: 1e-12)
         XCTAssertEqual(result.sigmaW.last!, 20, accuracy: 1e-10)
-        XCTAssertEqual(result.couplings.last![0], -1.3 * pow(20, 3), accuracy: 1e-6 * 1.3 * pow(20, 3))
+        XCTAssertEqual(result.couplings.last![0], -12.8296 * pow(20, 3), accuracy: 1e-6 * 12.8296 * pow(20, 3))
+        XCTAssertEqual(result.couplings.last![1], -21225 * pow(20, 4), accuracy: 1e-6 * 21225 * pow(20, 4))
     }
 
     func testPolchinskiFlowCompletes() throws {

@@ -1,0 +1,207 @@
+import CSundials  // autolinks the SUNDIALS libraries named in its module map
+import CVodeShim
+
+/// The Swift closures of one solve, reached from C through CVODE's user-data pointer (an
+/// unretained `Unmanaged` reference; the session keeps the box alive). No global state, so
+/// independent solves may run concurrently on different threads.
+final class CallbackBox {
+    let dimension: Int
+    let rightHandSide: ODERightHandSide
+    let jacobian: ODEJacobian?
+    let events: [ODEEvent]
+    /// The error of the closure that answered CVODE with an unrecoverable failure during the
+    /// current CVode call; CVODE stops at once, so it is the cause of the failure that follows.
+    var unrecoverableError: (any Error)?
+    /// The last recoverable failure during the current CVode call, the likely cause when
+    /// CVODE gives up retrying (e.g. CV_REPTD_RHSFUNC_ERR, or CV_TOO_MUCH_WORK after ever
+    /// smaller steps).
+    var recoverableError: (any Error)?
+
+    init(dimension: Int, rightHandSide: @escaping ODERightHandSide, jacobian: ODEJacobian?,
+         events: [ODEEvent]) {
+        self.dimension = dimension
+        self.rightHandSide = rightHandSide
+        self.jacobian = jacobian
+        self.events = events
+    }
+
+    /// Runs a user closure and turns its outcome into CVODE's callback convention:
+    /// 0 success, 1 recoverable (only if CVODE can recover from this callback), -1 unrecoverable.
+    @inline(__always)
+    func callbackStatus(recoverable: Bool = true, _ body: () throws -> Void) -> Int32 {
+        do {
+            try body()
+            return 0
+        } catch let error as ODERecoverableFailure where recoverable {
+            recoverableError = error
+            return 1
+        } catch {
+            if unrecoverableError == nil { unrecoverableError = error }
+            return -1
+        }
+    }
+
+    static func from(_ user: UnsafeMutableRawPointer?) -> CallbackBox {
+        Unmanaged<CallbackBox>.fromOpaque(user!).takeUnretainedValue()
+    }
+}
+
+private let rightHandSideCallback: cvshim_rhs_fn = { t, y, ydot, user in
+    let box = CallbackBox.from(user)
+    let n = box.dimension
+    return box.callbackStatus {
+        try box.rightHandSide(
+            t, UnsafeBufferPointer(start: y, count: n), UnsafeMutableBufferPointer(start: ydot, count: n))
+    }
+}
+
+private let jacobianCallback: cvshim_jac_fn = { t, y, fy, matrix, user in
+    let box = CallbackBox.from(user)
+    let n = box.dimension
+    let view = JacobianMatrix(
+        base: matrix.data, dimension: n, columnStride: matrix.column_stride, offset: matrix.offset,
+        upperBandwidth: matrix.upper, lowerBandwidth: matrix.lower)
+    return box.callbackStatus {
+        try box.jacobian!(
+            t, UnsafeBufferPointer(start: y, count: n), UnsafeBufferPointer(start: fy, count: n), view)
+    }
+}
+
+private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
+    let box = CallbackBox.from(user)
+    let state = UnsafeBufferPointer(start: y, count: box.dimension)
+    // CVODE has no recoverable root-function failure.
+    return box.callbackStatus(recoverable: false) {
+        for (i, event) in box.events.enumerated() {
+            gout![i] = try event.function(t, state)
+        }
+    }
+}
+
+/// Owns one CVODE integrator (through the shim) and frees it, with its vectors, matrix,
+/// linear solver and SUNContext, in `deinit`.
+final class CVodeSession {
+    private let shim: OpaquePointer
+    private let box: CallbackBox
+    let dimension: Int
+
+    /// Creates and configures CVODE for the validated inputs.
+    init(problem: ODEProblem, events: [ODEEvent], start: Double, initialState: [Double],
+         options: ODEOptions, stopTime: Double?) throws {
+        guard let shim = cvshim_create() else {
+            throw ODEError.solverFailed(CVodeFailure(
+                flag: CV_MEM_FAIL, flagName: "CV_MEM_FAIL", message: "cvshim_create: out of memory",
+                time: start, state: initialState, underlying: nil))
+        }
+        self.shim = shim
+        self.dimension = problem.dimension
+        self.box = CallbackBox(
+            dimension: problem.dimension, rightHandSide: problem.rightHandSide,
+            jacobian: problem.jacobian, events: events)
+        // From here on deinit frees whatever was allocated if a step below throws.
+        try configure(problem: problem, start: start, initialState: initialState, options: options,
+                      stopTime: stopTime)
+    }
+
+    deinit {
+        cvshim_free(shim)
+    }
+
+    private func configure(problem: ODEProblem, start: Double, initialState: [Double],
+                           options: ODEOptions, stopTime: Double?) throws {
+        let user = Unmanaged.passUnretained(box).toOpaque()
+        let method = options.method == .bdf ? CV_BDF : CV_ADAMS
+        try check(cvshim_init(shim, method, dimension, start, initialState, rightHandSideCallback, user),
+                  time: start, state: initialState)
+
+        let rtol = options.tolerances.relative
+        switch options.tolerances.absolute {
+        case .scalar(let atol):
+            try check(cvshim_set_tolerances(shim, rtol, [atol], 1), time: start, state: initialState)
+        case .perComponent(let atol):
+            try check(cvshim_set_tolerances(shim, rtol, atol, atol.count), time: start, state: initialState)
+        }
+
+        let jacobian = problem.jacobian == nil ? nil : jacobianCallback
+        switch problem.jacobianStructure {
+        case .dense:
+            try check(cvshim_set_dense_solver(shim, jacobian), time: start, state: initialState)
+        case .banded(let upper, let lower):
+            try check(cvshim_set_band_solver(shim, upper, lower, jacobian), time: start, state: initialState)
+        }
+
+        if !box.events.isEmpty {
+            let directions: [Int32] = box.events.map {
+                switch $0.direction {
+                case .either: return 0
+                case .increasing: return 1
+                case .decreasing: return -1
+                }
+            }
+            try check(cvshim_set_roots(shim, Int32(directions.count), eventsCallback, directions),
+                      time: start, state: initialState)
+        }
+        if let stopTime {
+            try check(cvshim_set_stop_time(shim, stopTime), time: start, state: initialState)
+        }
+        try check(cvshim_set_max_steps(shim, options.maxSteps), time: start, state: initialState)
+    }
+
+    /// One call to CVode toward `target` (one internal step if `oneStep`). Writes the state
+    /// reached into `state`; returns CVODE's flag (CV_SUCCESS, CV_TSTOP_RETURN,
+    /// CV_ROOT_RETURN) and the time reached, or throws its failure.
+    func advance(toward target: Double, oneStep: Bool, state: inout [Double]) throws -> (flag: Int32, time: Double) {
+        box.unrecoverableError = nil
+        box.recoverableError = nil
+        var time = 0.0
+        let flag = state.withUnsafeMutableBufferPointer {
+            cvshim_advance(shim, target, oneStep ? 1 : 0, &time, $0.baseAddress)
+        }
+        try check(flag, time: time, state: state)
+        return (flag, time)
+    }
+
+    /// After CV_ROOT_RETURN: +1 / -1 / 0 per event (crossed increasing / decreasing / not).
+    func rootsFound() throws -> [Int32] {
+        var found = [Int32](repeating: 0, count: box.events.count)
+        try check(cvshim_root_info(shim, &found), time: .nan, state: [])
+        return found
+    }
+
+    func statistics() throws -> ODEStatistics {
+        var s = cvshim_statistics()
+        try check(cvshim_statistics_get(shim, &s), time: .nan, state: [])
+        return ODEStatistics(
+            steps: s.steps, rightHandSideEvaluations: s.rhs_evals,
+            rightHandSideEvaluationsForJacobian: s.rhs_evals_jacobian, jacobianEvaluations: s.jacobian_evals,
+            errorTestFailures: s.error_test_failures, nonlinearIterations: s.nonlinear_iterations,
+            nonlinearConvergenceFailures: s.nonlinear_conv_failures,
+            linearSolverSetups: s.linear_solver_setups, eventFunctionEvaluations: s.root_evals,
+            lastOrder: Int(s.last_order), initialStepSize: s.initial_step, lastStepSize: s.last_step,
+            internalTime: s.current_time)
+    }
+
+    var warningCount: Int { cvshim_warning_count(shim) }
+
+    var lastWarning: String? {
+        cvshim_warning_count(shim) > 0 ? String(cString: cvshim_last_warning(shim)) : nil
+    }
+
+    /// The failure for a CVODE flag at (time, state), naming the user's error that caused it.
+    func failure(flag: Int32, time: Double, state: [Double], message: String? = nil) -> ODEError {
+        return .solverFailed(CVodeFailure(
+            flag: flag, flagName: Self.flagName(flag),
+            message: message ?? String(cString: cvshim_last_error(shim)),
+            time: time, state: state, underlying: box.unrecoverableError ?? box.recoverableError))
+    }
+
+    private func check(_ flag: Int32, time: Double, state: [Double]) throws {
+        if flag < 0 { throw failure(flag: flag, time: time, state: state) }
+    }
+
+    static func flagName(_ flag: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        cvshim_flag_name(flag, &buffer, buffer.count)
+        return String(cString: buffer)
+    }
+}

@@ -1,1 +1,0 @@
-// ODE: Swift wrapper over the CVODE shim. (Filled in by the foundation work.)

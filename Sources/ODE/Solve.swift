@@ -1,0 +1,195 @@
+import CVodeShim
+
+extension ODEProblem {
+    /// Integrates dy/dt = f(t, y) with SUNDIALS CVODE from `start` to `end`, either way in t,
+    /// starting at `initialState`.
+    ///
+    /// - Parameters:
+    ///   - output: which states to record (times must lie in [start, end]).
+    ///   - events: functions g(t, y) whose zero crossings are located and reported; a terminal
+    ///     one ends the integration there, keeping the outputs recorded before it.
+    ///   - options: tolerances, method, step budget, stop time.
+    /// - Returns: the recorded states, the events that fired, why the integration ended, the
+    ///   final time and state, and CVODE's statistics.
+    /// - Throws: ``ODEError``: a validation case, before CVODE is called, for invalid input
+    ///   (tolerances, counts, times); ``ODEError/solverFailed(_:)`` with CVODE's flag name and
+    ///   message for any CVODE failure. All C resources are freed before it returns or throws.
+    public func solve(
+        from start: Double, to end: Double, initialState: [Double], output: ODEOutput,
+        events: [ODEEvent] = [], options: ODEOptions
+    ) throws -> ODESolution {
+        let outputTimes = try validate(start: start, end: end, initialState: initialState,
+                                       output: output, options: options)
+        var run = Integration(start: start, initialState: initialState, events: events)
+        // In one-step mode CVODE would step past `end`: the stop time makes the last step land on it.
+        let stopTime = outputTimes == nil ? end : options.stopTime
+        let session = try CVodeSession(problem: self, events: events, start: start,
+                                       initialState: initialState, options: options, stopTime: stopTime)
+        if let outputTimes {
+            try run.interpolated(at: outputTimes, end: end, session: session)
+        } else {
+            try run.everyStep(end: end, maxSteps: options.maxSteps, session: session)
+        }
+        return ODESolution(
+            times: run.times, states: run.states, events: run.occurrences, termination: run.termination,
+            finalTime: run.time, finalState: run.state, statistics: try session.statistics(),
+            warningCount: session.warningCount, lastWarning: session.lastWarning)
+    }
+
+    /// Checks everything CVODE would otherwise reject (or silently misuse); returns the output
+    /// times, or nil for one-step output.
+    private func validate(start: Double, end: Double, initialState: [Double], output: ODEOutput,
+                          options: ODEOptions) throws -> [Double]? {
+        let n = dimension
+        guard n >= 1 else { throw ODEError.invalidDimension(n) }
+        guard initialState.count == n else {
+            throw ODEError.initialStateCount(expected: n, actual: initialState.count)
+        }
+        if let i = initialState.firstIndex(where: { !$0.isFinite }) {
+            throw ODEError.nonFiniteInitialState(component: i, value: initialState[i])
+        }
+        guard start.isFinite, end.isFinite, start != end else {
+            throw ODEError.invalidTimeSpan(start: start, end: end)
+        }
+
+        let tolerances = options.tolerances
+        guard tolerances.relative.isFinite, tolerances.relative >= 0 else {
+            throw ODEError.invalidRelativeTolerance(tolerances.relative)
+        }
+        switch tolerances.absolute {
+        case .scalar(let atol):
+            guard atol.isFinite, atol >= 0 else {
+                throw ODEError.invalidAbsoluteTolerance(component: nil, value: atol)
+            }
+        case .perComponent(let atol):
+            guard atol.count == n else {
+                throw ODEError.absoluteToleranceCount(expected: n, actual: atol.count)
+            }
+            if let i = atol.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw ODEError.invalidAbsoluteTolerance(component: i, value: atol[i])
+            }
+        }
+
+        if case .banded(let upper, let lower) = jacobianStructure,
+           !(0..<n).contains(upper) || !(0..<n).contains(lower) {
+            throw ODEError.invalidBandwidth(upper: upper, lower: lower, dimension: n)
+        }
+        guard options.maxSteps >= 1 else { throw ODEError.invalidMaxSteps(options.maxSteps) }
+
+        let direction = end > start ? 1.0 : -1.0
+        if let stop = options.stopTime, !stop.isFinite || (stop - end) * direction < 0 {
+            throw ODEError.invalidStopTime(stop, end: end)
+        }
+
+        switch output {
+        case .steps:
+            return nil
+        case .evenlySpaced(let count):
+            guard count >= 2 else { throw ODEError.invalidOutputCount(count) }
+            let step = (end - start) / Double(count - 1)
+            return (0..<count).map { $0 == count - 1 ? end : start + Double($0) * step }
+        case .times(let times):
+            guard !times.isEmpty else { throw ODEError.invalidOutputCount(0) }
+            for (k, t) in times.enumerated() {
+                let inSpan = t.isFinite && (t - start) * direction >= 0 && (end - t) * direction >= 0
+                let monotone = k == 0 || (t - times[k - 1]) * direction > 0
+                guard inSpan && monotone else { throw ODEError.invalidOutputTime(index: k, time: t) }
+            }
+            return times
+        }
+    }
+}
+
+/// The state of one solve as it proceeds: outputs and events recorded so far.
+private struct Integration {
+    let start: Double
+    let watched: [ODEEvent]
+    var times: [Double] = []
+    var states: [[Double]] = []
+    var occurrences: [ODEEventOccurrence] = []
+    var termination: ODETermination = .reachedEnd
+    /// Time and state CVODE returned last.
+    var time: Double
+    var state: [Double]
+
+    init(start: Double, initialState: [Double], events: [ODEEvent]) {
+        self.start = start
+        self.watched = events
+        self.time = start
+        self.state = initialState
+    }
+
+    mutating func record() {
+        times.append(time)
+        states.append(state)
+    }
+
+    /// CV_NORMAL mode: CVODE steps freely and interpolates to each output time.
+    mutating func interpolated(at outputTimes: [Double], end: Double, session: CVodeSession) throws {
+        var targets = outputTimes
+        if targets.last != end { targets.append(end) }
+        for (k, target) in targets.enumerated() {
+            let recorded = k < outputTimes.count
+            if target == start {
+                if recorded { record() }
+                continue
+            }
+            while true {
+                let (flag, reached) = try session.advance(toward: target, oneStep: false, state: &state)
+                time = reached
+                if flag == CV_ROOT_RETURN {
+                    if try eventsStop(session: session) { return }
+                    continue
+                }
+                // CV_SUCCESS or CV_TSTOP_RETURN (stop time = end = target): the state at target.
+                time = target
+                if recorded { record() }
+                break
+            }
+        }
+    }
+
+    /// CV_ONE_STEP mode: record after every internal step; the stop time is `end`.
+    mutating func everyStep(end: Double, maxSteps: Int, session: CVodeSession) throws {
+        record()
+        var steps = 0
+        while true {
+            let (flag, reached) = try session.advance(toward: end, oneStep: true, state: &state)
+            time = reached
+            if flag == CV_ROOT_RETURN {
+                if try eventsStop(session: session) { return }
+                continue
+            }
+            // After a root return CVODE may hand back the step it had already taken and then
+            // the stop time again: record each time once.
+            if time != times.last {
+                record()
+                steps += 1
+            }
+            if flag == CV_TSTOP_RETURN || time == end { return }
+            if steps >= maxSteps {
+                // CVODE's mxstep counts steps per call; in one-step mode each call is one step,
+                // so the budget over the whole integration is enforced here, under CVODE's name.
+                throw session.failure(
+                    flag: CV_TOO_MUCH_WORK, time: time, state: state,
+                    message: "one-step output: \(maxSteps) steps taken before reaching t = \(end)")
+            }
+        }
+    }
+
+    /// Records the events CVODE found at `time`; true if one of them is terminal.
+    private mutating func eventsStop(session: CVodeSession) throws -> Bool {
+        let found = try session.rootsFound()
+        var firstTerminal: ODEEventOccurrence?
+        for (i, sign) in found.enumerated() where sign != 0 {
+            let occurrence = ODEEventOccurrence(
+                index: i, name: watched[i].name, crossing: sign > 0 ? .increasing : .decreasing,
+                isTerminal: watched[i].isTerminal, time: time, state: state)
+            occurrences.append(occurrence)
+            if occurrence.isTerminal && firstTerminal == nil { firstTerminal = occurrence }
+        }
+        guard let firstTerminal else { return false }
+        termination = .event(firstTerminal)
+        return true
+    }
+}

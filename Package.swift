@@ -57,6 +57,10 @@ let package = Package(
             dependencies: ["ODE", "Truncation"]
         ),
         .target(
+            name: "FullPotential",
+            dependencies: ["ODE", "Truncation", "FixedPoints"]
+        ),
+        .target(
             name: "GaussNet",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")]
         ),
@@ -81,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "frg-bench",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks"
@@ -90,6 +94,7 @@ let package = Package(
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE"]),
+        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),

@@ -5,7 +5,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frg-bench",
         abstract: "frg benchmarks (run with -c release).",
-        subcommands: [ODEBenchmark.self]
+        subcommands: [ODEBenchmark.self, FullPotentialBenchmark.self]
     )
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import FixedPoints
 import Foundation
 import Truncation
@@ -94,13 +95,22 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
     guard length.isFinite, length > 0 else {
         throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
     }
-    let base = try solveCollocated(scheme: spec.scheme, dimension: d, basisSize: spec.basisSize, length: length)
+    // The base and the refined solve are independent: one per core.
+    let resolutions = [(spec.basisSize, length), (spec.basisSize + spec.basisSize / 2, 1.25 * length)]
+    let solves = spec.estimatesError ? 2 : 1
+    let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: solves)
+    slots.initialize(repeating: nil)
+    defer { slots.deallocate() }
+    DispatchQueue.concurrentPerform(iterations: solves) { k in
+        slots[k] = Result { try solveCollocated(scheme: spec.scheme, dimension: d, basisSize: resolutions[k].0,
+                                                length: resolutions[k].1) }
+    }
+    let base = try slots[0]!.get()
     let (nu, omega) = try exponents(base.eigenvalues, spec: spec)
     var eigenvalues = Array(base.eigenvalues.prefix(max(4, spec.basisSize / 4)))
     var nuChange: Double?, omegaChange: Double?
     if spec.estimatesError {
-        let refined = try solveCollocated(scheme: spec.scheme, dimension: d,
-                                          basisSize: spec.basisSize + spec.basisSize / 2, length: 1.25 * length)
+        let refined = try slots[1]!.get()
         let (nu2, omega2) = try exponents(refined.eigenvalues, spec: spec)
         nuChange = abs(nu - nu2)
         omegaChange = abs(omega - omega2)

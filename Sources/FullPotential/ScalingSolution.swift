@@ -16,9 +16,12 @@ public struct ScalingSolutionSpec: Sendable {
     /// Polynomial degree `N` of the Chebyshev collocation (`N + 1` nodes).
     public var basisSize: Int
     /// Right end of the domain `[0, ρ_max]` in the scheme's solver variable: Wetterich
-    /// `ρ/K_d` (the loop factor `K_d` scaled out), Polchinski `ρ`. Nil: the default
-    /// (8 and 25), chosen so that the fast mode excited by the boundary condition decays by more
-    /// than `e^{-30}` before it reaches the region of the minimum.
+    /// `ρ/K_d` (the loop factor `K_d` scaled out), Polchinski `ρ`. Nil: the default, chosen so
+    /// that the loop term is small against the classical scaling at `ρ_max` and the fast mode
+    /// excited by the boundary condition has decayed before the region of the minimum:
+    /// Polchinski 25; Wetterich `1.5/λ₂` for `d ≥ 3` (`λ₂ = (4−d)D³/18`, `D = 3(d−2)/(4d−10)`, the
+    /// quartic coupling of the order-2 expansion about the minimum; 8 at `d = 3`, growing toward
+    /// `d = 4` where the scaling potential becomes flat), and `8 − 5(3 − d)` below `d = 3`.
     public var domainLength: Double?
     /// Also solve with `N + N/2` nodes on a domain 1.25 times longer and report how much `ν`, `ω`
     /// change (the error estimate of both the basis and the boundary condition).
@@ -33,7 +36,17 @@ public struct ScalingSolutionSpec: Sendable {
         self.estimatesError = estimatesError
     }
 
-    var resolvedDomainLength: Double { domainLength ?? (scheme == .wetterich ? 8 : 25) }
+    var resolvedDomainLength: Double {
+        if let domainLength { return domainLength }
+        switch scheme {
+        case .polchinski: return 25
+        case .wetterich:
+            let d = dimension
+            guard d >= 3 else { return 8 - 5 * (3 - d) }
+            let D = 3 * (d - 2) / (4 * d - 10)
+            return 1.5 / ((4 - d) * D * D * D / 18)
+        }
+    }
 }
 
 /// One point of the scaling potential, in the dimensionless conventions of PHYSICS.md §1
@@ -141,12 +154,12 @@ private struct CollocatedSolution {
     var residual: Double
 }
 
-/// Newton from a guess; outside `2.6 < d < 4` (Wetterich) or away from `d = 3` (Polchinski) the
+/// Newton from a guess; below `d = 3` (Wetterich) or away from `d = 3` (Polchinski) the
 /// guess comes from continuation in `d` from `d = 3` in steps of at most 0.1.
 private func solveCollocated(scheme: LPAScheme, dimension d: Double, basisSize n: Int, length: Double) throws -> CollocatedSolution {
     let grid = ChebyshevGrid(basisSize: n, length: length)
     var path: [Double] = [d]
-    let directGuess = scheme == .wetterich ? (d > 2.6) : (abs(d - 3) < 1e-12)
+    let directGuess = scheme == .wetterich ? (d >= 3) : (abs(d - 3) < 1e-12)
     if !directGuess {
         let steps = Int((abs(d - 3) / 0.1).rounded(.up))
         path = (0...steps).map { 3 + (d - 3) * Double($0) / Double(steps) }

@@ -56,15 +56,24 @@ final class ScalingSolutionTests: XCTestCase {
         XCTAssertTrue(s.allSatisfy { 1 + $0.secondDerivative > 0 })
     }
 
-    func testNonIntegerDimensionByContinuation() throws {
-        // Close to d = 4 the exponents approach the Gaussian ones: ν → 1/2, ω → 4 − d (ε = 0.1 here,
-        // first order in ε: ν = 1/2 + ε/12, ω = ε).
-        let solution = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3.9, basisSize: 40))
-        XCTAssertEqual(solution.nu, 0.5 + 0.1 / 12, accuracy: 2e-3)
-        XCTAssertEqual(solution.omega, 0.1, accuracy: 1e-2)
-        let polchinski = try scalingSolution(ScalingSolutionSpec(scheme: .polchinski, dimension: 2.5, estimatesError: false))
-        let wetterich = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 2.5, estimatesError: false))
-        XCTAssertEqual(polchinski.nu, wetterich.nu, accuracy: 1e-7)
+    func testNearFourDimensionsTheExponentsApproachTheEpsilonExpansion() throws {
+        // d = 4 − ε, ε = 0.1: LPA is exact to first order, ν = 1/2 + ε/12 + O(ε²), ω = ε + O(ε²).
+        for scheme in LPAScheme.allCases {
+            let solution = try scalingSolution(ScalingSolutionSpec(scheme: scheme, dimension: 3.9))
+            XCTAssertEqual(solution.nu, 0.5 + 0.1 / 12, accuracy: 2e-3, "\(scheme)")
+            XCTAssertEqual(solution.omega, 0.1, accuracy: 1e-2, "\(scheme)")
+        }
+    }
+
+    func testNonIntegerDimensionsAgreeBetweenSchemes() throws {
+        // Below d = 3 the Wetterich solution is reached by continuation in d from d = 3.
+        for d in [2.5, 3.5] {
+            let wetterich = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: d))
+            let polchinski = try scalingSolution(ScalingSolutionSpec(scheme: .polchinski, dimension: d))
+            XCTAssertEqual(wetterich.nu, polchinski.nu, accuracy: 1e-8, "d = \(d)")
+            XCTAssertEqual(wetterich.omega, polchinski.omega, accuracy: 1e-6, "d = \(d)")
+            XCTAssertLessThan(try XCTUnwrap(wetterich.nuChange), 1e-8)
+        }
     }
 
     func testUnsupportedDimensionThrows() {

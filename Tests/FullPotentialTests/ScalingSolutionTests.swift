@@ -81,3 +81,25 @@ final class ScalingSolutionTests: XCTestCase {
         XCTAssertThrowsError(try scalingSolution(ScalingSolutionSpec(dimension: 3, basisSize: 4)))
     }
 }
+
+final class ScalingCouplingsTests: XCTestCase {
+    func testCouplingsAreConsistentWithTheSamplesAndConverged() throws {
+        let coarse = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3, basisSize: 40, estimatesError: false))
+        let fine = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3, basisSize: 60, estimatesError: false))
+        // ū2 = u''(φ = 0) is also the second derivative sampled at the origin node.
+        let origin = try XCTUnwrap(coarse.samples.first)
+        XCTAssertEqual(origin.phi, 0)
+        XCTAssertEqual(coarse.originCouplings[0], origin.secondDerivative, accuracy: 1e-12)
+        // N = 40 → 60 moves each coupling by less than its documented accuracy.
+        for (k, tolerance) in [1e-8, 1e-7, 1e-5, 1e-4].enumerated() {
+            XCTAssertEqual(coarse.minimumCouplings[k], fine.minimumCouplings[k], accuracy: tolerance * abs(fine.minimumCouplings[k]))
+        }
+        for (k, tolerance) in [1e-9, 1e-9, 1e-4].enumerated() {
+            XCTAssertEqual(coarse.originCouplings[k], fine.originCouplings[k], accuracy: tolerance * abs(fine.originCouplings[k]))
+        }
+        // Order-2 expansion about the minimum (PHYSICS.md §1 normalization, with K_3): κ = K_3·4/3,
+        // λ₂ = (3.375/18)/K_3 (see the initial guess); the full potential differs by tens of percent.
+        XCTAssertEqual(fine.minimumCouplings[0], 4.0 / 3 / (6 * Double.pi * Double.pi), accuracy: 0.5 * fine.minimumCouplings[0])
+        XCTAssertEqual(fine.minimumCouplings[1], 0.1875 * 6 * Double.pi * Double.pi, accuracy: 0.5 * fine.minimumCouplings[1])
+    }
+}

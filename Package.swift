@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
         // Layer 1: SUNDIALS from Debian's libsundials-dev, linked by name (no pkg-config file).
@@ -46,7 +47,12 @@ let package = Package(
         // Physics.
         .target(
             name: "Truncation",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")]
+            dependencies: [
+                .product(name: "Numerics", package: "swift-numerics"),
+                // Exact rationals for the symbolic projection (orders up to 2n = 40 need factorials
+                // far beyond Int64).
+                .product(name: "BigInt", package: "BigInt"),
+            ]
         ),
         .target(
             name: "FixedPoints",
@@ -64,6 +70,10 @@ let package = Package(
             name: "GaussNet",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")]
         ),
+        .target(
+            name: "Comparison",
+            dependencies: ["GaussNet", "Flows"]
+        ),
         // Configuration and reports.
         .target(
             name: "FRGConfig",
@@ -77,7 +87,7 @@ let package = Package(
         .target(
             name: "FRGCLI",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FRGConfig", "Reports",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FRGConfig", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,10 +103,11 @@ let package = Package(
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE"]),
-        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
+        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
+        .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The version printed by `frg --version` and recorded in every output header.
 public let frgVersion = "0.1.0"
@@ -16,8 +17,45 @@ public struct FRG: ParsableCommand {
             couplings from GaussNet ensembles. Conventions: shared PHYSICS.md (see README).
             """,
         version: frgVersion,
-        subcommands: []
+        subcommands: [BetaCommand.self, FlowCommand.self, FixedPointsCommand.self, SampleCommand.self]
     )
 
     public init() {}
+}
+
+extension FRG {
+    /// Entry point used by `frg`'s main: like `main()`, but command-line usage errors (unknown flags,
+    /// missing or malformed values) exit with status 2 and one line on stderr instead of
+    /// ArgumentParser's 64.
+    public static func mainExitingWithUsageCode() -> Never {
+        Foundation.exit(run(CommandLine.arguments.dropFirst().map { $0 }))
+    }
+
+    /// Parses and runs `arguments`, printing as `frg` does, and returns the exit status.
+    public static func run(_ arguments: [String]) -> Int32 {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            return report(error)
+        }
+        do {
+            try command.run()
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    private static func report(_ error: Error) -> Int32 {
+        if let code = error as? ExitCode { return code.rawValue }
+        let code = exitCode(for: error)
+        if code == .success {
+            // --help and --version.
+            print(fullMessage(for: error))
+            return 0
+        }
+        FileHandle.standardError.write(Data("frg: \(message(for: error))\n".utf8))
+        return code == .validationFailure ? ExitStatus.usage : code.rawValue
+    }
 }

@@ -316,9 +316,9 @@ public struct ConfigMapping {
         return item
     }
 
-    /// An error located at `key` (its value, else the mapping).
+    /// An error about the presence of `key`, located at the key itself (else at the mapping).
     public func error(at key: String, _ message: String) -> ConfigError {
-        let location = values[key]?.location ?? value.location
+        let location = keyLocations[key] ?? value.location
         return ConfigError(location, keyPath: join(value.keyPath, key), message)
     }
 }

@@ -1,4 +1,5 @@
 import Truncation
+
 /// One stage of a continuation: the parameter value and the fixed point followed to it.
 public struct ContinuationStep: Sendable {
     /// The parameter of this stage: the order `2n`, or the dimension `d`.
@@ -8,9 +9,25 @@ public struct ContinuationStep: Sendable {
 
 /// Why a continuation stopped early.
 public struct ContinuationFailure: Error, CustomStringConvertible, Sendable {
-    /// Parameter value at which Newton's method lost the branch.
+    public enum Reason: Error, Sendable, CustomStringConvertible {
+        /// Newton's method did not converge from the predicted start.
+        case newton(NewtonFailure)
+        /// Newton's method converged, but to a fixed point of another kind (for example the
+        /// Wilson–Fisher start fell onto the Gaussian fixed point): the branch ends or turns here.
+        case changedKind(from: FixedPoint.Kind, to: FixedPoint.Kind)
+
+        public var description: String {
+            switch self {
+            case .newton(let failure): return failure.description
+            case let .changedKind(from, to):
+                return "Newton's method converged to a \(to.rawValue) fixed point instead of the \(from.rawValue) one being followed"
+            }
+        }
+    }
+
+    /// Parameter value at which the branch was lost.
     public var parameter: Double
-    public var reason: NewtonFailure
+    public var reason: Reason
     /// The stages completed before the failure.
     public var completed: [ContinuationStep]
 
@@ -20,53 +37,82 @@ public struct ContinuationFailure: Error, CustomStringConvertible, Sendable {
 }
 
 /// Follows a fixed point through a sequence of systems: in the order (φ⁴ → φ⁶ → …, each order
-/// started from the previous one's fixed point with the new couplings at zero, which is how the
-/// Wilson–Fisher branch is followed reliably) or in the dimension (small steps in `d`, each started
-/// from a linear extrapolation of the previous two).
+/// started from the previous one's fixed point, which is how the Wilson–Fisher branch is followed
+/// reliably) or in the dimension (small steps in `d`).
 ///
-/// Couplings are matched between stages by name, so truncations of different size connect.
-/// Throws `ContinuationFailure` (carrying the stages done) when Newton's method loses the branch.
+/// Couplings are matched between stages by name, so truncations of different size connect. A
+/// coupling new at a stage starts where its own beta function vanishes with the others held
+/// fixed. With `extrapolate`, a secant prediction from the two previous stages is tried first
+/// (useful in a continuous parameter like `d`). Each stage must converge to a fixed point of the
+/// same kind as `start`; otherwise the branch is lost. With `subdivide`, a failed step is halved (up to `maxBisections` times) by
+/// inserting intermediate parameter values, which `field` must then be able to build (the
+/// dimension can; the order cannot).
+///
+/// - Throws: `ContinuationFailure` (carrying the stages done) when the branch is lost.
 public func followFixedPoint<Field: VectorField>(
     from start: FixedPoint,
-    through stages: [(parameter: Double, field: Field)],
+    at startParameter: Double,
+    through parameters: [Double],
+    field: (Double) throws -> Field,
+    subdivide: Bool = false,
+    extrapolate: Bool = false,
+    maxBisections: Int = 12,
     newton: NewtonOptions = NewtonOptions(),
     classification: ClassificationOptions = ClassificationOptions()
 ) throws -> [ContinuationStep] {
     var completed: [ContinuationStep] = []
-    var previous: [String: Double] = Dictionary(uniqueKeysWithValues: zip(start.couplingNames, start.couplings))
-    var beforePrevious: [String: Double]?
-    var previousParameter: Double?, beforePreviousParameter: Double?
+    var current = (parameter: startParameter, point: start)
+    var previous: (parameter: Double, point: FixedPoint)?
 
-    for (parameter, field) in stages {
-        var guess = field.coordinateNames.map { name -> Double in
-            let last = previous[name] ?? 0
-            // Linear extrapolation in the parameter when two earlier stages know this coupling.
-            if let older = beforePrevious?[name], let p1 = previousParameter, let p0 = beforePreviousParameter, p1 != p0 {
-                return last + (last - older) * (parameter - p1) / (p1 - p0)
+    /// One attempt from the current stage to `target`: Newton from the secant prediction (when
+    /// enabled and two stages are known), then from the last fixed point itself.
+    func attempt(_ target: Double) throws -> Result<FixedPoint, ContinuationFailure.Reason> {
+        let system = try field(target)
+        let last = Dictionary(uniqueKeysWithValues: zip(current.point.couplingNames, current.point.couplings))
+        var guesses = [system.coordinateNames.map { last[$0] ?? 0 }]
+        if extrapolate, let previous, previous.parameter != current.parameter {
+            let older = Dictionary(uniqueKeysWithValues: zip(previous.point.couplingNames, previous.point.couplings))
+            let ratio = (target - current.parameter) / (current.parameter - previous.parameter)
+            guesses.insert(system.coordinateNames.map { name in
+                let value = last[name] ?? 0
+                return older[name].map { value + (value - $0) * ratio } ?? value
+            }, at: 0)
+        }
+        let fresh = system.coordinateNames.indices.filter { last[system.coordinateNames[$0]] == nil }
+        var reason = ContinuationFailure.Reason.newton(.tooManyIterations(residual: .infinity))
+        for var guess in guesses {
+            if !fresh.isEmpty, case .success(let partial) = newtonSolve(system, from: guess, freeing: fresh, options: newton) {
+                guess = partial.root
             }
-            return last
+            switch newtonSolve(system, from: guess, options: newton) {
+            case .failure(let failure):
+                reason = .newton(failure)
+            case .success(let root):
+                let point = try analyzeFixedPoint(system, at: root.root, residual: root.residual, options: classification)
+                if point.kind == start.kind { return .success(point) }
+                reason = .changedKind(from: start.kind, to: point.kind)
+            }
         }
-        // Couplings new at this stage start where their own beta functions vanish with the old
-        // couplings held fixed: a zero start can fall into the Gaussian basin.
-        let fresh = field.coordinateNames.indices.filter { previous[field.coordinateNames[$0]] == nil }
-        if !fresh.isEmpty, case .success(let partial) = newtonSolve(field, from: guess, freeing: fresh, options: newton) {
-            guess = partial.root
-        }
-        var result = newtonSolve(field, from: guess, options: newton)
-        if case .failure = result, beforePrevious != nil {
-            // The extrapolation can overshoot near a turning point; retry from the last point.
-            result = newtonSolve(field, from: field.coordinateNames.map { previous[$0] ?? 0 }, options: newton)
-        }
-        switch result {
-        case .failure(let reason):
-            throw ContinuationFailure(parameter: parameter, reason: reason, completed: completed)
-        case .success(let root):
-            let point = try analyzeFixedPoint(field, at: root.root, residual: root.residual, options: classification)
-            completed.append(ContinuationStep(parameter: parameter, fixedPoint: point))
-            beforePrevious = previous
-            beforePreviousParameter = previousParameter
-            previous = Dictionary(uniqueKeysWithValues: zip(point.couplingNames, point.couplings))
-            previousParameter = parameter
+        return .failure(reason)
+    }
+
+    for target in parameters {
+        var pending = [target]
+        var bisections = 0
+        while let next = pending.last {
+            switch try attempt(next) {
+            case .success(let point):
+                pending.removeLast()
+                previous = current
+                current = (next, point)
+                if pending.isEmpty { completed.append(ContinuationStep(parameter: next, fixedPoint: point)) }
+            case .failure(let reason):
+                guard subdivide, bisections < maxBisections else {
+                    throw ContinuationFailure(parameter: next, reason: reason, completed: completed)
+                }
+                bisections += 1
+                pending.append((current.parameter + next) / 2)
+            }
         }
     }
     return completed

@@ -9,6 +9,10 @@ public struct NewtonOptions: Sendable {
     public var residualTolerance: Double = 1e-11
     public var stepTolerance: Double = 1e-10
     public var maxIterations: Int = 100
+    /// When no damped step decreases `|β|` any more (the rounding floor), the iterate is accepted if
+    /// every `|β_i| ≤ noiseTolerance · (1 + Σ_j |J_ij ū_j|)`, i.e. at the level of rounding in the
+    /// terms that make up `β_i`.
+    public var noiseTolerance: Double = 1e-9
     /// Smallest damping factor tried by the backtracking line search before giving up.
     public var minimumDamping: Double = 1.0 / 1024
 
@@ -42,7 +46,6 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
     let full = field.dimension
     precondition(start.count == full, "start has \(start.count) couplings, the system \(full)")
     let active = free ?? Array(0..<full)
-    let n = active.count
     // β restricted to the active equations.
     func betaActive(_ u: [Double]) -> [Double] {
         let b = field.beta(at: u)
@@ -62,9 +65,10 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
     var norm2 = weightedNorm2(beta, weights)
 
     for iteration in 1...options.maxIterations {
-        var jac = field.jacobian(at: u)
+        let fullJacobian = field.jacobian(at: u)
+        var jac = fullJacobian
         if free != nil {
-            jac = active.flatMap { i in active.map { j in jac[i * full + j] } }
+            jac = active.flatMap { i in active.map { j in fullJacobian[i * full + j] } }
         }
         let step: [Double]
         do {
@@ -92,7 +96,17 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
         }
         if !accepted {
             // At machine precision no strict descent is possible: accept convergence if we are there.
-            if residual <= options.residualTolerance * (1 + (u.map(abs).max() ?? 0)) { return .success((u, residual)) }
+            // Rounding noise in β_i grows with the size of the terms in it (couplings of high order
+            // reach 10³⁰ in dimensionless units); Σ_j |J_ij ū_j| measures that size.
+            var relative = 0.0
+            for (k, i) in active.enumerated() {
+                var size = 1.0
+                for j in 0..<full { size += abs(fullJacobian[i * full + j] * u[j]) }
+                relative = max(relative, abs(beta[k]) / size)
+            }
+            if residual <= options.residualTolerance * (1 + (u.map(abs).max() ?? 0)) || relative <= options.noiseTolerance {
+                return .success((u, residual))
+            }
             return .failure(field.isInDomain(trial) ? .noDescent(iteration: iteration, residual: residual)
                                                    : .leftDomain(iteration: iteration))
         }

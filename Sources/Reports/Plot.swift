@@ -5,6 +5,9 @@ public enum AxisScale: String, Sendable, Codable {
     case linear
     /// Base-10 logarithmic; every plotted value on this axis must be positive.
     case log
+    /// Symmetric logarithm, `asinh(v/c)` with `c` the smallest non-zero magnitude shown: values of
+    /// both signs spanning many decades (couplings that run away) on one axis.
+    case symlog
 }
 
 /// One named data set of a plot.
@@ -98,10 +101,16 @@ public struct Plot: Sendable {
         guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
             throw PlotError.noFiniteData
         }
-        let xAxis = Axis(min: xMin, max: xMax, scale: xScale)
-        let yAxis = Axis(min: yMin, max: yMax, scale: yScale)
+        func smallestMagnitude(_ values: [Double]) -> Double {
+            values.map(abs).filter { $0 > 0 }.min() ?? 1
+        }
+        let xAxis = Axis(min: xMin, max: xMax, scale: xScale, linearScale: smallestMagnitude(xs))
+        let yAxis = Axis(min: yMin, max: yMax, scale: yScale, linearScale: smallestMagnitude(ys))
 
-        let left = 90.0, right = 24.0, top = 44.0, bottom = 64.0
+        // The legend sits in a right margin, sized to the longest label, so it never hides data.
+        let longest = series.map { Double($0.label.count) }.max() ?? 0
+        let legendWidth = series.isEmpty ? 0 : 44 + 7.5 * longest
+        let left = 90.0, right = 24.0 + legendWidth, top = 44.0, bottom = 64.0
         let plotW = width - left - right, plotH = height - top - bottom
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotW }
         func py(_ y: Double) -> Double { top + (1 - yAxis.fraction(y)) * plotH }
@@ -113,13 +122,20 @@ public struct Plot: Sendable {
 
             """
         // Grid and ticks.
+        var lastLabel = -Double.infinity
         for tick in xAxis.ticks() {
             let x = px(tick.value)
+            // Skip a label that would collide with the previous one.
+            guard x - lastLabel >= 7.5 * Double(tick.label.count) + 8 else { continue }
+            lastLabel = x
             out += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e4e4e4\"/>\n"
             out += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 18))\" text-anchor=\"middle\">\(escape(tick.label))</text>\n"
         }
-        for tick in yAxis.ticks() {
+        lastLabel = Double.infinity
+        for tick in yAxis.ticks().sorted(by: { $0.value < $1.value }) {
             let y = py(tick.value)
+            guard lastLabel - y >= 16 else { continue }
+            lastLabel = y
             out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e4e4e4\"/>\n"
             out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escape(tick.label))</text>\n"
         }
@@ -154,20 +170,19 @@ public struct Plot: Sendable {
         }
         out += "</g>\n"
 
-        // Legend, top right inside the frame.
-        let legendX = left + plotW - 12
+        // Legend in the right margin: a sample of the style, then the label.
+        let legendX = left + plotW + 14
         for (index, s) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
-            let y = top + 18 + Double(index) * 18
-            let textX = legendX - 34
-            out += "<text x=\"\(f(textX))\" y=\"\(f(y + 4))\" text-anchor=\"end\" paint-order=\"stroke\" stroke=\"white\" stroke-width=\"4\">\(escape(s.label))</text>\n"
+            let y = top + 12 + Double(index) * 20
             switch s.style {
             case .markers:
-                out += "<circle cx=\"\(f(legendX - 14))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(color)\"/>\n"
+                out += "<circle cx=\"\(f(legendX + 13))\" cy=\"\(f(y))\" r=\"4\" fill=\"\(color)\"/>\n"
             case .line, .dashed:
                 let dash = s.style == .dashed ? " stroke-dasharray=\"6,4\"" : ""
-                out += "<line x1=\"\(f(legendX - 26))\" y1=\"\(f(y))\" x2=\"\(f(legendX))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
+                out += "<line x1=\"\(f(legendX))\" y1=\"\(f(y))\" x2=\"\(f(legendX + 26))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
             }
+            out += "<text x=\"\(f(legendX + 32))\" y=\"\(f(y + 4))\">\(escape(s.label))</text>\n"
         }
         out += "</svg>\n"
         return out
@@ -179,9 +194,12 @@ struct Axis {
     let low: Double
     let high: Double
     let scale: AxisScale
+    /// The `c` of the symmetric logarithm.
+    let linearScale: Double
 
-    init(min: Double, max: Double, scale: AxisScale) {
+    init(min: Double, max: Double, scale: AxisScale, linearScale: Double = 1) {
         self.scale = scale
+        self.linearScale = linearScale
         switch scale {
         case .linear:
             var lo = min, hi = max
@@ -195,11 +213,22 @@ struct Axis {
             let pad = (hi - lo) * 0.05
             low = lo - pad
             high = hi + pad
+        case .symlog:
+            var lo = asinh(min / linearScale), hi = asinh(max / linearScale)
+            if lo == hi { lo -= 0.5; hi += 0.5 }
+            let pad = (hi - lo) * 0.05
+            low = lo - pad
+            high = hi + pad
         }
     }
 
     func fraction(_ value: Double) -> Double {
-        let v = scale == .log ? log10(value) : value
+        let v: Double
+        switch scale {
+        case .linear: v = value
+        case .log: v = log10(value)
+        case .symlog: v = asinh(value / linearScale)
+        }
         return (v - low) / (high - low)
     }
 
@@ -224,6 +253,17 @@ struct Axis {
                     result.append((pow(10, Double(e)), "1e\(e)"))
                 }
             }
+            if result.count >= 2 && result.count <= 3 && decades == 1 {
+                // Two or three decades: label 2× and 5× too.
+                var extra: [(Double, String)] = []
+                for e in (first - 1)...last {
+                    for m in [2.0, 5.0] {
+                        let v = m * pow(10, Double(e))
+                        if log10(v) >= low && log10(v) <= high { extra.append((v, formatNumber(v, significant: 3))) }
+                    }
+                }
+                result += extra
+            }
             if result.count < 2 {
                 // Less than a decade: label 1-2-5 steps inside it.
                 result = []
@@ -235,6 +275,18 @@ struct Axis {
                 }
             }
             return result
+        case .symlog:
+            // 0 and ±10^k for the decades inside the range, thinned to at most ~10 labels.
+            let top = Swift.max(abs(sinh(low)), abs(sinh(high))) * linearScale
+            let first = Int(floor(log10(linearScale))), last = Int(ceil(log10(Swift.max(top, linearScale))))
+            let stride = Swift.max(1, (last - first) / 5 + 1)
+            var values: [Double] = [0]
+            for e in Swift.stride(from: first, through: last, by: stride) {
+                values.append(pow(10, Double(e)))
+                values.append(-pow(10, Double(e)))
+            }
+            return values.filter { let a = asinh($0 / linearScale); return a >= low && a <= high }
+                .sorted().map { ($0, $0 == 0 ? "0" : ($0 < 0 ? "−1e\(Int(log10(-$0).rounded()))" : "1e\(Int(log10($0).rounded()))")) }
         }
     }
 }

@@ -11,11 +11,13 @@ public protocol VectorField: Sendable {
     func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>)
     /// Writes the Jacobian `J[i·n + j] = ∂β_i/∂ū_j` (row-major) into `jacobian`. Must not allocate.
     func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>)
-    /// Conditions `g(ū) > 0` under which the equations are defined and the truncation is
-    /// trusted (for example the threshold denominator `1 + ū2 > 0`). Flows stop with an event
-    /// when one of them falls to its `stopBelow` level; fixed points outside are discarded.
+    /// Conditions `g(ū) ≥ level` under which the equations are defined and the truncation is
+    /// trusted (for example the threshold denominator `1 + ū2 ≥ 10⁻³`, or `κ ≥ 0` for the
+    /// expansion about the running minimum). Flows stop with an event when one of them falls to
+    /// its `stopBelow` level; fixed points outside are discarded.
     var domainConstraints: [DomainConstraint] { get }
-    /// Whether `ū` lies where the equations are defined: every constraint positive.
+    /// Whether `ū` lies where the equations are defined and trusted: every constraint at or
+    /// above its stop level.
     func isInDomain(_ u: [Double]) -> Bool
     /// The anomalous dimension `η(ū)` where the truncation has one, else nil.
     func anomalousDimension(at u: [Double]) -> Double?
@@ -27,7 +29,7 @@ extension VectorField {
     public func isInDomain(_ u: [Double]) -> Bool {
         let constraints = domainConstraints
         guard !constraints.isEmpty else { return true }
-        return u.withUnsafeBufferPointer { buffer in constraints.allSatisfy { $0.value(buffer) > 0 } }
+        return u.withUnsafeBufferPointer { buffer in constraints.allSatisfy { $0.value(buffer) >= $0.stopBelow } }
     }
 
     public func anomalousDimension(at u: [Double]) -> Double? { nil }
@@ -47,7 +49,7 @@ extension VectorField {
     }
 }
 
-/// A condition `value(ū) > 0` for the equations of a truncation to make sense.
+/// A condition `value(ū) ≥ stopBelow` for the equations of a truncation to make sense.
 public struct DomainConstraint: Sendable {
     /// Short name, used in event reports: "threshold 1+ū2".
     public var name: String
@@ -64,5 +66,39 @@ public struct DomainConstraint: Sendable {
         self.meaning = meaning
         self.stopBelow = stopBelow
         self.value = value
+    }
+}
+
+extension BetaFunctions: VectorField {
+    public var dimension: Int { count }
+    public var coordinateNames: [String] { couplingNames }
+
+    /// The threshold denominator `1 + w` (Wetterich) must stay above `thresholdStopLevel`; the
+    /// expansion about the running minimum needs `κ ≥ 0` (at `κ = 0` the minimum reaches `φ = 0`:
+    /// the flow enters the symmetric phase, where that expansion ends) and `λ2 > 0` (the flow of
+    /// `κ` divides by it).
+    public var domainConstraints: [DomainConstraint] {
+        var constraints: [DomainConstraint] = []
+        if hasThresholds {
+            let beta = self
+            constraints.append(DomainConstraint(
+                name: "threshold 1+w",
+                meaning: "the threshold denominator 1 + w (w = \(spec.expansion == .zero ? "ū2" : "2κλ2")) approaches the pole: the flow runs into the broken phase, which this truncation cannot follow",
+                stopBelow: thresholdStopLevel) { beta.thresholdMargin($0) })
+        }
+        if let kappa = couplingNames.firstIndex(of: "kappa") {
+            constraints.append(DomainConstraint(
+                name: "minimum κ ≥ 0",
+                meaning: "the running minimum reached φ = 0: the flow enters the symmetric phase, where the expansion about the minimum ends (use expansion: zero)",
+                stopBelow: 0) { $0[kappa] })
+        }
+        if let lambda2 = couplingNames.firstIndex(of: "lambda2") {
+            // ∂_t κ = −(flow of U'(κ))/λ2: the expansion about the minimum has a pole at λ2 = 0.
+            constraints.append(DomainConstraint(
+                name: "curvature λ2 > 0",
+                meaning: "the curvature λ2 of the potential at its minimum fell to zero, where the flow of κ is singular: the expansion about the minimum cannot follow further",
+                stopBelow: 1e-9) { $0[lambda2] })
+        }
+        return constraints
     }
 }

@@ -1,3 +1,3 @@
 import FRGCLI
 
-FRG.main()
+FRG.mainExitingWithUsageCode()

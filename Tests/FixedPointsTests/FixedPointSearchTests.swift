@@ -83,7 +83,7 @@ final class FixedPointSearchTests: XCTestCase {
         var search = FixedPointSearch(region: SearchRegion(lower: [-0.5, 0], upper: [0.5, 2 / phi4.K]))
         search.starts = 50
         let wf4 = try XCTUnwrap(try search.run(phi4).first { $0.kind == .wilsonFisher })
-        let steps = try followFixedPoint(from: wf4, through: [(6, ClosedFormLPA(d: d, order: 6))])
+        let steps = try followFixedPoint(from: wf4, at: 4, through: [6]) { ClosedFormLPA(d: d, order: Int($0)) }
         XCTAssertEqual(steps.count, 1)
         let wf6 = steps[0].fixedPoint
         XCTAssertEqual(wf6.kind, .wilsonFisher)

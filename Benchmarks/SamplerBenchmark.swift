@@ -1,0 +1,170 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GaussNet
+
+/// `frg-bench sampler`: the embedded sampler against the NumPy peer on the same work, plus the
+/// machine's ceiling for this work (normal draws and `exp` per second on all cores).
+struct SamplerBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sampler",
+        abstract: "GaussNet sampler vs the NumPy peer (shared/bench/numpy_gaussnet.py); machine ceiling.")
+
+    @Option(help: "Path of numpy_gaussnet.py (default: ../shared/bench/numpy_gaussnet.py from the repo root).")
+    var numpy: String = "../shared/bench/numpy_gaussnet.py"
+    @Option(help: "Python interpreter.") var python: String = "python3"
+    @Option(help: "NumPy networks at width 1000 (the peer's reference run uses 4000).") var numpyNets1000: Int = 4000
+    @Option(help: "NumPy networks at width 10.") var numpyNets10: Int = 100_000
+    @Option(help: "Swift networks at width 1000 (per bag).") var swiftNets1000: Int = 30_000
+    @Option(help: "Swift networks at width 10 (per bag).") var swiftNets10: Int = 1_000_000
+    @Option(help: "Threads for the Swift sampler (0 = all cores).") var threads: Int = 0
+    @Flag(help: "Skip the NumPy runs.") var skipNumpy = false
+
+    struct Throughput {
+        let nets: Double
+        let seconds: Double
+        let width: Int
+        var netsPerSecond: Double { nets / seconds }
+        var neuronsPerSecond: Double { nets * Double(width) / seconds }
+    }
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("frg-bench sampler — \(cores) cores, inputs: the paper's six points, σ_W = σ_b = 1, d = 1")
+        print("")
+        let ceiling = measureCeiling()
+        print(String(format: "machine ceiling (all cores): %.3g normal draws/s (ziggurat), %.3g 64-bit random words/s,",
+                     ceiling.normals, ceiling.words))
+        print(String(format: "                             %.3g exp/s (libm, scalar), %.3g exp/s (fastExp, SIMD4)",
+                     ceiling.exps, ceiling.fastExps))
+        // A direct Gauss-net neuron needs 3 normals (W0, b0, W1) and 2 exp (equally spaced inputs).
+        let neuronCeiling = 1 / (3 / ceiling.normals + 2 / ceiling.fastExps)
+        print(String(format: "  ⇒ ceiling for a direct Gauss-net neuron, 3 normals (W0, b0, W1) + 2 fastExp at these rates: %.3g neurons/s", neuronCeiling))
+        print(String(format: "    (the normal draws alone: %.3g neurons/s)", ceiling.normals / 3))
+        print("")
+        print("width   implementation           networks   seconds     networks/s      neurons/s   ratio  of ceiling")
+        for (width, numpyNets, swiftNets) in [(1000, numpyNets1000, swiftNets1000), (10, numpyNets10, swiftNets10)] {
+            var peer: Throughput?
+            if !skipNumpy {
+                peer = try runNumpy(width: width, nets: numpyNets)
+                if let peer { row(width, "NumPy (peer)", peer, ratio: nil, ceiling: neuronCeiling) }
+            }
+            for estimator in Estimator.allCases {
+                let t = try runSwift(width: width, nets: swiftNets, estimator: estimator)
+                let label = estimator == .direct ? "Swift direct" : "Swift \(estimator)*"
+                // Normal draws per neuron: direct 3 (W0, b0, W1), conditional 2 (W0, b0), marginal 1 (W0).
+                let normalsPerNeuron: Double = estimator == .direct ? 3 : estimator == .conditional ? 2 : 1
+                row(width, label, t, ratio: peer.map { t.netsPerSecond / $0.netsPerSecond },
+                    ceiling: 1 / (normalsPerNeuron / ceiling.normals + 2 / ceiling.fastExps))
+            }
+        }
+        print("")
+        print("ratio = Swift networks/s ÷ NumPy networks/s on the same measurement (G^(2,4,6) over all 609")
+        print("combinations). *conditional integrates W1, b1 out; marginal also b0 (not like-for-like with NumPy:")
+        print("different estimators with far smaller errors per network; conditional: 2 normals + 21 products per")
+        print("neuron, marginal: 1 normal + 63 power sums per neuron; both 2023 moment products per network).")
+        print("of ceiling = neurons/s ÷ the rate of (normals per neuron: 3 direct and NumPy, 2 conditional, 1 marginal)")
+        print("normal draws + 2 fastExp per neuron at the measured rates; the rest of the work (products, sums, the")
+        print("per-network combinations that dominate at width 10) is what separates a row from 100 %.")
+    }
+
+    func row(_ width: Int, _ label: String, _ t: Throughput, ratio: Double?, ceiling: Double) {
+        let r = ratio.map { String(format: "%6.1f×", $0) } ?? "      –"
+        let padded = label.padding(toLength: 22, withPad: " ", startingAt: 0)
+        print(String(format: "%5d   ", width) + padded + String(format: " %9.0f  %8.3f  %13.4g  %13.4g  ", t.nets,
+              t.seconds, t.netsPerSecond, t.neuronsPerSecond) + r + String(format: "  %5.0f%%", 100 * t.neuronsPerSecond / ceiling))
+    }
+
+    func runSwift(width: Int, nets: Int, estimator: Estimator) throws -> Throughput {
+        let settings = SamplerSettings(width: width, netsPerBag: nets, bags: 2, seed: 7, threads: threads,
+                                       estimator: estimator)
+        let sampler = try GaussNetSampler(settings: settings)
+        _ = sampler.sampleBag(0)  // warm-up (tables, pages)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for bag in 0..<settings.bags { _ = sampler.sampleBag(bag) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return Throughput(nets: Double(nets * settings.bags), seconds: seconds, width: width)
+    }
+
+    func runNumpy(width: Int, nets: Int) throws -> Throughput? {
+        let script = URL(fileURLWithPath: numpy).standardizedFileURL
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            print("NumPy peer not found at \(script.path) (use --numpy PATH)")
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, "--width", "\(width)", "--nets", "\(nets)", "--bags", "2"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let wall = object["wallSeconds"] as? Double else {
+            print("NumPy peer failed (status \(process.terminationStatus))")
+            return nil
+        }
+        return Throughput(nets: Double(nets * 2), seconds: wall, width: width)
+    }
+
+    /// Normal draws, exp evaluations and raw random words per second, on all cores; each the best of
+    /// three runs (the machine is shared, so the best run is the least disturbed one).
+    func measureCeiling() -> (normals: Double, exps: Double, fastExps: Double, words: Double) {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let perCore = 20_000_000
+        func timed(_ body: @escaping @Sendable (Int) -> Double) -> Double {
+            let sink = UnsafeMutablePointer<Double>.allocate(capacity: cores)
+            defer { sink.deallocate() }
+            nonisolated(unsafe) let output = sink
+            var best = 0.0
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                DispatchQueue.concurrentPerform(iterations: cores) { output[$0] = body($0) }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                if (0..<cores).reduce(0, { $0 + sink[$1] }).isNaN { print("") }  // keep the work alive
+                best = max(best, Double(perCore * cores) / seconds)
+            }
+            return best
+        }
+        // Normals are drawn into a buffer, as the sampler does (no dependency chain between draws).
+        let normals = timed { core in
+            var stream = CounterRandomStream(seed: 1, stream: UInt64(core))
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 3000)
+            defer { buffer.deallocate() }
+            var s = 0.0
+            for _ in 0..<(perCore / 3000) {
+                for i in 0..<3000 { buffer[i] = stream.nextNormal() }
+                s += buffer[7]
+            }
+            return s
+        }
+        let exps = timed { core in
+            var s = 0.0
+            var x = -0.5 + Double(core) * 1e-3
+            for _ in 0..<perCore {
+                s += Foundation.exp(x)
+                x += 1e-9
+            }
+            return s
+        }
+        let fastExps = timed { core in
+            var s0 = SIMD4<Double>.zero, s1 = SIMD4<Double>.zero
+            var x = SIMD4<Double>(-0.5, -0.2, 0.1, 0.3) + Double(core) * 1e-3
+            for _ in 0..<(perCore / 8) {
+                s0 += fastExp(x)
+                s1 += fastExp(x + 0.25)
+                x += 1e-9
+            }
+            return (s0 + s1).sum()
+        }
+        let words = timed { core in
+            var stream = CounterRandomStream(seed: 1, stream: UInt64(core))
+            var s: UInt64 = 0
+            for _ in 0..<perCore { s ^= stream.next() }
+            return Double(s & 1)
+        }
+        return (normals, exps, fastExps, words)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Truncation
+
+/// `frg-bench truncation`: derivation time for each order up to 40, and the cost of one β and one
+/// Jacobian evaluation at order 6 (the hot path of CVODE and Newton).
+struct TruncationBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "truncation",
+        abstract: "Derivation time per order (2…40) and ns per order-6 β / Jacobian call.")
+
+    @Option(help: "Highest order 2n to derive.")
+    var maxOrder: Int = 40
+
+    @Option(help: "Evaluation calls per timing.")
+    var calls: Int = 2_000_000
+
+    func run() throws {
+        print("# derivation (symbolic projection + Jacobian + compilation), Wetterich LPA, Litim, d = 3")
+        print("order  about-zero [ms]  about-minimum [ms]")
+        for order in stride(from: 2, through: maxOrder, by: 2) {
+            let zero = try time { _ = try BetaFunctions(TruncationSpec(dimension: 3, order: order)) }
+            let minimum = order >= 4
+                ? String(format: "%18.2f", try time { _ = try BetaFunctions(TruncationSpec(expansion: .minimum, dimension: 3, order: order)) } * 1e3)
+                : String(repeating: " ", count: 17) + "-"
+            print(String(format: "%5d  %15.2f", order, zero * 1e3) + "  " + minimum)
+        }
+        print("\n# evaluation at order 6 (allocation-free buffer API), ns per call")
+        let cases: [(String, TruncationSpec, [Double])] = [
+            ("wetterich lpa zero litim", TruncationSpec(dimension: 3, order: 6), [-0.1, 0.5, 1.0]),
+            ("wetterich lpa minimum litim", TruncationSpec(expansion: .minimum, dimension: 3, order: 6), [0.05, 0.8, 1.0]),
+            ("wetterich lpa-prime minimum litim", TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 3, order: 6), [0.05, 0.8, 1.0]),
+            ("polchinski lpa zero", TruncationSpec(scheme: .polchinski, dimension: 3, order: 6), [-0.1, 0.5, 1.0]),
+            ("wetterich lpa zero exponential", TruncationSpec(dimension: 3, order: 6, regulator: .exponential), [-0.1, 0.5, 1.0]),
+        ]
+        print("case                                   beta [ns]  jacobian [ns]")
+        for (name, spec, point) in cases {
+            let beta = try BetaFunctions(spec)
+            let n = beta.count
+            let calls = spec.regulator == .exponential ? self.calls / 10 : self.calls
+            var u = point
+            var out = [Double](repeating: 0, count: n)
+            var jac = [Double](repeating: 0, count: n * n)
+            var sink = 0.0
+            let tb = u.withUnsafeMutableBufferPointer { ub -> Double in
+                out.withUnsafeMutableBufferPointer { ob in
+                    time {
+                        for i in 0..<calls {
+                            ub[0] = point[0] + 1e-9 * Double(i & 7)   // defeat hoisting
+                            beta.evaluate(UnsafeBufferPointer(ub), into: ob)
+                            sink += ob[0]
+                        }
+                    }
+                }
+            }
+            let tj = u.withUnsafeMutableBufferPointer { ub -> Double in
+                jac.withUnsafeMutableBufferPointer { jb in
+                    time {
+                        for i in 0..<calls {
+                            ub[0] = point[0] + 1e-9 * Double(i & 7)
+                            beta.jacobian(UnsafeBufferPointer(ub), into: jb)
+                            sink += jb[0]
+                        }
+                    }
+                }
+            }
+            print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                  + String(format: "%11.1f  %13.1f", tb / Double(calls) * 1e9, tj / Double(calls) * 1e9)
+                  + (sink.isFinite ? "" : " (non-finite)"))
+        }
+    }
+
+    private func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+}

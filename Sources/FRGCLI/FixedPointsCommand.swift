@@ -1,0 +1,251 @@
+import ArgumentParser
+import FixedPoints
+import Foundation
+import Reports
+import Truncation
+
+/// `frg fixed-points`: all real fixed points of a truncation, their stability and exponents.
+struct FixedPointsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fixed-points",
+        abstract: "Find the fixed points of a truncation, their eigenvalues and critical exponents.",
+        discussion: """
+            Multi-start Newton (exact Jacobian) in a box of natural units around the origin, plus \
+            the Wilson–Fisher branch followed from φ⁴ up to the requested order. Eigenvalues θ of \
+            M_ij = ∂β_i/∂ū_j (t = ln k: relevant directions have θ < 0); ν = −1/θ_min, ω = the \
+            smallest positive Re θ. Exit status 2 for bad flags.
+            """)
+
+    @OptionGroup var truncation: TruncationOptions
+
+    @Option(help: "Random Newton starts in the search box.")
+    var starts: Int = 400
+
+    @Option(help: "Seed of the (reproducible) start points.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
+    var width: Double = 3
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @Option(help: "ν and ω order by order along the Wilson–Fisher branch, e.g. 4:40 (FROM:TO).")
+    var convergence: String?
+
+    @Option(help: "With --convergence or --dimension-sweep: draw ν and ω against the parameter as an SVG file.")
+    var plot: String?
+
+    @Option(help: "With --convergence or --dimension-sweep: write the table as CSV.")
+    var csv: String?
+
+    @Option(name: .customLong("dimension-sweep"),
+            help: "Follow the Wilson–Fisher fixed point in d, e.g. 3.99:1:0.01 (FROM:TO:STEP), at the given order.")
+    var dimensionSweep: String?
+
+    func run() throws {
+        do {
+            try execute()
+        } catch let error as UsageError {
+            throw fail("fixed-points", error.description, status: ExitStatus.usage)
+        } catch let error as TruncationError {
+            throw fail("fixed-points", error.description, status: ExitStatus.usage)
+        } catch let error as TruncationStudyError {
+            throw fail("fixed-points", error.description, status: ExitStatus.failure)
+        }
+    }
+
+    private func execute() throws {
+        if convergence != nil, truncation.expansion == "both" {
+            return try runConvergence(expansions: [.zero, .minimum])
+        }
+        var spec = try truncation.spec()
+        guard starts >= 1 else { throw UsageError("--starts must be at least 1, got \(starts)") }
+        guard width.isFinite, width > 0 else { throw UsageError("--width must be positive, got \(width)") }
+        guard convergence == nil || dimensionSweep == nil else {
+            throw UsageError("--convergence and --dimension-sweep are separate studies; give one")
+        }
+        if convergence != nil { return try runConvergence(expansions: [spec.expansion]) }
+        guard plot == nil, csv == nil else { throw UsageError("--plot and --csv go with --convergence or --dimension-sweep") }
+
+        if let dimensionSweep {
+            let parts = dimensionSweep.split(separator: ":").map { Double($0) }
+            guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2], step > 0,
+                  from > 0, to > 0, from.isFinite, to.isFinite else {
+                throw UsageError("--dimension-sweep takes FROM:TO:STEP with positive dimensions and step, got '\(dimensionSweep)'")
+            }
+            let count = Int(((abs(from - to) / step) + 1e-9).rounded(.down))
+            let direction: Double = to < from ? -1 : 1
+            var dimensions = (0...count).map { from + direction * Double($0) * step }
+            if abs(dimensions.last! - to) > 1e-9 * step { dimensions.append(to) }
+            spec.dimension = dimensions[0]
+            let study = try BranchStudy(label: describe(spec), parameter: "d") {
+                try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
+            }
+            try emit([study], key: "dimensionSweep", title: "Wilson–Fisher fixed point against d")
+            return
+        }
+
+        let beta = try BetaFunctions(spec)
+        var search = FixedPointSearch(region: TruncationStudies.defaultRegion(beta, width: width))
+        search.starts = starts
+        search.seed = seed
+        // The Wilson–Fisher branch followed from φ⁴ is a start too: at high orders random starts
+        // rarely land in its basin.
+        if spec.order > TruncationStudies.startingOrder(spec),
+           let wf = try? TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).last {
+            search.extraStarts = [wf.fixedPoint.couplings]
+        }
+        let points = try search.run(beta)
+        if json {
+            print(try jsonText(["truncation": describe(spec), "fixedPoints": points.map(fixedPointObject)]))
+            return
+        }
+        print("# Fixed points: \(describe(spec)); \(search.starts + 1 + search.extraStarts.count) Newton starts")
+        print("# eigenvalues θ of ∂β_i/∂ū_j, t = ln(k/Λ): θ < 0 relevant; ν = −1/θ_min, ω = smallest Re θ > 0")
+        let showEta = beta.hasAnomalousDimension
+        var header = ["#", "kind"] + beta.couplingNames
+        header += showEta ? ["ν", "ω", "η"] : ["ν", "ω"]
+        header += ["eigenvalues", "basin"]
+        var table = Table(header: header)
+        for (index, p) in points.enumerated() {
+            var row = ["\(index + 1)", p.kind.rawValue]
+            row += p.couplings.map { formatNumber($0, significant: 8) }
+            row.append(optionalNumber(p.nu, significant: 8))
+            row.append(optionalNumber(p.omega, significant: 8))
+            if showEta { row.append(optionalNumber(p.eta, significant: 6)) }
+            row.append(p.eigenvalues.map(formatEigenvalue).joined(separator: " "))
+            row.append("\(p.basin)")
+            table.append(row)
+        }
+        print(table.text(), terminator: "")
+    }
+}
+
+extension FixedPointsCommand {
+    /// `--convergence FROM:TO`, for one expansion point or both (`--expansion both`).
+    private func runConvergence(expansions: [ExpansionPoint]) throws {
+        let parts = convergence!.split(separator: ":").map { Int($0) }
+        guard parts.count == 2, let from = parts[0], let to = parts[1], from >= 2, from % 2 == 0, to % 2 == 0,
+              to >= from, to <= TruncationSpec.maximumOrder else {
+            throw UsageError("--convergence takes FROM:TO with even orders FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence!)'")
+        }
+        var options = truncation
+        var studies: [BranchStudy] = []
+        for expansion in expansions {
+            options.expansion = expansion.rawValue
+            var spec = try options.spec()
+            spec.order = to
+            var study = try BranchStudy(label: describe(spec), parameter: "order") {
+                try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
+            }
+            study.steps = study.steps.filter { Int($0.parameter) >= from }
+            studies.append(study)
+        }
+        try emit(studies, key: "convergence", title: "Wilson–Fisher fixed point order by order")
+    }
+
+    /// Prints (or writes) the studies as tables, JSON, CSV and a plot of ν and ω.
+    private func emit(_ studies: [BranchStudy], key: String, title: String) throws {
+        if json {
+            print(try jsonText([key: studies.map { study -> [String: Any] in
+                ["truncation": study.label, "stopped": study.stopped ?? NSNull(),
+                 "steps": study.steps.map { [study.parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
+            }]))
+        } else {
+            for study in studies {
+                print("# \(title): \(study.label)")
+                print(continuationTable(study.steps, parameter: study.parameter).text(), terminator: "")
+                if let stopped = study.stopped { print("# stopped: \(stopped)") }
+                print("")
+            }
+        }
+        if let csv {
+            var table = Table(header: ["truncation", studies[0].parameter, "kind", "nu", "omega", "eigenvalues"],
+                              comments: ["frg \(frgVersion) fixed-points: \(title)"] + studies.compactMap { s in s.stopped.map { "\(s.label): stopped: \($0)" } })
+            for study in studies {
+                for step in study.steps {
+                    let p = step.fixedPoint
+                    table.append([study.label, formatExact(step.parameter), p.kind.rawValue, p.nu.map(formatExact) ?? "",
+                                  p.omega.map(formatExact) ?? "", p.eigenvalues.map { $0.im == 0 ? formatExact($0.re) : "\($0.re)\($0.im < 0 ? "-" : "+")\(abs($0.im))i" }.joined(separator: " ")])
+                }
+            }
+            try writeAtomically(table.csv(), to: csv)
+            note("wrote \(csv)")
+        }
+        if let plot {
+            var figure = Plot(title: title, xLabel: studies[0].parameter == "d" ? "dimension d" : "order 2n of the truncation",
+                              yLabel: "critical exponents ν and ω")
+            for study in studies {
+                let short = study.label.contains("minimum") ? "about the minimum" : "about φ = 0"
+                let x = study.steps.map(\.parameter)
+                figure.series.append(PlotSeries(label: "ν, \(short)", x: x, y: study.steps.map { $0.fixedPoint.nu ?? .nan }, style: .line))
+                figure.series.append(PlotSeries(label: "ω, \(short)", x: x, y: study.steps.map { $0.fixedPoint.omega ?? .nan }, style: .dashed))
+            }
+            try writeAtomically(try figure.svg(), to: plot)
+            note("wrote \(plot)")
+        }
+    }
+}
+
+/// The Wilson–Fisher branch followed through a parameter, and where it was lost, if it was.
+struct BranchStudy {
+    var label: String
+    var parameter: String
+    var steps: [ContinuationStep]
+    var stopped: String?
+
+    /// Runs `follow`; a lost branch keeps the stages done and the reason (a result of the study).
+    init(label: String, parameter: String, _ follow: () throws -> [ContinuationStep]) throws {
+        self.label = label
+        self.parameter = parameter
+        do {
+            steps = try follow()
+        } catch let failure as ContinuationFailure {
+            steps = failure.completed
+            stopped = failure.description
+        }
+    }
+}
+
+/// A number, or an em dash where the quantity does not exist (never NaN).
+func optionalNumber(_ x: Double?, significant: Int) -> String {
+    x.map { formatNumber($0, significant: significant) } ?? "—"
+}
+
+private func formatEigenvalue(_ c: Complex) -> String {
+    c.im == 0 ? formatNumber(c.re, significant: 6)
+        : "\(formatNumber(c.re, significant: 6))\(c.im < 0 ? "−" : "+")\(formatNumber(abs(c.im), significant: 6))i"
+}
+
+private func continuationTable(_ steps: [ContinuationStep], parameter: String) -> Table {
+    let names = steps.last?.fixedPoint.couplingNames.prefix(3) ?? []
+    var table = Table(header: [parameter, "kind", "ν", "ω"] + names + ["max|β|/(1+max|ū|)"])
+    for step in steps {
+        let p = step.fixedPoint
+        table.append([formatNumber(step.parameter, significant: 6), p.kind.rawValue,
+                      optionalNumber(p.nu, significant: 10), optionalNumber(p.omega, significant: 10)]
+                     + names.map { optionalNumber(p.coupling($0), significant: 8) }
+                     + [formatNumber(p.residual / (1 + (p.couplings.map(abs).max() ?? 0)), significant: 2)])
+    }
+    return table
+}
+
+/// The JSON object of one fixed point; absent exponents are `null`, never NaN.
+func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
+    [
+        "kind": p.kind.rawValue,
+        "couplings": Dictionary(uniqueKeysWithValues: zip(p.couplingNames, p.couplings)),
+        "eigenvalues": p.eigenvalues.map { ["re": $0.re, "im": $0.im] },
+        "nu": p.nu ?? NSNull(),
+        "omega": p.omega ?? NSNull(),
+        "eta": p.eta ?? NSNull(),
+        "relevantDirections": p.relevantDirections,
+        "basin": p.basin,
+        "residual": p.residual,
+    ]
+}
+
+func jsonText(_ object: [String: Any]) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+}

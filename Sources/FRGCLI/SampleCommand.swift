@@ -1,0 +1,273 @@
+import ArgumentParser
+import Foundation
+import GaussNet
+import Reports
+
+/// `frg sample`: measure G^(n), m_n, u4 and u6 from an embedded GaussNet/Cos-net ensemble.
+///
+/// The command only turns flags into `SamplerSettings` (`makeSettings()`); everything after that is
+/// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings.
+public struct SampleCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Sample a GaussNet (or Cos-net) ensemble; measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
+        discussion: """
+            f(x) = Σ_i W1_i g_i(x) + b1 with W0 ~ N(0, σ_W²/d), b0, b1 ~ N(0, σ_b²), W1 ~ N(0, σ_W²/N) \
+            (PHYSICS.md §2). Per bag: G^(n) for n = 2, 4, 6 over every multiset of input points; across \
+            bags: mean, background (std over bags), Gaussian G_0, ΔG, m_n, u4 = −ΔG^(4)/N_K and u6, \
+            with the exact finite-width predictions beside them. Same seed ⇒ identical numbers for any \
+            --threads. Finished bags are kept in --state; rerunning the same command resumes.
+            """
+    )
+
+    @Option(help: "Hidden width N.") var width: Int = 10
+    @Option(name: .customLong("sigma-w"), help: "σ_W.") var sigmaW: Double = 1
+    @Option(name: .customLong("sigma-b"), help: "σ_b.") var sigmaB: Double = 1
+    @Option(help: "Networks per bag.") var nets: Int = 30_000
+    @Option(help: "Number of bags (≥ 2).") var bags: Int = 30
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
+    var points: String?
+    @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
+    var grid: String?
+    @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
+    @Option(help: "Architecture: gaussnet or cosnet.") var architecture: String = "gaussnet"
+    @Option(help: "Worker threads (0 = all cores). Does not change the numbers.") var threads: Int = 0
+    @Option(help: "Estimator: direct (sample everything), conditional (integrate W1, b1 out exactly) or marginal (Gauss-net, equally spaced 1-d inputs: also integrate b0 out, removing the e^{b0} heavy tail).")
+    var estimator: String = "direct"
+    @Option(help: "Write everything as JSON to this file.") var json: String?
+    @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
+    @Option(help: "Directory for resumable per-bag state.") var state: String = ".frg-state"
+    @Flag(help: "Ignore and overwrite saved bags of an earlier identical run.") var noResume = false
+
+    public init() {}
+
+    /// The settings these flags describe (validated).
+    public func makeSettings() throws -> SamplerSettings {
+        guard let arch = ArchitectureKind(rawValue: architecture.lowercased()) else {
+            throw SampleCommandError("unknown architecture '\(architecture)' (expected gaussnet or cosnet)")
+        }
+        guard let est = Estimator(rawValue: estimator.lowercased()) else {
+            throw SampleCommandError("unknown estimator '\(estimator)' (expected direct, conditional or marginal)")
+        }
+        let inputs: [[Double]]
+        if points != nil && grid != nil { throw SampleCommandError("give --points or --grid, not both") }
+        if let grid {
+            let parts = grid.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 3, let lower = parts[0], let upper = parts[1], let count = parts[2],
+                  count == count.rounded(), count >= 1 else {
+                throw SampleCommandError("--grid must be LOWER:UPPER:COUNT, got '\(grid)'")
+            }
+            inputs = try SamplerSettings.gridInputs(lower: lower, upper: upper, count: Int(count), inputDimension: dimension ?? 1)
+        } else if let points {
+            inputs = try SampleCommand.parsePoints(points)
+            if let dimension, inputs.first?.count != dimension {
+                throw SampleCommandError("--dimension \(dimension) does not match the points' \(inputs.first?.count ?? 0) components")
+            }
+        } else {
+            inputs = SamplerSettings.paperInputs
+        }
+        let settings = SamplerSettings(
+            architecture: arch, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW, sigmaB: sigmaB,
+            width: width, inputs: inputs, netsPerBag: nets, bags: bags, seed: seed, threads: threads,
+            estimator: est)
+        try settings.validate()
+        return settings
+    }
+
+    /// `"a,b,c"` (d = 1) or `"a,b;c,d"` (points separated by `;`).
+    static func parsePoints(_ text: String) throws -> [[Double]] {
+        let groups = text.contains(";") ? text.split(separator: ";").map(String.init) : text.split(separator: ",").map(String.init)
+        let perPointComponents = text.contains(";")
+        var result: [[Double]] = []
+        for group in groups {
+            let fields = perPointComponents ? group.split(separator: ",").map(String.init) : [group]
+            var point: [Double] = []
+            for field in fields {
+                guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                    throw SampleCommandError("--points: '\(field)' is not a finite number")
+                }
+                point.append(value)
+            }
+            result.append(point)
+        }
+        guard !result.isEmpty else { throw SampleCommandError("--points is empty") }
+        return result
+    }
+
+    public func run() throws {
+        let settings: SamplerSettings
+        do {
+            settings = try makeSettings()
+        } catch let error as SamplerError {
+            throw fail("sample", "\(error)", status: ExitStatus.usage)
+        } catch let error as SampleCommandError {
+            throw fail("sample", error.message, status: ExitStatus.usage)
+        }
+        do {
+            try SampleRun.execute(settings: settings, output: .init(json: json, csv: csv, stateDirectory: state, resume: !noResume))
+        } catch let error as SamplerError {
+            throw fail("sample", "\(error)", status: ExitStatus.failure)
+        } catch let error as SampleCommandError {
+            throw fail("sample", error.message, status: ExitStatus.failure)
+        }
+    }
+}
+
+/// A user-facing error of `frg sample` (bad flag values, file problems).
+public struct SampleCommandError: Error, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Running a validated sampling job: resumable bags, progress, outputs.
+public enum SampleRun {
+    public struct Output {
+        public var json: String?
+        public var csv: String?
+        /// Per-run state lives in `stateDirectory/sample-<runKey>/bag-NNNN.json`.
+        public var stateDirectory: String?
+        public var resume: Bool
+        public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true) {
+            self.json = json
+            self.csv = csv
+            self.stateDirectory = stateDirectory
+            self.resume = resume
+        }
+    }
+
+    /// The JSON document written by `--json`.
+    struct Report: Encodable {
+        let frgVersion: String
+        let measurement: GaussNet.Measurement
+    }
+
+    public static func execute(settings: SamplerSettings, output: Output) throws {
+        let sampler = try GaussNetSampler(settings: settings)
+        let key = settings.runKey
+        let stateURL = output.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("sample-\(key)") }
+        var finished: [Int: BagResult] = [:]
+        if let stateURL {
+            do {
+                try FileManager.default.createDirectory(at: stateURL, withIntermediateDirectories: true)
+            } catch {
+                throw SampleCommandError("cannot create state directory \(stateURL.path): \(error.localizedDescription)")
+            }
+            if output.resume {
+                for bag in 0..<settings.bags {
+                    let url = stateURL.appendingPathComponent(bagFileName(bag))
+                    guard let data = try? Data(contentsOf: url),
+                          let result = try? JSONDecoder().decode(BagResult.self, from: data),
+                          result.runKey == key, result.bag == bag else { continue }
+                    finished[bag] = result
+                }
+            }
+        }
+        let resumed = finished.count
+        let interactive = stderrIsTerminal
+        let start = Date()
+        var sampledNow = 0
+        for bag in 0..<settings.bags where finished[bag] == nil {
+            let result = sampler.sampleBag(bag)
+            finished[bag] = result
+            sampledNow += 1
+            if let stateURL {
+                try atomicWrite(try JSONEncoder().encode(result), to: stateURL.appendingPathComponent(bagFileName(bag)))
+            }
+            if interactive {
+                let elapsed = Date().timeIntervalSince(start)
+                let remaining = settings.bags - finished.count
+                let eta = elapsed / Double(sampledNow) * Double(remaining)
+                FileHandle.standardError.write(Data(String(
+                    format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", finished.count, settings.bags, elapsed, eta).utf8))
+            }
+        }
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        let wall = Date().timeIntervalSince(start)
+        let measurement = try GaussNet.Measurement(settings: settings, bags: Array(finished.values))
+        print(summary(measurement, threads: sampler.threadCount, wallSeconds: wall, resumed: resumed))
+        if let json = output.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try atomicWrite(try encoder.encode(Report(frgVersion: frgVersion, measurement: measurement)),
+                            to: URL(fileURLWithPath: json))
+        }
+        if let csv = output.csv { try writeCSV(measurement, directory: csv) }
+    }
+
+    static func bagFileName(_ bag: Int) -> String { String(format: "bag-%04d.json", bag) }
+
+    /// Atomic write (temporary file + rename, `Reports.writeAtomically`), errors as `SampleCommandError`.
+    static func atomicWrite(_ data: Data, to url: URL) throws {
+        do {
+            try writeAtomically(String(decoding: data, as: UTF8.self), to: url.path)
+        } catch {
+            throw SampleCommandError("cannot write \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
+        let s = m.settings
+        var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
+        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
+        out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : "") + "\n\n"
+        var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])
+        for c in m.correlators {
+            deviations.append(["\(c.order)", "\(c.combinations.count)",
+                               formatWithError(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError),
+                               formatNumber(c.exactMeanAbsoluteRelativeDeviation), formatNumber(c.meanRelativeBackground, significant: 3)])
+        }
+        out += deviations.text() + "\n"
+        var couplings = Table(header: ["coupling", "average over combinations", "exact", "pull"])
+        couplings.append(["u4", formatWithError(m.u4.mean, m.u4.standardError), formatNumber(m.u4.exactMean),
+                          String(format: "%+.2f", (m.u4.mean - m.u4.exactMean) / m.u4.standardError)])
+        couplings.append(["u6", formatWithError(m.u6.mean, m.u6.standardError), formatNumber(m.u6.exactMean),
+                          String(format: "%+.2f", (m.u6.mean - m.u6.exactMean) / m.u6.standardError)])
+        out += couplings.text()
+        out += "u4 = −ΔG⁽⁴⁾/N_K,  u6 = (ū4² Σ I_3|3 − G_c⁽⁶⁾)/I_6;  exact = closed-form finite-N connected functions\n\n"
+        var convergence = Table(header: ["bags", "networks", "ū4", "ū6", "⟨|m_4|⟩", "⟨|m_6|⟩"],
+                                comments: ["estimates from the first k bags (heavy tails show up as drift)"])
+        for p in m.convergence {
+            convergence.append(["\(p.bags)", "\(p.networks)", formatNumber(p.u4Mean), formatNumber(p.u6Mean),
+                                formatNumber(p.meanAbsoluteM4, significant: 4), formatNumber(p.meanAbsoluteM6, significant: 4)])
+        }
+        out += convergence.text(showComments: true)
+        return out
+    }
+
+    static func writeCSV(_ m: GaussNet.Measurement, directory: String) throws {
+        let dir = URL(fileURLWithPath: directory)
+        let x = m.settings.inputs
+        func label(_ combo: [Int]) -> String { combo.map { String($0 + 1) }.joined(separator: " ") }
+        func coordinates(_ combo: [Int]) -> String {
+            combo.map { x[$0].map { String($0) }.joined(separator: " ") }.joined(separator: ";")
+        }
+        /// One file: comment lines, a header, and per combination its label, its points and `columns`
+        /// (shortest round-trip decimals).
+        func table(_ name: String, _ comment: String, _ header: [String], _ combinations: [[Int]],
+                   _ columns: [[Double]]) throws {
+            var table = Table(header: ["combination", "points"] + header,
+                              comments: ["frg \(frgVersion) sample, run key \(m.runKey)", comment])
+            for k in combinations.indices {
+                table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
+            }
+            try atomicWrite(Data(table.csv().utf8), to: dir.appendingPathComponent(name))
+        }
+        for c in m.correlators {
+            try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",
+                      ["mean", "background", "standard_error", "gaussian", "delta", "m", "m_exact"], c.combinations,
+                      [c.mean, c.background, c.standardError, c.gaussian, c.deviation, c.relativeDeviation,
+                       c.exactRelativeDeviation])
+        }
+        let u4 = m.u4
+        try table("u4.csv", "u4 = -dG4/N_K", ["N_K", "Gc4", "Gc4_error", "Gc4_exact", "u4", "u4_error", "u4_exact"], u4.combinations,
+                  [u4.normalization, u4.connected, u4.connectedError, u4.exactConnected, u4.values,
+                   u4.standardErrors, u4.exact])
+        let u6 = m.u6
+        try table("u6.csv", "u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
+                  ["I6", "sum_I33", "Gc6", "Gc6_error", "Gc6_exact", "u6", "u6_error", "u6_exact"], u6.combinations,
+                  [u6.normalization, u6.treeIntegral, u6.connected, u6.connectedError, u6.exactConnected,
+                   u6.values, u6.standardErrors, u6.exact])
+    }
+}

@@ -1,0 +1,221 @@
+import Flows
+import Foundation
+import ODE
+import Truncation
+
+/// One run of `frg flow`, read from a YAML file (every key is documented in flows/README.md).
+public struct FlowConfig: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case passive, active }
+
+    /// How initial couplings are given.
+    public enum Units: String, Sendable, CaseIterable {
+        /// `ū_i` at the UV scale (`t = 0`).
+        case dimensionless
+        /// `u_i` in units of `Λ^{D_i}`, converted with `ū_i = Λ^{−D_i} u_i`.
+        case dimensionful
+    }
+
+    public enum OutputFormat: String, Sendable, CaseIterable { case csv, json }
+
+    public struct Passive: Sendable {
+        public var spec: TruncationSpec
+        public var units: Units
+        public var uvScale: Double
+        /// Initial values by coupling name; couplings not listed start at zero.
+        public var couplings: [(name: String, value: Double)]
+        public var tEnd: Double
+        public var sampling: FlowSampling
+        /// Stop when a threshold denominator `1 + w` falls to this level.
+        public var thresholdStop: Double
+        public var runawayBound: Double
+    }
+
+    public struct Active: Sendable {
+        public var law: ActiveFlowLaw
+        public var dimension: Double
+        public var sigmaStart: Double
+        public var sigmaEnd: Double
+        public var sampling: FlowSampling
+        /// `u4`, `u6`, … at `sigmaStart`, or nil when read from `measurement`.
+        public var couplings: [(name: String, value: Double)]?
+        /// A JSON file written by `frg sample` (relative paths are relative to the config file).
+        public var measurement: String?
+    }
+
+    public var file: String
+    public var kind: Kind
+    public var passive: Passive?
+    public var active: Active?
+    public var solver: FlowSolverSettings
+    public var outputFile: String?
+    public var outputFormat: OutputFormat
+
+    public static let topLevelKeys = ["flow", "truncation", "initial", "range", "stop", "active", "solver", "output"]
+
+    /// Reads and validates a configuration file.
+    public static func load(path: String) throws -> FlowConfig {
+        try FlowConfig(ConfigValue.load(path: path))
+    }
+
+    /// Validates a parsed document; every problem is a `ConfigError` with file, line and column.
+    public init(_ root: ConfigValue) throws {
+        file = root.file
+        let top = try root.mapping(allowedKeys: Self.topLevelKeys)
+        kind = try top.required("flow", "passive or active").choice(Kind.self)
+        solver = try Self.readSolver(top.optional("solver"))
+        if let output = top.optional("output") {
+            let m = try output.mapping(allowedKeys: ["file", "format"])
+            outputFile = try m.optional("file")?.string()
+            outputFormat = try m.optional("format")?.choice(OutputFormat.self) ?? .csv
+        } else {
+            outputFile = nil
+            outputFormat = .csv
+        }
+        switch kind {
+        case .passive:
+            for key in ["active"] where top.contains(key) {
+                throw top.error(at: key, "only for 'flow: active'")
+            }
+            passive = try Self.readPassive(top)
+            active = nil
+        case .active:
+            for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
+                throw top.error(at: key, "only for 'flow: passive' (the active flow is set under 'active')")
+            }
+            active = try Self.readActive(top.required("active", "the active-flow settings"), configFile: root.file)
+            passive = nil
+        }
+    }
+
+    // MARK: Sections
+
+    static func readSpec(_ value: ConfigValue) throws -> TruncationSpec {
+        let m = try value.mapping(allowedKeys: ["scheme", "kind", "expansion", "order", "dimension", "regulator"])
+        var spec = TruncationSpec(
+            scheme: try m.optional("scheme")?.choice(FlowEquation.self) ?? .wetterich,
+            truncation: try m.optional("kind")?.choice(TruncationKind.self) ?? .lpa,
+            expansion: try m.optional("expansion")?.choice(ExpansionPoint.self) ?? .zero,
+            dimension: try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d"),
+            order: 6,
+            regulator: try m.optional("regulator")?.choice(RegulatorKind.self) ?? .litim)
+        if let order = m.optional("order") {
+            spec.order = try order.int(in: 2...TruncationSpec.maximumOrder, "an even order 2n")
+            guard spec.order % 2 == 0 else { throw order.error("expected an even order 2n, got \(spec.order)") }
+        }
+        do {
+            try spec.validate()
+        } catch let error as TruncationError {
+            throw ConfigError(value.location, keyPath: value.keyPath, error.description)
+        }
+        return spec
+    }
+
+    static func readPassive(_ top: ConfigMapping) throws -> Passive {
+        let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
+        let spec = try readSpec(specValue)
+        let names = try couplingNames(for: spec, at: specValue)
+
+        let initial = try top.required("initial", "the initial couplings").mapping(allowedKeys: ["units", "uvScale", "couplings"])
+        let units = try initial.optional("units")?.choice(Units.self) ?? .dimensionless
+        let uvScale = try initial.optional("uvScale")?.double(greaterThan: 0, "the UV scale Λ") ?? 1
+        let couplings = try readCouplings(initial.required("couplings", "a mapping of coupling names to values"), allowed: names)
+
+        let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
+        let tEndValue = try range.required("tEnd", "final RG time t = ln(k/Λ), negative toward the infrared")
+        let tEnd = try tEndValue.double()
+        guard tEnd != 0 else { throw tEndValue.error("expected a non-zero final RG time (the flow starts at t = 0)") }
+        let sampling = try readSampling(range, positiveRange: (min(1, exp(tEnd)), max(1, exp(tEnd))), unit: "k/Λ")
+        let sampled: FlowSampling
+        if case .scales(let ks) = sampling { sampled = .scales(ks.map { $0 * uvScale }) } else { sampled = sampling }
+
+        var thresholdStop = 1e-3, runaway = 1e8
+        if let stop = top.optional("stop") {
+            let m = try stop.mapping(allowedKeys: ["threshold", "runaway"])
+            thresholdStop = try m.optional("threshold")?.double(in: 1e-12...0.5, "the threshold stop level") ?? thresholdStop
+            runaway = try m.optional("runaway")?.double(greaterThan: 0, "the runaway bound") ?? runaway
+        }
+        return Passive(spec: spec, units: units, uvScale: uvScale, couplings: couplings, tEnd: tEnd,
+                       sampling: sampled, thresholdStop: thresholdStop, runawayBound: runaway)
+    }
+
+    static func readActive(_ value: ConfigValue, configFile: String) throws -> Active {
+        let m = try value.mapping(allowedKeys: ["law", "dimension", "sigmaW", "samples", "scales", "couplings", "measurement"])
+        let law = try m.optional("law")?.choice(ActiveFlowLaw.self) ?? .paper
+        let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
+        let range = try m.required("sigmaW", "[start, end] of σ_W")
+        let ends = try range.doubles()
+        guard ends.count == 2, ends[0] > 0, ends[1] > 0, ends[0] != ends[1] else {
+            throw range.error("expected [start, end] with two distinct positive values of σ_W")
+        }
+        let sampling = try readSampling(m, positiveRange: (min(ends[0], ends[1]), max(ends[0], ends[1])), unit: "σ_W")
+        var couplings: [(String, Double)]?
+        var measurement: String?
+        switch (m.optional("couplings"), m.optional("measurement")) {
+        case (let c?, nil):
+            couplings = try readCouplings(c, allowed: ["u4", "u6"])
+            guard !couplings!.isEmpty else { throw c.error("expected at least one of u4, u6") }
+        case (nil, let file?):
+            let path = try file.string()
+            measurement = path.hasPrefix("/") ? path
+                : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(path).path
+        case (.some, .some):
+            throw m.error(at: "measurement", "give either 'couplings' or 'measurement', not both")
+        case (nil, nil):
+            throw m.error(at: "couplings", "missing: give 'couplings' (u4, u6 at the first σ_W) or 'measurement' (a frg sample JSON file)")
+        }
+        return Active(law: law, dimension: dimension, sigmaStart: ends[0], sigmaEnd: ends[1], sampling: sampling,
+                      couplings: couplings, measurement: measurement)
+    }
+
+    static func readSampling(_ m: ConfigMapping, positiveRange: (Double, Double), unit: String) throws -> FlowSampling {
+        switch (m.optional("samples"), m.optional("scales")) {
+        case (nil, nil):
+            return .evenlySpaced(count: 101)
+        case (let s?, nil):
+            return .evenlySpaced(count: try s.int(in: 2...1_000_000, "a number of samples"))
+        case (nil, let list?):
+            let values = try list.doubles()
+            for (i, item) in try list.list().enumerated() {
+                let v = values[i]
+                guard v >= positiveRange.0 * (1 - 1e-12), v <= positiveRange.1 * (1 + 1e-12) else {
+                    throw item.error("expected a scale (\(unit)) in [\(format(positiveRange.0)), \(format(positiveRange.1))], got \(format(v))")
+                }
+            }
+            return .scales(values)
+        case (.some, .some):
+            throw m.error(at: "scales", "give either 'samples' or 'scales', not both")
+        }
+    }
+
+    static func readCouplings(_ value: ConfigValue, allowed: [String]) throws -> [(name: String, value: Double)] {
+        try value.entries().map { key, keyLocation, item in
+            guard allowed.contains(key) else {
+                let hint = closestMatch(to: key, in: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                throw ConfigError(keyLocation, keyPath: item.keyPath,
+                                  "this truncation has no coupling '\(key)' (it has \(allowed.joined(separator: ", ")))\(hint)")
+            }
+            return (key, try item.double())
+        }
+    }
+
+    static func couplingNames(for spec: TruncationSpec, at value: ConfigValue) throws -> [String] {
+        do {
+            return try BetaFunctions(spec).couplingNames
+        } catch let error as TruncationError {
+            throw ConfigError(value.location, keyPath: value.keyPath, error.description)
+        }
+    }
+
+    static func readSolver(_ value: ConfigValue?) throws -> FlowSolverSettings {
+        var settings = FlowSolverSettings()
+        guard let value else { return settings }
+        let m = try value.mapping(allowedKeys: ["method", "relativeTolerance", "absoluteTolerance", "maxSteps"])
+        if let method = m.optional("method") {
+            settings.method = try method.choice(["bdf", "adams"]) == "bdf" ? .bdf : .adams
+        }
+        settings.relativeTolerance = try m.optional("relativeTolerance")?.double(in: 1e-15...1e-2, "a relative tolerance") ?? settings.relativeTolerance
+        settings.absoluteTolerance = try m.optional("absoluteTolerance")?.double(in: 1e-300...1, "an absolute tolerance") ?? settings.absoluteTolerance
+        settings.maxSteps = try m.optional("maxSteps")?.int(in: 1...100_000_000, "a step budget") ?? settings.maxSteps
+        return settings
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Truncation
+
+/// Fixed-point studies of derived truncations: default search regions, the Wilson–Fisher branch
+/// followed in the order and in the dimension.
+public enum TruncationStudies {
+    /// The natural magnitude of each coupling. Rescaling `φ = √K_d ψ`, `u = K_d w` removes `K_d`
+    /// from the Wetterich LPA, so `ū_{2m} ~ K_d^{1−m}`, `κ ~ K_d`, `λ_j ~ K_d^{1−j}`; the normalized
+    /// Polchinski couplings `v_{2m}` are of order one.
+    public static func naturalScales(_ beta: BetaFunctions) -> [Double] {
+        let k = beta.ballVolumeFactor
+        return beta.couplingNames.map { name in
+            if name == "kappa" { return k }
+            if name.hasPrefix("lambda"), let j = Int(name.dropFirst("lambda".count)) { return pow(k, Double(1 - j)) }
+            if name.hasPrefix("u"), let twoM = Int(name.dropFirst()) { return pow(k, Double(1 - twoM / 2)) }
+            return 1
+        }
+    }
+
+    /// A box of `±width` natural units around the origin, with `κ ≥ 0` and the mass `ū2 > −1`.
+    public static func defaultRegion(_ beta: BetaFunctions, width: Double = 3) -> SearchRegion {
+        let scales = naturalScales(beta)
+        var lower = scales.map { -width * $0 }, upper = scales.map { width * $0 }
+        for (i, name) in beta.couplingNames.enumerated() {
+            if name == "kappa" { lower[i] = 0 }
+            if name == "u2" { lower[i] = -0.999 }
+        }
+        return SearchRegion(lower: lower, upper: upper)
+    }
+
+    /// The lowest order at which a truncation's Wilson–Fisher fixed point is found by a search.
+    public static func startingOrder(_ spec: TruncationSpec) -> Int { 4 }
+
+    /// Finds the Wilson–Fisher fixed point at the lowest order by a multi-start search, then follows
+    /// it order by order (each started from the previous order's fixed point) up to `spec.order`.
+    ///
+    /// - Returns: one step per order from `startingOrder` to `spec.order` (every even order).
+    /// - Throws: `TruncationStudyError.noWilsonFisher` when the search at the lowest order finds
+    ///   none; `ContinuationFailure` (with the orders done) when the branch is lost.
+    public static func wilsonFisherByOrder(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1) throws -> [ContinuationStep] {
+        var low = spec
+        low.order = min(startingOrder(spec), spec.order)
+        let beta = try BetaFunctions(low)
+        var search = FixedPointSearch(region: defaultRegion(beta))
+        search.starts = starts
+        search.seed = seed
+        let found = try search.run(beta)
+        guard let wf = found.first(where: { $0.kind == .wilsonFisher }) else {
+            throw TruncationStudyError.noWilsonFisher(order: low.order, dimension: spec.dimension, found: found.map(\.kind))
+        }
+        var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]
+        let orders = stride(from: low.order + 2, through: spec.order, by: 2).map(Double.init)
+        do {
+            steps += try followFixedPoint(from: wf, at: Double(low.order), through: orders) { order in
+                var s = spec
+                s.order = Int(order)
+                return try BetaFunctions(s)
+            }
+        } catch var failure as ContinuationFailure {
+            failure.completed = steps + failure.completed
+            throw failure
+        }
+        return steps
+    }
+
+    /// Follows the Wilson–Fisher fixed point of `spec` (at its order) in the dimension, through
+    /// `dimensions` (for example 3.9, 3.8, …, 1), starting from a search at the first dimension.
+    public static func wilsonFisherByDimension(_ spec: TruncationSpec, dimensions: [Double], starts: Int = 400,
+                                               seed: UInt64 = 1) throws -> [ContinuationStep] {
+        guard let first = dimensions.first else { return [] }
+        var s = spec
+        s.dimension = first
+        let firstSteps = try wilsonFisherByOrder(s, starts: starts, seed: seed)
+        let start = firstSteps.last!.fixedPoint
+        let head = ContinuationStep(parameter: first, fixedPoint: start)
+        do {
+            // Steps in d are halved where the branch moves fast (near d = 4 the fixed point
+            // leaves the origin like 4 − d).
+            return [head] + (try followFixedPoint(from: start, at: first, through: Array(dimensions.dropFirst()),
+                                                  field: { d in
+                                                      var sd = spec
+                                                      sd.dimension = d
+                                                      return try BetaFunctions(sd)
+                                                  }, subdivide: true, extrapolate: true))
+        } catch var failure as ContinuationFailure {
+            failure.completed = [head] + failure.completed
+            throw failure
+        }
+    }
+}
+
+/// Why a fixed-point study could not start.
+public enum TruncationStudyError: Error, CustomStringConvertible, Equatable {
+    case noWilsonFisher(order: Int, dimension: Double, found: [FixedPoint.Kind])
+
+    public var description: String {
+        switch self {
+        case let .noWilsonFisher(order, d, found):
+            return "no Wilson–Fisher fixed point found at order \(order) in d = \(d) (found: \(found.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Flows: passive (scale k) and active (sigma_W) RG flows integrated with CVODE.

@@ -1,0 +1,221 @@
+import Foundation
+import ODE
+import Truncation
+
+/// Solver settings shared by the flows.
+public struct FlowSolverSettings: Sendable, Equatable {
+    public var method: ODEMethod = .bdf
+    public var relativeTolerance: Double = 1e-10
+    public var absoluteTolerance: Double = 1e-12
+    /// CVODE's step budget between two outputs (`mxstep`).
+    public var maxSteps: Int = 20_000
+
+    public init() {}
+
+    var options: ODEOptions {
+        ODEOptions(tolerances: ODETolerances(relative: relativeTolerance, absolute: absoluteTolerance),
+                   method: method, maxSteps: maxSteps)
+    }
+}
+
+/// Where a passive flow records its state.
+public enum FlowSampling: Sendable, Equatable {
+    /// `count ≥ 2` RG times evenly spaced from the start to the end, both included.
+    case evenlySpaced(count: Int)
+    /// These scales `k` (same units as `Λ`), in the order the flow reaches them.
+    case scales([Double])
+}
+
+/// How a flow ended. Physical endings are results, not errors.
+public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
+    /// The flow reached the requested final scale.
+    case completed
+    /// A domain constraint of the truncation fell to its stop level (for example the threshold
+    /// denominator `1 + ū2 → 0`, the pole a flow into the broken phase runs into).
+    case leftDomain(constraint: String, meaning: String, t: Double)
+    /// A coupling's magnitude reached the runaway bound.
+    case runaway(coupling: String, t: Double)
+
+    public var description: String {
+        switch self {
+        case .completed: return "completed: reached the final scale"
+        case let .leftDomain(constraint, meaning, t):
+            return "stopped at t = \(t): \(constraint) reached its stop level — \(meaning)"
+        case let .runaway(coupling, t):
+            return "stopped at t = \(t): \(coupling) ran away (|value| reached the runaway bound)"
+        }
+    }
+
+    /// RG time where the flow stopped early, nil when it completed.
+    public var stopTime: Double? {
+        switch self {
+        case .completed: return nil
+        case .leftDomain(_, _, let t), .runaway(_, let t): return t
+        }
+    }
+}
+
+/// Errors in the settings of a flow (the solver's own failures come as `ODEError`).
+public enum FlowError: Error, Equatable, CustomStringConvertible {
+    case initialCount(expected: Int, got: Int)
+    case invalidScale(name: String, value: Double)
+    case emptyRange(start: Double, end: Double)
+    case scaleOutsideRange(k: Double, low: Double, high: Double)
+    case initialOutsideDomain(constraint: String, value: Double)
+    case invalidBound(Double)
+
+    public var description: String {
+        switch self {
+        case let .initialCount(e, g): return "the truncation has \(e) couplings, \(g) initial values were given"
+        case let .invalidScale(name, v): return "\(name) must be positive and finite, got \(v)"
+        case let .emptyRange(s, e): return "the RG time range [\(e), \(s)] is empty"
+        case let .scaleOutsideRange(k, lo, hi): return "output scale k = \(k) lies outside the flow's range [\(lo), \(hi)]"
+        case let .initialOutsideDomain(c, v): return "the initial couplings violate \(c) (value \(v) ≤ its stop level)"
+        case .invalidBound(let b): return "the runaway bound must be positive and finite, got \(b)"
+        }
+    }
+}
+
+/// The passive RG flow: the derived beta functions integrated in RG time `t = ln(k/Λ)`.
+///
+/// State: the dimensionless couplings `ū_i`. Dimensionful couplings are
+/// `u_i(k) = k^{D_i} ū_i` with `D_i` the canonical mass dimension (`D = 2n − (n−1)d` for
+/// `u_{2n}`) and `k = Λ e^t`.
+public struct PassiveFlow<Equations: VectorField>: Sendable {
+    public var equations: Equations
+    /// Canonical mass dimension of each coupling, in the order of `equations.coordinateNames`.
+    public var canonicalDimensions: [Double]
+    /// UV scale `Λ` (any unit; dimensionful output is in powers of it).
+    public var uvScale: Double = 1
+    /// Initial dimensionless couplings at `tStart`.
+    public var initialCouplings: [Double]
+    public var tStart: Double = 0
+    /// Final RG time; below `tStart` for a flow toward the infrared.
+    public var tEnd: Double
+    public var sampling: FlowSampling = .evenlySpaced(count: 101)
+    /// The flow stops when any `|ū_i|` reaches this.
+    public var runawayBound: Double = 1e8
+    public var solver = FlowSolverSettings()
+
+    public init(equations: Equations, canonicalDimensions: [Double], initialCouplings: [Double], tEnd: Double) {
+        self.equations = equations
+        self.canonicalDimensions = canonicalDimensions
+        self.initialCouplings = initialCouplings
+        self.tEnd = tEnd
+    }
+
+    /// Dimensionless couplings from dimensionful ones at the scale `k`: `ū_i = k^{−D_i} u_i`.
+    public func dimensionless(_ u: [Double], at k: Double) -> [Double] {
+        zip(u, canonicalDimensions).map { $0 * pow(k, -$1) }
+    }
+
+    /// Integrates the flow. Physical endings are reported in `FlowResult.ending`; invalid
+    /// settings throw `FlowError`, CVODE failures `ODEError` with the solver's flag name.
+    public func run() throws -> FlowResult {
+        let n = equations.dimension
+        let names = equations.coordinateNames
+        guard initialCouplings.count == n else { throw FlowError.initialCount(expected: n, got: initialCouplings.count) }
+        guard canonicalDimensions.count == n else { throw FlowError.initialCount(expected: n, got: canonicalDimensions.count) }
+        guard uvScale.isFinite, uvScale > 0 else { throw FlowError.invalidScale(name: "the UV scale Λ", value: uvScale) }
+        guard tStart.isFinite, tEnd.isFinite, tStart != tEnd else { throw FlowError.emptyRange(start: tStart, end: tEnd) }
+        guard runawayBound.isFinite, runawayBound > 0 else { throw FlowError.invalidBound(runawayBound) }
+        let constraints = equations.domainConstraints
+        for c in constraints {
+            let v = initialCouplings.withUnsafeBufferPointer { c.value($0) }
+            if !(v > c.stopBelow) { throw FlowError.initialOutsideDomain(constraint: c.name, value: v) }
+        }
+
+        let output: ODEOutput
+        switch sampling {
+        case .evenlySpaced(let count):
+            output = .evenlySpaced(count: count)
+        case .scales(let ks):
+            let low = uvScale * exp(min(tStart, tEnd)), high = uvScale * exp(max(tStart, tEnd))
+            output = .times(try ks.map { k in
+                guard k.isFinite, k > 0 else { throw FlowError.invalidScale(name: "output scale k", value: k) }
+                guard k >= low * (1 - 1e-12), k <= high * (1 + 1e-12) else {
+                    throw FlowError.scaleOutsideRange(k: k, low: low, high: high)
+                }
+                return min(max(log(k / uvScale), min(tStart, tEnd)), max(tStart, tEnd))
+            })
+        }
+
+        let equations = self.equations
+        let problem = ODEProblem(
+            dimension: n,
+            jacobian: { _, y, _, matrix in
+                // CVODE's Jacobian is column-major; the truncation writes row-major into scratch.
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: n * n) { scratch in
+                    equations.jacobian(y, into: scratch)
+                    for i in 0..<n { for j in 0..<n { matrix[i, j] = scratch[i * n + j] } }
+                }
+            },
+            rightHandSide: { _, y, ydot in equations.evaluate(y, into: ydot) })
+
+        var events: [ODEEvent] = constraints.map { c in
+            ODEEvent(c.name, direction: .decreasing) { _, y in c.value(y) - c.stopBelow }
+        }
+        let bound = runawayBound
+        for (i, name) in names.enumerated() {
+            events.append(ODEEvent("runaway \(name)", direction: .decreasing) { _, y in bound - abs(y[i]) })
+        }
+
+        let solution = try problem.solve(from: tStart, to: tEnd, initialState: initialCouplings,
+                                         output: output, events: events, options: solver.options)
+        var times = solution.times, states = solution.states
+        let ending: FlowEnding
+        switch solution.termination {
+        case .reachedEnd:
+            ending = .completed
+        case .event(let occurrence):
+            if occurrence.index < constraints.count {
+                let c = constraints[occurrence.index]
+                ending = .leftDomain(constraint: c.name, meaning: c.meaning, t: occurrence.time)
+            } else {
+                ending = .runaway(coupling: names[occurrence.index - constraints.count], t: occurrence.time)
+            }
+            // Keep the trajectory up to where it stopped.
+            if times.last != occurrence.time {
+                times.append(occurrence.time)
+                states.append(occurrence.state)
+            }
+        }
+        let scales = times.map { uvScale * exp($0) }
+        let dimensionful = zip(states, scales).map { state, k in zip(state, canonicalDimensions).map { $0 * pow(k, $1) } }
+        return FlowResult(couplingNames: names, canonicalDimensions: canonicalDimensions, uvScale: uvScale,
+                          t: times, k: scales, dimensionless: states, dimensionful: dimensionful, ending: ending,
+                          statistics: FlowStatistics(solution.statistics))
+    }
+}
+
+/// CVODE's counters for one flow.
+public struct FlowStatistics: Sendable, Equatable, Codable {
+    public var steps: Int
+    public var rightHandSideEvaluations: Int
+    public var jacobianEvaluations: Int
+    public var errorTestFailures: Int
+
+    init(_ s: ODEStatistics) {
+        steps = s.steps
+        rightHandSideEvaluations = s.rightHandSideEvaluations
+        jacobianEvaluations = s.jacobianEvaluations
+        errorTestFailures = s.errorTestFailures
+    }
+}
+
+/// A sampled trajectory of a passive flow.
+public struct FlowResult: Sendable {
+    public var couplingNames: [String]
+    public var canonicalDimensions: [Double]
+    public var uvScale: Double
+    /// RG time `t = ln(k/Λ)` of each sample.
+    public var t: [Double]
+    /// Scale `k = Λ e^t` of each sample.
+    public var k: [Double]
+    /// `dimensionless[s][i] = ū_i(t_s)`.
+    public var dimensionless: [[Double]]
+    /// `dimensionful[s][i] = k_s^{D_i} ū_i(t_s)`.
+    public var dimensionful: [[Double]]
+    public var ending: FlowEnding
+    public var statistics: FlowStatistics
+}

@@ -1,0 +1,197 @@
+import Foundation
+
+/// How `G^(n)` is estimated from each network.
+public enum Estimator: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Sample `W0, b0, W1, b1`, evaluate `f`, average `f(x_1)⋯f(x_n)` (what NumPy does).
+    case direct
+    /// Sample only the hidden layer; integrate `W1` and `b1` out exactly. Conditionally on the
+    /// hidden layer `f` is Gaussian with covariance
+    /// `Σ(x,y) = (σ_W²/N) Σ_i g_i(x) g_i(y) + σ_b²`, so `E[f(x_1)⋯f(x_n) | hidden]` is the Wick sum
+    /// over pairings of `Σ`. Unbiased for the same `G^(n)`, with smaller variance (Rao–Blackwell).
+    case conditional
+    /// Gauss-net with equally spaced 1-d inputs only: sample `W0` alone; integrate `b0`, `W1`, `b1`
+    /// out exactly. Given `W0`, each neuron's term is `A_i v_i(x)` with a deterministic shape
+    /// `v_i(x) = exp(W0_i x − σ_W² x²/d)` and an i.i.d. scalar amplitude `A = W1 e^{b0 − σ_b²}`, so the
+    /// conditional cumulants of `f` are `κ_2 = s Σ_i v_i v_i + σ_b²`, `κ_4 = κ_4(A) Σ_i v_i v_i v_i v_i`,
+    /// `κ_6 = κ_6(A) Σ_i v_i⁶…` with `s = σ_W²/N`, `κ_4(A) = 3s²(e^{4σ_b²} − 1)`,
+    /// `κ_6(A) = 15s³(e^{12σ_b²} − 3e^{4σ_b²} + 2)`, and `G^(n) | W0` follows from the moment–cumulant
+    /// formula. The heavy `e^{b0}` tail is integrated analytically, so the remaining variance
+    /// (from `W0` only) is small at small inputs.
+    case marginal
+
+    public var description: String { rawValue }
+}
+
+/// Typed errors of the sampler's settings and analysis.
+public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalidInputDimension(Int)
+    case invalidSigmaW(Double)
+    case invalidSigmaB(Double)
+    case invalidWidth(Int)
+    case noInputs
+    case tooManyInputs(count: Int, limit: Int)
+    case inputDimensionMismatch(point: Int, components: Int, expected: Int)
+    case nonFiniteInput(point: Int)
+    case invalidNetsPerBag(Int)
+    case invalidBagCount(Int)
+    case invalidThreadCount(Int)
+    case tooManyNetworks(total: Int)
+    case widthTooLarge(width: Int, inputDimension: Int)
+    case overflow(String)
+    case invalidGrid(String)
+    case bagMismatch(String)
+    case estimatorUnsupported(String)
+
+    public var description: String {
+        switch self {
+        case .invalidInputDimension(let d): return "input dimension must be an integer ≥ 1, got \(d)"
+        case .invalidSigmaW(let s): return "σ_W must be finite and > 0, got \(s)"
+        case .invalidSigmaB(let s): return "σ_b must be finite and ≥ 0, got \(s)"
+        case .invalidWidth(let n): return "width N must be ≥ 1, got \(n)"
+        case .noInputs: return "at least one input point is required"
+        case .tooManyInputs(let count, let limit): return "\(count) input points given; at most \(limit) are supported (the six-point combinations grow as P⁶/720)"
+        case .inputDimensionMismatch(let p, let c, let e): return "input point \(p + 1) has \(c) components, expected d = \(e)"
+        case .nonFiniteInput(let p): return "input point \(p + 1) is not finite"
+        case .invalidNetsPerBag(let n): return "networks per bag must be ≥ 1, got \(n)"
+        case .invalidBagCount(let n): return "at least 2 bags are needed for a standard deviation over bags, got \(n)"
+        case .invalidThreadCount(let n): return "threads must be ≥ 0 (0 = all cores), got \(n)"
+        case .tooManyNetworks(let total): return "bags × networks = \(total) exceeds 2³² (one random stream per network)"
+        case .widthTooLarge(let n, let d): return "width \(n) with d = \(d) needs more than 2³⁰ random numbers per network"
+        case .overflow(let what): return "overflow: \(what)"
+        case .invalidGrid(let what): return "invalid input grid: \(what)"
+        case .bagMismatch(let what): return "bag results do not match the settings: \(what)"
+        case .estimatorUnsupported(let what): return "estimator not available: \(what)"
+        }
+    }
+}
+
+/// Everything that defines a sampling run. `threads` does not change the result.
+public struct SamplerSettings: Codable, Hashable, Sendable {
+    public var architecture: ArchitectureKind
+    /// Input dimension `d ≥ 1`.
+    public var inputDimension: Int
+    /// Weight scale `σ_W` (W0 ~ N(0, σ_W²/d), W1 ~ N(0, σ_W²/N)).
+    public var sigmaW: Double
+    /// Bias scale `σ_b` (b0, b1 ~ N(0, σ_b²)).
+    public var sigmaB: Double
+    /// Hidden width `N`.
+    public var width: Int
+    /// Input points, each with `inputDimension` components.
+    public var inputs: [[Double]]
+    /// Networks per bag, `n_nets`.
+    public var netsPerBag: Int
+    /// Number of bags (independent ensembles), `n_bags ≥ 2`.
+    public var bags: Int
+    /// Seed of the counter-based random streams.
+    public var seed: UInt64
+    /// Worker threads; 0 means all active processors. Never changes the numbers.
+    public var threads: Int
+    public var estimator: Estimator
+
+    /// Most input points accepted (`P = 12` gives 12 376 six-point combinations).
+    public static let maximumInputCount = 12
+
+    /// The six inputs of the paper (d = 1).
+    public static let paperInputs: [[Double]] = [-0.01, -0.006, -0.002, 0.002, 0.006, 0.01].map { [$0] }
+
+    public init(
+        architecture: ArchitectureKind = .gaussNet, inputDimension: Int = 1, sigmaW: Double = 1,
+        sigmaB: Double = 1, width: Int, inputs: [[Double]] = SamplerSettings.paperInputs,
+        netsPerBag: Int = 30_000, bags: Int = 30, seed: UInt64 = 1, threads: Int = 0,
+        estimator: Estimator = .direct
+    ) {
+        self.architecture = architecture
+        self.inputDimension = inputDimension
+        self.sigmaW = sigmaW
+        self.sigmaB = sigmaB
+        self.width = width
+        self.inputs = inputs
+        self.netsPerBag = netsPerBag
+        self.bags = bags
+        self.seed = seed
+        self.threads = threads
+        self.estimator = estimator
+    }
+
+    /// A regular grid of inputs: the Cartesian product, in `d` dimensions, of `count` equally spaced
+    /// values from `lower` to `upper` inclusive (`count = 1` gives `lower`). First component slowest.
+    public static func gridInputs(lower: Double, upper: Double, count: Int, inputDimension d: Int) throws -> [[Double]] {
+        guard d >= 1 else { throw SamplerError.invalidInputDimension(d) }
+        guard count >= 1 else { throw SamplerError.invalidGrid("count must be ≥ 1, got \(count)") }
+        guard lower.isFinite, upper.isFinite, lower <= upper else {
+            throw SamplerError.invalidGrid("need finite lower ≤ upper, got \(lower)…\(upper)")
+        }
+        let axis = (0..<count).map { k in count == 1 ? lower : lower + (upper - lower) * Double(k) / Double(count - 1) }
+        var points: [[Double]] = [[]]
+        for _ in 0..<d { points = points.flatMap { p in axis.map { p + [$0] } } }
+        return points
+    }
+
+    /// Checks every field; throws the first problem found.
+    public func validate() throws {
+        guard inputDimension >= 1 else { throw SamplerError.invalidInputDimension(inputDimension) }
+        guard sigmaW.isFinite, sigmaW > 0 else { throw SamplerError.invalidSigmaW(sigmaW) }
+        guard sigmaB.isFinite, sigmaB >= 0 else { throw SamplerError.invalidSigmaB(sigmaB) }
+        guard width >= 1 else { throw SamplerError.invalidWidth(width) }
+        guard !inputs.isEmpty else { throw SamplerError.noInputs }
+        guard inputs.count <= SamplerSettings.maximumInputCount else {
+            throw SamplerError.tooManyInputs(count: inputs.count, limit: SamplerSettings.maximumInputCount)
+        }
+        for (p, x) in inputs.enumerated() {
+            guard x.count == inputDimension else {
+                throw SamplerError.inputDimensionMismatch(point: p, components: x.count, expected: inputDimension)
+            }
+            guard x.allSatisfy(\.isFinite) else { throw SamplerError.nonFiniteInput(point: p) }
+        }
+        guard netsPerBag >= 1 else { throw SamplerError.invalidNetsPerBag(netsPerBag) }
+        guard bags >= 2 else { throw SamplerError.invalidBagCount(bags) }
+        guard threads >= 0 else { throw SamplerError.invalidThreadCount(threads) }
+        let (total, overflow) = bags.multipliedReportingOverflow(by: netsPerBag)
+        guard !overflow, total < 1 << 32 else { throw SamplerError.tooManyNetworks(total: overflow ? Int.max : total) }
+        guard width <= (1 << 30) / (inputDimension + 2) / 2 else {
+            throw SamplerError.widthTooLarge(width: width, inputDimension: inputDimension)
+        }
+        if estimator == .marginal {
+            guard architecture == .gaussNet, inputDimension == 1,
+                  GaussNetLayer.arithmeticProgression(inputs, dimension: 1) != nil else {
+                throw SamplerError.estimatorUnsupported(
+                    "the marginal estimator needs the Gauss-net with d = 1 and equally spaced inputs (at least two)")
+            }
+        }
+        // The six-point moment of one neuron must be representable; for the Gauss-net it is
+        // e^{12 σ_b²} times an input-dependent factor, so σ_b ≳ 7.7 overflows.
+        let arch = architecture.architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
+        for x in inputs {
+            let h6 = arch.neuronCorrelator(Array(repeating: x, count: 6))
+            guard h6.isFinite else {
+                throw SamplerError.overflow("the neuron six-point moment E[g(x)⁶] at x = \(x) is not representable in double precision (σ_b = \(sigmaB), σ_W = \(sigmaW))")
+            }
+        }
+    }
+
+    /// Identifies the random streams and the per-network arithmetic; part of `runKey`, so bags saved
+    /// by a sampler that would draw different numbers are never mixed into a resumed run.
+    public static let algorithmVersion = "wyrand-ziggurat256-tangexp-1"
+
+    /// A stable 64-bit hash (FNV-1a over the canonical JSON of every field except `threads`, and
+    /// `algorithmVersion`), as 16 hex digits: the key of a run's resumable state.
+    public var runKey: String {
+        var copy = self
+        copy.threads = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = ((try? encoder.encode(copy)) ?? Data()) + Data(SamplerSettings.algorithmVersion.utf8)
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return String(hash, radix: 16).leftPadded(to: 16)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

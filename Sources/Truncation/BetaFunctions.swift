@@ -1,0 +1,262 @@
+import Foundation
+
+/// Beta functions `∂_t ū_i = β_i(ū)` of a truncation, derived symbolically from the flow equation
+/// and compiled into flat tables for allocation-free evaluation.
+///
+/// Conventions (PHYSICS.md §1): `t = ln(k/Λ)`; couplings are dimensionless, `u_i = k^{dim_i} ū_i`
+/// with `dim_i = canonicalDimensions[i]` (for `u_{2m}`: `2m − (m−1)d`; for `κ`: `d − 2`; for `λ_j`:
+/// `2j − (j−1)d`). The Jacobian is row-major, `J[i*n + j] = ∂β_i/∂ū_j`, derived exactly (symbolic
+/// differentiation, including the chain rule through `w` and, in LPA′, through `η`).
+///
+/// A value of this type is immutable and may be shared across threads.
+public struct BetaFunctions: Sendable {
+    public let spec: TruncationSpec
+    /// Coupling identifiers: `u2, u4, …` (Wetterich about φ = 0), `v2, v4, …` (Polchinski about
+    /// φ = 0), `kappa, lambda2, …` (about the minimum).
+    public let couplingNames: [String]
+    /// Mass dimension of each dimensionful coupling at `d = spec.dimension` (engineering
+    /// dimension; with LPA′ the field's scaling dimension adds `η`).
+    public let canonicalDimensions: [Double]
+    /// `K_d` at `d = spec.dimension`.
+    public let ballVolumeFactor: Double
+    /// The regulator behind the threshold functions.
+    public let regulator: any Regulator
+
+    /// Level of `1 + w` (the threshold margin) at which flows stop before the pole and below which
+    /// fixed points are not trusted (see `domainConstraints`).
+    public var thresholdStopLevel: Double = 1e-3
+
+    let storage: Storage
+
+    /// Number of couplings `n`.
+    public var count: Int { couplingNames.count }
+    /// True when the truncation carries an anomalous dimension (LPA′).
+    public var hasAnomalousDimension: Bool { storage.eta != nil }
+    /// True when the beta functions contain threshold functions (Wetterich), i.e. have a pole.
+    public var hasThresholds: Bool { storage.argument != nil }
+
+    /// Derives the beta functions for `spec`; throws `TruncationError` for invalid combinations.
+    public init(_ spec: TruncationSpec) throws {
+        let derived = try Derivation.derive(spec)
+        let regulator = spec.regulator.regulator
+        self.spec = spec
+        self.regulator = regulator
+        couplingNames = derived.couplingNames
+        let d = spec.dimension
+        canonicalDimensions = derived.canonicalDimensionCoefficients.map { $0.0.doubleValue + $0.1.doubleValue * d }
+        ballVolumeFactor = Truncation.ballVolumeFactor(dimension: d)
+        storage = try Storage(derived: derived, regulator: regulator)
+    }
+
+    // MARK: Hot path
+
+    /// `beta[i] = β_i(u)`; `u.count` and `beta.count` must equal `count`. Does not allocate.
+    /// Near a threshold pole (`thresholdMargin → 0`) the values diverge; at the pole they are not finite.
+    public func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>) {
+        precondition(u.count == count && beta.count == count, "BetaFunctions.evaluate: wrong buffer size")
+        storage.withPrepared(u) { powers, atoms, _ in
+            storage.betas.evaluate(powers: powers, atoms: atoms, into: beta.baseAddress!)
+        }
+    }
+
+    /// `jacobian[i*n + j] = ∂β_i/∂ū_j` at `u`; `jacobian.count` must be `count²`. Does not allocate.
+    public func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>) {
+        let n = count
+        precondition(u.count == n && jacobian.count == n * n, "BetaFunctions.jacobian: wrong buffer size")
+        storage.withPrepared(u) { powers, atoms, _ in
+            storage.jacobian.evaluate(powers: powers, atoms: atoms, into: jacobian.baseAddress!)
+            guard let dEta = storage.etaGradient, let dBetaDEta = storage.betaEtaDerivative else { return }
+            // J_ij += (∂β_i/∂η)(∂η/∂ū_j): η depends on the couplings.
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { tmp in
+                let gEta = tmp.baseAddress!
+                let bEta = gEta + n
+                dEta.evaluate(powers: powers, atoms: atoms, into: gEta)
+                dBetaDEta.evaluate(powers: powers, atoms: atoms, into: bEta)
+                for i in 0..<n {
+                    for j in 0..<n { jacobian[i * n + j] += bEta[i] * gEta[j] }
+                }
+            }
+        }
+    }
+
+    // MARK: Conveniences
+
+    /// `β(u)` as an array.
+    public func evaluate(_ u: [Double]) -> [Double] {
+        var beta = [Double](repeating: 0, count: count)
+        u.withUnsafeBufferPointer { ub in beta.withUnsafeMutableBufferPointer { evaluate(ub, into: $0) } }
+        return beta
+    }
+
+    /// The Jacobian as a row-major array of `count²` entries.
+    public func jacobian(_ u: [Double]) -> [Double] {
+        var j = [Double](repeating: 0, count: count * count)
+        u.withUnsafeBufferPointer { ub in j.withUnsafeMutableBufferPointer { jacobian(ub, into: $0) } }
+        return j
+    }
+
+    /// The anomalous dimension `η(ū)` (LPA′: `η = −∂_t ln Z_k` at the running minimum), or nil when
+    /// the truncation has none (LPA and Polchinski, where `η ≡ 0`).
+    public func anomalousDimension(at u: [Double]) -> Double? {
+        guard storage.eta != nil else { return nil }
+        precondition(u.count == count, "BetaFunctions.anomalousDimension: wrong coupling count")
+        var eta = 0.0
+        u.withUnsafeBufferPointer { ub in storage.withPrepared(ub) { _, _, e in eta = e } }
+        return eta
+    }
+
+    /// The mass-like argument `w` of the threshold functions (`ū2` about φ = 0, `2κ̄λ̄2` about the
+    /// minimum), or nil for Polchinski.
+    public func thresholdArgument(at u: [Double]) -> Double? {
+        guard storage.argument != nil else { return nil }
+        precondition(u.count == count, "BetaFunctions.thresholdArgument: wrong coupling count")
+        return u.withUnsafeBufferPointer { storage.argumentValue($0) }
+    }
+
+    /// Distance from the threshold pole: `min_y p(y) + w = 1 + w` for both regulators. The flow
+    /// equations diverge as it goes to 0; integrators should stop (event) before. Nil when the
+    /// equations have no threshold functions (Polchinski).
+    public func thresholdMargin(at u: [Double]) -> Double? {
+        guard let w = thresholdArgument(at: u) else { return nil }
+        return regulator.minimumInversePropagator + w
+    }
+
+    /// Allocation-free `thresholdMargin` for the hot path; returns `+∞` when there is no threshold.
+    public func thresholdMargin(_ u: UnsafeBufferPointer<Double>) -> Double {
+        guard storage.argument != nil else { return .infinity }
+        return regulator.minimumInversePropagator + storage.argumentValue(u)
+    }
+
+    /// Coupling values from a name → value map; every coupling must be given.
+    public func couplings(from values: [String: Double]) throws -> [Double] {
+        for name in values.keys where !couplingNames.contains(name) {
+            throw TruncationError.unknownCoupling(name, known: couplingNames)
+        }
+        let missing = couplingNames.filter { values[$0] == nil }
+        if !missing.isEmpty {
+            throw TruncationError.wrongCouplingCount(expected: count, got: count - missing.count)
+        }
+        return couplingNames.map { values[$0]! }
+    }
+
+    // MARK: Storage
+
+    final class Storage: @unchecked Sendable {
+        let derived: DerivedSystem
+        let layout: EvaluationLayout
+        let thresholds: ThresholdTable
+        let argument: CompiledExpressions?
+        let eta: CompiledExpressions?
+        let betas: CompiledExpressions
+        let jacobian: CompiledExpressions
+        let etaGradient: CompiledExpressions?
+        let betaEtaDerivative: CompiledExpressions?
+        let couplingCount: Int
+        // Sizes of the scratch tables, copied out of `layout` as plain integers: the hot path
+        // must not touch `layout.families` (an array), whose reference count, shared by every
+        // thread evaluating the same system, would serialize them.
+        let powerTableSize: Int
+        let atomCount: Int
+        let minimumExponent: Int
+        let maximumExponent: Int
+        let exponentStride: Int
+
+        init(derived: DerivedSystem, regulator: any Regulator) throws {
+            self.derived = derived
+            let n = derived.couplingCount
+            couplingCount = n
+            let d = derived.spec.dimension
+            let dIndex = derived.dimensionIndex
+            let etaIndex = derived.etaIndex
+            let w = derived.thresholdArgument ?? .zero
+            let gradientW = (0..<n).map { w.derivative(variable: $0, argumentDerivative: .zero) }
+            // Symbolic differentiation of the n rows is independent work: spread it over the cores.
+            var jacRows = [[SymbolicExpression]](repeating: [], count: n)
+            jacRows.withUnsafeMutableBufferPointer { rows in
+                let rowsBase = rows.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: n) { i in
+                    let b = derived.betas[i]
+                    rowsBase[i] = (0..<n).map { b.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
+                }
+            }
+            let jac = jacRows.flatMap { $0 }
+            var etaGrad: [SymbolicExpression]? = nil
+            var betaEta: [SymbolicExpression]? = nil
+            if let e = derived.eta {
+                etaGrad = (0..<n).map { e.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
+                betaEta = derived.betas.map { $0.coefficient(ofLinearVariable: etaIndex) }
+                precondition(derived.betas.allSatisfy { $0.maximumPower(variable: etaIndex) <= 1 },
+                             "beta functions must be linear in η")
+            }
+            var all = derived.betas + jac + [w]
+            if let e = derived.eta { all += [e] + etaGrad! + betaEta! }
+            // The η slot is a variable only when η exists; `d` is substituted numerically.
+            let variableCount = derived.eta == nil ? n : n + 1
+            let layout = EvaluationLayout(expressions: all, variableCount: variableCount, dimensionIndex: dIndex)
+            self.layout = layout
+            powerTableSize = layout.powerTableSize
+            atomCount = layout.atomCount
+            minimumExponent = layout.minimumExponent
+            maximumExponent = layout.maximumExponent
+            exponentStride = layout.stride
+            let rules = try layout.families.map { try regulator.thresholdQuadrature($0.family, dimension: d) }
+            thresholds = ThresholdTable(layout: layout, rules: rules)
+            let compile = { (e: [SymbolicExpression]) -> CompiledExpressions in
+                CompiledExpressions(e, layout: layout, dimension: d, dimensionIndex: dIndex)
+            }
+            betas = compile(derived.betas)
+            jacobian = compile(jac)
+            argument = derived.thresholdArgument.map { compile([$0]) }
+            eta = derived.eta.map { compile([$0]) }
+            etaGradient = etaGrad.map(compile)
+            betaEtaDerivative = betaEta.map(compile)
+        }
+
+        private func fillPowers(variable v: Int, value x: Double, table: UnsafeMutablePointer<Double>) {
+            let zero = v * exponentStride - minimumExponent
+            table[zero] = 1
+            var p = 1.0
+            if maximumExponent >= 1 {
+                for e in 1...maximumExponent { p *= x; table[zero + e] = p }
+            }
+            if minimumExponent < 0 {
+                let inv = 1 / x
+                p = 1
+                for e in 1...(-minimumExponent) { p *= inv; table[zero - e] = p }
+            }
+        }
+
+        func argumentValue(_ u: UnsafeBufferPointer<Double>) -> Double {
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: powerTableSize + 1) { buf in
+                let powers = buf.baseAddress!
+                for v in 0..<couplingCount { fillPowers(variable: v, value: u[v], table: powers) }
+                var w = 0.0
+                argument!.evaluate(powers: powers, atoms: powers, into: &w)
+                return w
+            }
+        }
+
+        /// Builds the power table and threshold atoms at `u` (and `η` when present), then calls `body`.
+        @inline(__always)
+        func withPrepared(_ u: UnsafeBufferPointer<Double>,
+                          _ body: (UnsafePointer<Double>, UnsafePointer<Double>, Double) -> Void) {
+            let size = powerTableSize + atomCount + 1
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: size) { buf in
+                let powers = buf.baseAddress!
+                let atoms = powers + powerTableSize
+                for v in 0..<couplingCount { fillPowers(variable: v, value: u[v], table: powers) }
+                if let argument {
+                    var w = 0.0
+                    argument.evaluate(powers: powers, atoms: atoms, into: &w)
+                    thresholds.fill(w: w, into: atoms)
+                }
+                var etaValue = 0.0
+                if let eta {
+                    eta.evaluate(powers: powers, atoms: atoms, into: &etaValue)
+                    fillPowers(variable: couplingCount, value: etaValue, table: powers)
+                }
+                body(powers, atoms, etaValue)
+            }
+        }
+    }
+}

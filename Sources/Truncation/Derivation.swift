@@ -1,0 +1,176 @@
+/// The symbolic result of projecting a flow equation onto the couplings of a truncation.
+///
+/// Variables: the `n` couplings at indices `0..<n`, then `η` at `n` and `d` at `n + 1`.
+struct DerivedSystem: Sendable {
+    var spec: TruncationSpec
+    var couplingNames: [String]
+    /// Readable symbols for output: plain text and LaTeX.
+    var textSymbols: [String]
+    var latexSymbols: [String]
+    /// Mass dimension of each coupling as a function of `d`: `dim = a + b d` stored as (a, b).
+    var canonicalDimensionCoefficients: [(Rational, Rational)]
+    /// `∂_t ū_i`, with `η` still a symbol when `eta != nil`.
+    var betas: [SymbolicExpression]
+    /// The anomalous dimension as a function of the couplings (LPA′), else nil.
+    var eta: SymbolicExpression?
+    /// The mass-like argument `w` of every threshold function (nil for Polchinski: no thresholds).
+    var thresholdArgument: SymbolicExpression?
+
+    var couplingCount: Int { couplingNames.count }
+    var etaIndex: Int { couplingCount }
+    var dimensionIndex: Int { couplingCount + 1 }
+    var variableCount: Int { couplingCount + 2 }
+}
+
+/// Derivation of beta functions from the functional flow equations by field-series projection.
+///
+/// Wetterich LPA (PHYSICS.md §1): in dimensionless variables
+/// `∂_t u = −d u + (d−2+η)/2 φ u' + ℓ(u'')`, with `ℓ(W) = A_1(W) − η A^η_1(W)` (`A` the threshold
+/// functions of `ThresholdFamily`; Litim: `ℓ = K_d (1 − η/(d+2))/(1+W)`). `ℓ(w + δ)` is expanded about
+/// the value `w` of `u''` at the expansion point: `ℓ(w+δ) = Σ_k (−1)^k A_{k+1}(w) δ^k`, and the
+/// coefficients of the field series give the beta functions.
+///
+/// Polchinski LPA: `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (no threshold functions).
+///
+/// About `φ = 0` the series variable is `s = φ²`: `φ u' = 2 s u_s`, `u'' = 2 u_s + 4 s u_ss`, and
+/// `β_{2m} = (2m)! [s^m] F`. About the minimum it is `x = ρ − κ` with `ρ = φ²/2`:
+/// `U_φφ = u' + 2ρ u''`, `U_φ² = 2ρ u'²`, `φ ∂_φ = 2ρ ∂_ρ`; with `F(x) = ∂_t u` at fixed `ρ`,
+/// the condition `u'(κ) = 0` at all `t` gives `∂_t κ = −F'(0)/λ2` and
+/// `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ` (`λ_{n+1} = 0`).
+///
+/// LPA′ (Wetterich, about the minimum): `Z_k` is field independent and normalized by the `p²`
+/// coefficient of `Γ_k^{(2)}(p)` at the running minimum `φ0 = √(2κ)`; `η = −∂_t ln Z_k` there.
+/// Projecting `∂_t Γ^{(2)}(p) ⊃ −½ U'''² ∂̃_t ∫_q G(q) G(q+p)` on `p²` (angular average, then
+/// integration by parts in `q²`) gives `∂_t Z_k = (U'''²/d)(d K_d/2) ∂̃_t ∫ dx x^{d/2} (∂_x G)²`; for
+/// the Litim regulator `∂_x G` vanishes for `q² < k²` and the `−η R_k` part does not contribute, so
+/// `η = K_d ū'''²/(1+w)^4 = A^{anomalous}_4(w) · 2κ(3λ2 + 2κλ3)²`, with `ū''' = ∂³u/∂φ̄³` at `φ̄0`.
+enum Derivation {
+    static func derive(_ spec: TruncationSpec) throws -> DerivedSystem {
+        try spec.validate()
+        switch spec.expansion {
+        case .zero: return deriveAboutZero(spec)
+        case .minimum: return deriveAboutMinimum(spec)
+        }
+    }
+
+    // MARK: - Expansion about φ = 0
+
+    private static func deriveAboutZero(_ spec: TruncationSpec) -> DerivedSystem {
+        let n = spec.potentialCouplingCount
+        let etaIndex = n
+        let dIndex = n + 1
+        let polchinski = spec.scheme == .polchinski
+        let letter = polchinski ? "v" : "u"
+        let names = (1...n).map { "\(letter)\(2 * $0)" }
+        let text = (1...n).map { "\(letter)̄\(2 * $0)" }
+        let latex = (1...n).map { "\\bar{\(letter)}_{\(2 * $0)}" }
+        let dims = (1...n).map { m in (Rational(2 * m), Rational(1 - m)) }
+
+        // u(s) = Σ ū_{2m} s^m/(2m)!
+        var u = FieldSeries(degree: n)
+        for m in 1...n {
+            u[m] = Rational.factorial(2 * m).reciprocal * SymbolicExpression(variable: m - 1)
+        }
+        let us = u.derivative
+        let uss = us.derivative
+        let phiUPrime = Rational(2) * us.timesX                      // φ u' = 2 s u_s
+        let uPP = Rational(2) * us + Rational(4) * uss.timesX         // u'' = 2 u_s + 4 s u_ss
+        let d = SymbolicExpression(variable: dIndex)
+        // η is a symbol only in the truncations that have one; in the LPA it is identically zero.
+        let eta = spec.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
+        let half = Rational(1, 2)
+
+        var flow: FieldSeries
+        var argument: SymbolicExpression? = nil
+        if polchinski {
+            let uPrimeSquared = Rational(4) * (us * us).timesX        // v'² = 4 s v_s²
+            flow = (Rational(-1) * (d * u)) + (half * ((d - SymbolicExpression(constant: Rational(2))) * phiUPrime))
+                - uPP + uPrimeSquared
+        } else {
+            let w = uPP[0]
+            argument = w
+            var delta = uPP
+            delta[0] = .zero
+            let loop = thresholdExpansion(spec, delta: delta, eta: eta)
+            let fieldDimension = half * (d - SymbolicExpression(constant: Rational(2)) + eta)
+            flow = (Rational(-1) * (d * u)) + (fieldDimension * phiUPrime) + loop
+        }
+        let betas = (1...n).map { m in Rational.factorial(2 * m) * flow[m] }
+        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
+                             canonicalDimensionCoefficients: dims, betas: betas, eta: nil,
+                             thresholdArgument: argument)
+    }
+
+    /// `ℓ(w + δ) = Σ_k (−1)^k [A_{k+1}(w) − η A^η_{k+1}(w)] δ^k` as a field series (computed by the
+    /// reciprocal recurrence of `FieldSeries.thresholdExpansion`).
+    private static func thresholdExpansion(_ spec: TruncationSpec, delta: FieldSeries,
+                                           eta: SymbolicExpression) -> FieldSeries {
+        let loop = FieldSeries.thresholdExpansion(family: .loop, delta: delta)
+        guard spec.truncation != .lpa else { return loop }
+        let etaPart = FieldSeries(loop.coefficients.map { eta * $0.relabelingThresholds(as: .etaInsertion) })
+        return loop - etaPart
+    }
+
+    // MARK: - Expansion about the running minimum
+
+    private static func deriveAboutMinimum(_ spec: TruncationSpec) -> DerivedSystem {
+        let n = spec.potentialCouplingCount
+        let etaIndex = n
+        let dIndex = n + 1
+        let polchinski = spec.scheme == .polchinski
+        let names = ["kappa"] + (2...n).map { "lambda\($0)" }
+        let text = ["κ̄"] + (2...n).map { "λ̄\($0)" }
+        let latex = ["\\bar{\\kappa}"] + (2...n).map { "\\bar{\\lambda}_{\($0)}" }
+        // κ = ρ0 has mass dimension d − 2; λ_j = U^{(j)}(ρ) has d − j(d − 2) = 2j − (j−1)d.
+        let dims = [(Rational(-2), Rational(1))] + (2...n).map { j in (Rational(2 * j), Rational(1 - j)) }
+        func lambda(_ j: Int) -> SymbolicExpression {
+            j <= n ? SymbolicExpression(variable: j - 1) : .zero
+        }
+        let kappa = SymbolicExpression(variable: 0)
+
+        // u(x) = Σ_{j≥2} λ_j x^j/j!, x = ρ − κ.
+        var u = FieldSeries(degree: n)
+        for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
+        let up = u.derivative
+        let upp = up.derivative
+        let rhoUp = (kappa * up) + up.timesX                          // ρ u'
+        let rhoUpp = (kappa * upp) + upp.timesX                       // ρ u''
+        let d = SymbolicExpression(variable: dIndex)
+        // η is a symbol only in the truncations that have one; in the LPA it is identically zero.
+        let eta = spec.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
+        let two = SymbolicExpression(constant: Rational(2))
+
+        var flow: FieldSeries
+        var argument: SymbolicExpression? = nil
+        var etaExpression: SymbolicExpression? = nil
+        let uPhiPhi = up + Rational(2) * rhoUpp                       // U_φφ = u' + 2ρ u''
+        if polchinski {
+            let uPhiSquared = Rational(2) * (rhoUp * up)              // U_φ² = 2ρ u'²
+            flow = (Rational(-1) * (d * u)) + ((d - two) * rhoUp) - uPhiPhi + uPhiSquared
+        } else {
+            let w = uPhiPhi[0]
+            argument = w
+            var delta = uPhiPhi
+            delta[0] = .zero
+            let loop = thresholdExpansion(spec, delta: delta, eta: eta)
+            flow = (Rational(-1) * (d * u)) + ((d - two + eta) * rhoUp) + loop
+            if spec.truncation == .lpaPrime {
+                // U_φφφ² = 2ρ (3u'' + 2ρ u''')² at ρ = κ.
+                let vertex = Rational(3) * lambda(2) + Rational(2) * (kappa * lambda(3))
+                let vertexSquared = Rational(2) * (kappa * (vertex * vertex))
+                etaExpression = vertexSquared * SymbolicExpression(atom: ThresholdAtom(.anomalous, power: 4))
+            }
+        }
+        func derivativeAtMinimum(_ j: Int) -> SymbolicExpression { Rational.factorial(j) * flow[j] }
+        let betaKappa = Rational(-1) * derivativeAtMinimum(1).multiplied(byVariable: 1, power: -1)  // 1/λ2 (λ2 is variable 1)
+        var betas = [betaKappa]
+        for j in 2...n {
+            var b = derivativeAtMinimum(j)
+            if j < n { b += lambda(j + 1) * betaKappa }
+            betas.append(b)
+        }
+        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
+                             canonicalDimensionCoefficients: dims, betas: betas, eta: etaExpression,
+                             thresholdArgument: argument)
+    }
+}

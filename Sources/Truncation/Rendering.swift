@@ -1,0 +1,245 @@
+import Foundation
+
+/// Output formats of the derived equations.
+public enum EquationFormat: String, Sendable, CaseIterable {
+    case text
+    case latex
+    case json
+}
+
+/// One term of a beta function with `d` substituted: `coefficient · Π ū^powers · η^etaPower · A`.
+public struct RenderedTerm: Sendable, Codable, Equatable {
+    /// Numerical coefficient (exact rational times powers of `d`, evaluated at `spec.dimension`).
+    public var coefficient: Double
+    /// Coupling name → integer power (negative powers occur about the minimum: `1/λ2`).
+    public var powers: [String: Int]
+    /// Power of the anomalous dimension `η` (0 or 1).
+    public var etaPower: Int
+    /// Threshold function family (`loop`, `etaInsertion`, `anomalous`) or nil.
+    public var thresholdFamily: String?
+    /// Power `k` of the threshold function `A_k(w)`; for Litim `A_k = c K_d/(1+w)^k`.
+    public var thresholdPower: Int?
+}
+
+extension BetaFunctions {
+    /// The terms of `β_i` (or of `η` when `index == nil` and the truncation has one), `d` substituted,
+    /// with the Litim family constants (`1/(d+2)` for the η insertion) folded into the coefficient
+    /// and `K_d` kept as a symbol.
+    func renderedTerms(_ expression: SymbolicExpression) -> [RenderedTerm] {
+        let derived = storage.derived
+        let n = derived.couplingCount
+        let d = spec.dimension
+        var merged: [TermKey: Double] = [:]
+        for (key, c) in expression.terms {
+            var k = key
+            let pd = Int(k.exponents[derived.dimensionIndex])
+            k.exponents[derived.dimensionIndex] = 0
+            var value = c.doubleValue * pow(d, Double(pd))
+            if regulator.isClosedForm, k.atom.thresholdFamily == .etaInsertion { value /= (d + 2) }
+            merged[k, default: 0] += value
+        }
+        let keys = merged.keys.filter { abs(merged[$0]!) > 1e-14 * max(1, abs(merged[$0]!)) }.sorted { a, b in
+            if a.atom != b.atom { return a.atom < b.atom }
+            if a.exponents[n] != b.exponents[n] { return a.exponents[n] < b.exponents[n] }  // η terms last
+            let da = (0..<n).reduce(0) { $0 + Int(a.exponents[$1]) }
+            let db = (0..<n).reduce(0) { $0 + Int(b.exponents[$1]) }
+            if da != db { return da < db }
+            for v in 0...n where a.exponents[v] != b.exponents[v] { return a.exponents[v] > b.exponents[v] }
+            return false
+        }
+        return keys.map { k in
+            var powers: [String: Int] = [:]
+            for v in 0..<n where k.exponents[v] != 0 { powers[derived.couplingNames[v]] = Int(k.exponents[v]) }
+            return RenderedTerm(coefficient: merged[k]!, powers: powers, etaPower: Int(k.exponents[n]),
+                                thresholdFamily: k.atom.isOne ? nil : "\(k.atom.thresholdFamily!)",
+                                thresholdPower: k.atom.isOne ? nil : Int(k.atom.power))
+        }
+    }
+
+    /// The equations, one per line: `∂_t ū4 = −3 ū4 − K_d ū6/(1+ū2)² + 6 K_d ū4²/(1+ū2)³` (text) or
+    /// LaTeX, preceded by comment lines stating the conventions (`d`, `K_d`, regulator, `w`).
+    public func equations(format: EquationFormat) -> String {
+        let derived = storage.derived
+        let latex = format == .latex
+        var lines: [String] = []
+        let comment = latex ? "% " : "# "
+        for h in headerLines() { lines.append(comment + h) }
+        let symbols = latex ? derived.latexSymbols : derived.textSymbols
+        for (i, b) in derived.betas.enumerated() {
+            let lhs = latex ? "\\partial_t \(symbols[i])" : "∂_t \(symbols[i])"
+            lines.append("\(lhs) = \(render(renderedTerms(b), latex: latex))" + (latex ? " \\\\" : ""))
+        }
+        if let e = derived.eta {
+            lines.append("\(latex ? "\\eta" : "η") = \(render(renderedTerms(e), latex: latex))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Human-readable statements of the conventions behind the equations.
+    public func headerLines() -> [String] {
+        let derived = storage.derived
+        var h: [String] = []
+        h.append("\(spec.scheme.rawValue) \(spec.truncation.rawValue), expansion about \(spec.expansion == .zero ? "φ = 0" : "the running minimum ρ = φ²/2 = κ"), order 2n = \(spec.order), d = \(formatNumber(spec.dimension))")
+        h.append("t = ln(k/Λ); dimensionless couplings, u_i = k^{dim_i} ū_i with dim = [\(canonicalDimensions.map(formatNumber).joined(separator: ", "))]")
+        if spec.scheme == .polchinski {
+            h.append("Polchinski normalized LPA: ∂_t v = −d v + (d−2)/2 φ v' − v'' + v'² (regulator constants absorbed in v and φ)")
+        } else {
+            h.append("regulator: \(regulator.shapeDescription); K_d = \(formatNumber(ballVolumeFactor))")
+            let w = render(renderedTerms(derived.thresholdArgument!), latex: false)
+            if regulator.isClosedForm {
+                h.append("threshold argument w = \(w); (1+w) → 0 is the pole of the flow")
+            } else {
+                h.append("threshold argument w = \(w); ℓ_k(w) = (d K_d/2) ∫_0^∞ dy y^{d/2−1} (r − y r')/(p(y)+w)^k, p = y + r (numerical quadrature)")
+            }
+        }
+        if spec.truncation == .lpaPrime {
+            h.append("Z_k normalized by the p² coefficient of Γ_k^(2)(p) at the running minimum; η = −∂_t ln Z_k there; field dimension (d−2+η)/2; regulator Z_k R_k")
+        }
+        return h
+    }
+
+    private func render(_ terms: [RenderedTerm], latex: Bool) -> String {
+        if terms.isEmpty { return "0" }
+        let derived = storage.derived
+        let symbols = latex ? derived.latexSymbols : derived.textSymbols
+        let wText = renderArgument(latex: latex)
+        var out = ""
+        for (index, t) in terms.enumerated() {
+            let negative = t.coefficient < 0
+            if index == 0 { out += negative ? (latex ? "-" : "−") : "" } else { out += negative ? (latex ? " - " : " − ") : " + " }
+            var numerator: [String] = []
+            var denominator: [String] = []
+            let magnitude = abs(t.coefficient)
+            if t.thresholdFamily != nil && regulator.isClosedForm { numerator.append("K_d") }
+            for (v, name) in derived.couplingNames.enumerated() {
+                guard let p = t.powers[name] else { continue }
+                let s = symbols[v] + power(abs(p), latex: latex)
+                if p > 0 { numerator.append(s) } else { denominator.append(s) }
+            }
+            if t.etaPower > 0 { numerator.append(latex ? "\\eta" : "η") }
+            if let k = t.thresholdPower {
+                if regulator.isClosedForm {
+                    denominator.append("(1+\(wText))" + power(k, latex: latex))
+                } else {
+                    numerator.append(latex ? "\\ell_{\(k)}(\(wText))" : "ℓ_\(k)(\(wText))")
+                }
+            }
+            let coefficientText = formatNumber(magnitude)
+            let showCoefficient = magnitude != 1 || numerator.isEmpty
+            let sep = latex ? "\\," : " "
+            if latex {
+                let num = (showCoefficient ? [coefficientText] : []) + numerator
+                let numText = num.isEmpty ? "1" : num.joined(separator: sep)
+                out += denominator.isEmpty ? numText : "\\frac{\(numText)}{\(denominator.joined(separator: sep))}"
+            } else {
+                var s = (showCoefficient ? [coefficientText] : []) + numerator
+                if s.isEmpty { s = ["1"] }
+                out += s.joined(separator: " ")
+                if !denominator.isEmpty {
+                    out += "/" + (denominator.count == 1 ? denominator[0] : "(" + denominator.joined(separator: " ") + ")")
+                }
+            }
+        }
+        return out
+    }
+
+    private func renderArgument(latex: Bool) -> String {
+        guard let w = storage.derived.thresholdArgument else { return "" }
+        let derived = storage.derived
+        let symbols = latex ? derived.latexSymbols : derived.textSymbols
+        return renderedTerms(w).map { t in
+            let c = t.coefficient == 1 ? "" : formatNumber(t.coefficient)
+            let vars = derived.couplingNames.enumerated().compactMap { v, name in
+                t.powers[name].map { symbols[v] + power($0, latex: latex) }
+            }
+            return c + vars.joined()
+        }.joined(separator: "+")
+    }
+
+    private func power(_ p: Int, latex: Bool) -> String {
+        if p == 1 { return "" }
+        if latex { return "^{\(p)}" }
+        let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return String(String(p).map { superscripts[Int(String($0))!] })
+    }
+
+    /// The JSON description of the equations (and, with `point`, their values there).
+    /// Throws `TruncationError.notFinite` when a value at the point is not finite (threshold pole).
+    public func json(at point: [Double]? = nil) throws -> String {
+        let derived = storage.derived
+        struct Equation: Codable {
+            var coupling: String
+            var text: String
+            var latex: String
+            var terms: [RenderedTerm]
+        }
+        struct Evaluation: Codable {
+            var point: [String: Double]
+            var beta: [String: Double]
+            var anomalousDimension: Double?
+            var thresholdMargin: Double?
+            var jacobian: [[Double]]
+        }
+        struct Document: Codable {
+            var scheme: String
+            var truncation: String
+            var expansion: String
+            var dimension: Double
+            var order: Int
+            var regulator: String
+            var regulatorShape: String?
+            var ballVolumeFactor: Double?
+            var thresholdArgument: String?
+            var conventions: [String]
+            var couplings: [String]
+            var canonicalDimensions: [Double]
+            var equations: [Equation]
+            var anomalousDimension: Equation?
+            var evaluation: Evaluation?
+        }
+        let textLines = equations(format: .text).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        let latexLines = equations(format: .latex).split(separator: "\n").filter { !$0.hasPrefix("%") }.map { line in
+            line.hasSuffix(" \\\\") ? String(line.dropLast(3)) : String(line)
+        }
+        var eqs: [Equation] = []
+        for (i, b) in derived.betas.enumerated() {
+            eqs.append(Equation(coupling: couplingNames[i], text: textLines[i], latex: latexLines[i], terms: renderedTerms(b)))
+        }
+        let etaEquation = derived.eta.map { Equation(coupling: "eta", text: textLines[count], latex: latexLines[count], terms: renderedTerms($0)) }
+        let isWetterich = spec.scheme == .wetterich
+        var evaluation: Evaluation? = nil
+        if let point {
+            guard point.count == count else { throw TruncationError.wrongCouplingCount(expected: count, got: point.count) }
+            let beta = evaluate(point)
+            let jac = jacobian(point)
+            let eta = anomalousDimension(at: point)
+            let values = beta + jac + (eta.map { [$0] } ?? [])
+            if let bad = values.first(where: { !$0.isFinite }) {
+                throw TruncationError.notFinite("β = \(bad) at this point; threshold margin 1+w = \(thresholdMargin(at: point).map(formatNumber) ?? "n/a")")
+            }
+            evaluation = Evaluation(
+                point: Dictionary(uniqueKeysWithValues: zip(couplingNames, point)),
+                beta: Dictionary(uniqueKeysWithValues: zip(couplingNames, beta)),
+                anomalousDimension: eta, thresholdMargin: thresholdMargin(at: point),
+                jacobian: (0..<count).map { i in Array(jac[(i * count)..<((i + 1) * count)]) })
+        }
+        let doc = Document(
+            scheme: spec.scheme.rawValue, truncation: spec.truncation.rawValue, expansion: spec.expansion.rawValue,
+            dimension: spec.dimension, order: spec.order, regulator: isWetterich ? spec.regulator.rawValue : "absorbed",
+            regulatorShape: isWetterich ? regulator.shapeDescription : nil,
+            ballVolumeFactor: isWetterich ? ballVolumeFactor : nil,
+            thresholdArgument: isWetterich ? renderArgument(latex: false) : nil,
+            conventions: headerLines(), couplings: couplingNames, canonicalDimensions: canonicalDimensions,
+            equations: eqs, anomalousDimension: etaEquation, evaluation: evaluation)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(doc), as: UTF8.self)
+    }
+}
+
+/// Shortest round-trip decimal for non-integers, plain integers otherwise.
+func formatNumber(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    // 12 significant digits hide the last-bit noise of d-substituted coefficients (−(4−d) at d = 2.37).
+    return String(format: "%.12g", x)
+}

@@ -1,1 +1,0 @@
-// Truncation: beta functions derived from functional RG equations.

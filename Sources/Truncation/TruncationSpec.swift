@@ -1,0 +1,140 @@
+/// The functional flow equation that is projected.
+public enum FlowEquation: String, Sendable, CaseIterable, Codable {
+    /// Wetterich's equation for the effective average action `Γ_k`.
+    case wetterich
+    /// Polchinski's equation for the Wilsonian interaction, in the normalized LPA form
+    /// `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (PHYSICS.md §1).
+    case polchinski
+}
+
+/// The derivative-expansion truncation.
+public enum TruncationKind: String, Sendable, CaseIterable, Codable {
+    /// Local potential approximation: `Γ_k = ∫ [½ (∂φ)² + U_k(φ)]`, `η = 0`.
+    case lpa
+    /// LPA′: a field-independent `Z_k` with anomalous dimension `η = −∂_t ln Z_k`.
+    case lpaPrime = "lpa-prime"
+    /// Full second order: a field-dependent `Z_k(φ)` alongside `U_k(φ)`.
+    case derivative2
+}
+
+/// Where the potential (and `Z_k(φ)`) is Taylor expanded.
+public enum ExpansionPoint: String, Sendable, CaseIterable, Codable {
+    /// About `φ = 0`: couplings `ū2, ū4, …, ū2n` of `U = Σ ū_{2m} φ^{2m}/(2m)!`.
+    case zero
+    /// About the running minimum `ρ = φ²/2 = κ`: couplings `κ, λ2, …, λn` of
+    /// `U = Σ_{j≥2} λ_j/j! (ρ − κ)^j` with `U'(κ) = 0`.
+    case minimum
+}
+
+/// The regulator shape, by name.
+public enum RegulatorKind: String, Sendable, CaseIterable, Codable {
+    case litim
+    case exponential
+
+    /// The regulator value behind the `Regulator` protocol.
+    public var regulator: any Regulator {
+        switch self {
+        case .litim: return LitimRegulator()
+        case .exponential: return ExponentialRegulator()
+        }
+    }
+}
+
+/// Everything that fixes a set of beta functions.
+public struct TruncationSpec: Hashable, Sendable, Codable {
+    public var scheme: FlowEquation
+    public var truncation: TruncationKind
+    public var expansion: ExpansionPoint
+    /// Data-space dimension `d > 0` (real).
+    public var dimension: Double
+    /// The order `2n` of the field expansion: the highest power of `φ` kept in `U`.
+    public var order: Int
+    public var regulator: RegulatorKind
+
+    /// Largest supported `2n` (the symbolic layer packs at most 64 variables per monomial).
+    public static let maximumOrder = 100
+
+    public init(scheme: FlowEquation = .wetterich, truncation: TruncationKind = .lpa,
+                expansion: ExpansionPoint = .zero, dimension: Double, order: Int,
+                regulator: RegulatorKind = .litim) {
+        self.scheme = scheme
+        self.truncation = truncation
+        self.expansion = expansion
+        self.dimension = dimension
+        self.order = order
+        self.regulator = regulator
+    }
+
+    /// `n`, the number of potential couplings.
+    public var potentialCouplingCount: Int { order / 2 }
+
+    /// Throws `TruncationError` when the combination is impossible or not implemented, saying why.
+    public func validate() throws {
+        guard dimension.isFinite, dimension > 0 else { throw TruncationError.invalidDimension(dimension) }
+        guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
+            throw TruncationError.invalidOrder(order)
+        }
+        if expansion == .minimum && order < 4 {
+            throw TruncationError.incompatible(
+                "the expansion about the minimum needs order ≥ 4 (κ and λ2 at least)")
+        }
+        switch (scheme, truncation) {
+        case (.polchinski, .lpa):
+            if regulator != .litim {
+                throw TruncationError.incompatible(
+                    "the normalized Polchinski LPA has the regulator absorbed into v and φ; --regulator does not apply (leave it at litim)")
+            }
+        case (.polchinski, _):
+            throw TruncationError.incompatible(
+                "Polchinski is implemented in the LPA only (\(truncation.rawValue) needs the Wetterich equation)")
+        case (.wetterich, .lpa):
+            break
+        case (.wetterich, .lpaPrime), (.wetterich, .derivative2):
+            if expansion == .zero {
+                throw TruncationError.incompatible(
+                    "\(truncation.rawValue) defines η = −∂_t ln Z_k at the running minimum; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0, so use --expansion minimum")
+            }
+            if regulator != .litim {
+                throw TruncationError.incompatible(
+                    "\(truncation.rawValue) needs the p²-projection threshold function, implemented in closed form for the Litim regulator only")
+            }
+            if truncation == .derivative2 {
+                throw TruncationError.unsupported(
+                    "the field-dependent Z_k(φ) truncation (derivative2) is not implemented yet")
+            }
+        }
+    }
+}
+
+/// Why a truncation could not be derived or evaluated.
+public enum TruncationError: Error, CustomStringConvertible, Equatable {
+    case invalidDimension(Double)
+    case invalidOrder(Int)
+    case incompatible(String)
+    case unsupported(String)
+    case wrongCouplingCount(expected: Int, got: Int)
+    case unknownCoupling(String, known: [String])
+    case noMinimum(String)
+    case notFinite(String)
+
+    public var description: String {
+        switch self {
+        case .invalidDimension(let d):
+            return "dimension d = \(d) is invalid: d must be a finite real number > 0"
+        case .invalidOrder(let o):
+            return "order 2n = \(o) is invalid: it must be even, ≥ 2 and ≤ \(TruncationSpec.maximumOrder)"
+        case .incompatible(let why):
+            return "impossible combination: \(why)"
+        case .unsupported(let why):
+            return "not supported: \(why)"
+        case .wrongCouplingCount(let e, let g):
+            return "expected \(e) coupling values, got \(g)"
+        case .unknownCoupling(let name, let known):
+            return "unknown coupling '\(name)'; this truncation has \(known.joined(separator: ", "))"
+        case .noMinimum(let why):
+            return "no running minimum: \(why)"
+        case .notFinite(let why):
+            return "not finite (threshold pole?): \(why)"
+        }
+    }
+}

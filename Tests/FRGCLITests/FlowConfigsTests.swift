@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+@testable import FRGCLI
+import FRGConfig
+import Flows
+
+/// Each ready config in flows/ runs and ends the way its leading comment says.
+final class FlowConfigsTests: XCTestCase {
+    static let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("flows")
+
+    private func run(_ name: String) throws -> FlowReport {
+        try FlowReport.run(FlowConfig.load(path: Self.flows.appendingPathComponent(name).path))
+    }
+
+    private func passive(_ report: FlowReport) throws -> FlowResult {
+        guard case .passive(let result, _, _) = report.trajectory else { throw XCTSkip("not passive") }
+        return result
+    }
+
+    func testNNFlowCompletesAndFreezesInTheInfrared() throws {
+        let result = try passive(run("nn-d1.yaml"))
+        XCTAssertEqual(result.ending, .completed)
+        XCTAssertEqual(result.t.last!, -6, accuracy: 1e-12)
+        // Dimensionful couplings at the UV scale are the file's: u2 = 2, u4 = −1.3, u6 = 5.
+        XCTAssertEqual(result.dimensionful[0], [2, -1.3, 5], accuracy: 1e-12)
+        // Below the mass the dimensionful couplings freeze; u4 stays negative, u6 positive.
+        let last = result.dimensionful.last!, earlier = result.dimensionful[result.t.count - 11]
+        for i in 0..<3 { XCTAssertEqual(last[i], earlier[i], accuracy: 1e-4 * abs(last[i])) }
+        XCTAssertLessThan(last[1], 0)
+        XCTAssertGreaterThan(last[2], 0)
+    }
+
+    func testWilsonFisherSymmetricSideCompletesInTheSymmetricPhase() throws {
+        let result = try passive(run("wf-d3-symmetric.yaml"))
+        XCTAssertEqual(result.ending, .completed)
+        let u2 = result.dimensionless.map { $0[0] }
+        XCTAssertGreaterThan(u2.last!, 1000)
+        // ū2 grows like e^{−2t} at the end (mass freezes).
+        let n = u2.count
+        XCTAssertEqual(log(u2[n - 1] / u2[n - 11]) / (result.t[n - 1] - result.t[n - 11]), -2, accuracy: 1e-3)
+    }
+
+    func testWilsonFisherBrokenSideStopsAtThePole() throws {
+        let result = try passive(run("wf-d3-broken.yaml"))
+        guard case let .leftDomain(constraint, _, t) = result.ending else { return XCTFail("\(result.ending)") }
+        XCTAssertEqual(constraint, "threshold 1+w")
+        XCTAssertGreaterThan(t, -8)
+        XCTAssertLessThan(t, -1)
+        XCTAssertEqual(1 + result.dimensionless.last![0], 1e-3, accuracy: 1e-9)
+    }
+
+    func testActiveFlowCompletes() throws {
+        let report = try run("active-sigma.yaml")
+        guard case .active(let result, _) = report.trajectory else { return XCTFail("not active") }
+        XCTAssertEqual(result.sigmaW.first!, 1, accuracy: 1e-12)
+        XCTAssertEqual(result.sigmaW.last!, 20, accuracy: 1e-10)
+        XCTAssertEqual(result.couplings.last![0], -1.3 * pow(20, 3), accuracy: 1e-6 * 1.3 * pow(20, 3))
+    }
+
+    func testPolchinskiFlowCompletes() throws {
+        let result = try passive(run("polchinski-d3.yaml"))
+        XCTAssertEqual(result.ending, .completed)
+        XCTAssertEqual(result.couplingNames, ["v2", "v4", "v6"])
+    }
+
+    func testOutputsCarryTheHeaderAndNoNaN() throws {
+        let report = try run("wf-d3-broken.yaml")
+        let csv = report.csv()
+        XCTAssertTrue(csv.hasPrefix("# frg \(frgVersion) flow\n"))
+        XCTAssertTrue(csv.contains("# equations: wetterich lpa"))
+        XCTAssertTrue(csv.contains("# ending: stopped at t = "))
+        XCTAssertFalse(csv.lowercased().contains("nan"))
+        let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as! [String: Any]
+        XCTAssertEqual((json["ending"] as! [String: Any])["kind"] as? String, "left-domain")
+        XCTAssertNoThrow(try report.plot().svg())
+    }
+}
+
+func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy * max(1, abs(y)), file: file, line: line) }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+@testable import FRGConfig
+import Flows
+import Truncation
+
+final class FlowConfigTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("BrokenConfigs")
+    static let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("flows")
+
+    /// Every file of the broken-config corpus states its expected message on its first line
+    /// (`# expect: …` exactly, or `# expect-prefix: …` for YAML syntax errors whose wording is
+    /// libyaml's); loading it must throw exactly that `ConfigError`, file:line:column first.
+    func testBrokenConfigCorpus() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 20)
+        for name in files {
+            let text = try String(contentsOf: Self.corpus.appendingPathComponent(name), encoding: .utf8)
+            let first = String(text.split(separator: "\n", maxSplits: 1).first ?? "")
+            do {
+                _ = try FlowConfig(ConfigValue.parse(yaml: text, file: name))
+                XCTFail("\(name): loaded without error")
+            } catch let error as ConfigError {
+                if first.hasPrefix("# expect: ") {
+                    XCTAssertEqual(error.description, String(first.dropFirst("# expect: ".count)), name)
+                } else if first.hasPrefix("# expect-prefix: ") {
+                    XCTAssertTrue(error.description.hasPrefix(String(first.dropFirst("# expect-prefix: ".count))), "\(name): \(error)")
+                } else {
+                    XCTFail("\(name) has no '# expect' line")
+                }
+            } catch {
+                XCTFail("\(name): not a ConfigError: \(error)")
+            }
+        }
+    }
+
+    /// No configuration, however malformed, crashes the reader: deterministic mutations of the
+    /// shipped configs (deleted, duplicated and truncated lines, flipped characters) either load
+    /// or throw a `ConfigError`.
+    func testMutatedConfigsNeverCrash() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.flows.path).filter { $0.hasSuffix(".yaml") }
+        XCTAssertFalse(files.isEmpty)
+        var state: UInt64 = 12345
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(1, n)))
+        }
+        let alphabet = Array(":-[]{}\"'#&*!|>%@` \t\n0.e-9xyz")
+        var mutations = 0
+        for name in files {
+            let original = try String(contentsOf: Self.flows.appendingPathComponent(name), encoding: .utf8)
+            for _ in 0..<150 {
+                var lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                switch next(4) {
+                case 0: if !lines.isEmpty { lines.remove(at: next(lines.count)) }
+                case 1: if !lines.isEmpty { let i = next(lines.count); lines.insert(lines[i], at: i) }
+                case 2: lines = Array(lines.prefix(next(lines.count + 1)))
+                default:
+                    var chars = Array(lines.joined(separator: "\n"))
+                    if !chars.isEmpty { chars[next(chars.count)] = alphabet[next(alphabet.count)] }
+                    lines = [String(chars)]
+                }
+                mutations += 1
+                do {
+                    _ = try FlowConfig(ConfigValue.parse(yaml: lines.joined(separator: "\n"), file: name))
+                } catch is ConfigError {
+                } catch {
+                    XCTFail("\(name): mutation gave a non-config error: \(error)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(mutations, 500)
+    }
+
+    func testShippedConfigsLoad() throws {
+        for name in ["nn-d1.yaml", "wf-d3-symmetric.yaml", "wf-d3-broken.yaml", "active-sigma.yaml", "polchinski-d3.yaml"] {
+            XCTAssertNoThrow(try FlowConfig.load(path: Self.flows.appendingPathComponent(name).path), name)
+        }
+        let nn = try FlowConfig.load(path: Self.flows.appendingPathComponent("nn-d1.yaml").path)
+        XCTAssertEqual(nn.kind, .passive)
+        XCTAssertEqual(nn.passive?.spec.dimension, 1)
+        XCTAssertEqual(nn.passive?.units, .dimensionful)
+    }
+}

@@ -36,7 +36,11 @@ public struct FullPotentialFlowSpec: Sendable {
     public var relativeTolerance: Double
     public var absoluteTolerance: Double
     /// Wetterich: the flow stops (as a result) when `min_φ (1 + U''/k²)` falls to this level, the
-    /// Litim propagator's approach to its pole inside the coexistence region.
+    /// Litim propagator's approach to its pole inside the coexistence region. In a broken phase
+    /// the potential there flattens with `U'' → −k²` (so `1 + u''` falls to about 1e-5 by
+    /// `t = −6` in d = 3); the floor is reached when the grid no longer resolves the shrinking
+    /// denominator, and the time of that stop depends on the grid and tolerances. The flattening
+    /// before it is the physical result.
     public var convexityFloor: Double
 
     public init(scheme: LPAScheme = .wetterich, dimension: Double, fieldMax: Double, gridPoints: Int = 401,

@@ -220,11 +220,13 @@ private func formatEigenvalue(_ c: Complex) -> String {
 
 private func continuationTable(_ steps: [ContinuationStep], parameter: String) -> Table {
     let names = steps.last?.fixedPoint.couplingNames.prefix(3) ?? []
-    var table = Table(header: [parameter, "kind", "ν", "ω"] + names + ["max|β|/(1+max|ū|)"])
+    let showEta = steps.contains { $0.fixedPoint.eta != nil }
+    var table = Table(header: [parameter, "kind", "ν", "ω"] + (showEta ? ["η"] : []) + names + ["max|β|/(1+max|ū|)"])
     for step in steps {
         let p = step.fixedPoint
         table.append([formatNumber(step.parameter, significant: 6), p.kind.rawValue,
                       optionalNumber(p.nu, significant: 10), optionalNumber(p.omega, significant: 10)]
+                     + (showEta ? [optionalNumber(p.eta, significant: 8)] : [])
                      + names.map { optionalNumber(p.coupling($0), significant: 8) }
                      + [formatNumber(p.residual / (1 + (p.couplings.map(abs).max() ?? 0)), significant: 2)])
     }

@@ -51,8 +51,9 @@ public struct FixedPoint: Sendable {
 public struct ClassificationOptions: Sendable {
     /// `|Re θ|` below this counts as marginal.
     public var marginalTolerance: Double = 1e-9
-    /// A fixed point whose couplings are all below this in magnitude is Gaussian.
-    public var gaussianTolerance: Double = 1e-10
+    /// A fixed point whose couplings (in the expansion about the minimum: all but `κ`) are below
+    /// this in magnitude is Gaussian.
+    public var gaussianTolerance: Double = 1e-7
     public init() {}
 }
 
@@ -68,7 +69,7 @@ public func analyzeFixedPoint(_ field: some VectorField, at point: [Double], res
     let omega = values.filter { $0.re > options.marginalTolerance }.map(\.re).min()
 
     let kind: FixedPoint.Kind
-    if point.allSatisfy({ abs($0) <= options.gaussianTolerance }) {
+    if field.isGaussian(point, tolerance: options.gaussianTolerance) {
         kind = .gaussian
     } else if relevant == 1, values.first.map({ $0.im == 0 }) == true {
         kind = .wilsonFisher

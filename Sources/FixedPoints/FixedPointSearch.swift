@@ -90,7 +90,7 @@ public struct FixedPointSearch: Sendable {
         // Snap numerically Gaussian roots onto the origin before classifying.
         let points: [FixedPoint] = try roots.filter { region.contains($0.point) || $0.point.allSatisfy { $0 == 0 } }.map { root in
             var point = root.point
-            if point.allSatisfy({ abs($0) <= classification.gaussianTolerance }) { point = point.map { _ in 0 } }
+            if point.allSatisfy({ abs($0) <= 1e-10 }) { point = point.map { _ in 0 } }
             let residual = field.beta(at: point).map(abs).max() ?? 0
             return try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification)
         }

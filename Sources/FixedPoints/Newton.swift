@@ -104,7 +104,11 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
                 for j in 0..<full { size += abs(fullJacobian[i * full + j] * u[j]) }
                 relative = max(relative, abs(beta[k]) / size)
             }
-            if residual <= options.residualTolerance * (1 + (u.map(abs).max() ?? 0)) || relative <= options.noiseTolerance {
+            // At a true root the full Newton step is itself at rounding level; near a pole of the
+            // equations (where the terms, and so `relative`'s yardstick, blow up) it is not.
+            let newtonStepIsTiny = zip(active, step).allSatisfy { abs($1) <= 1e-6 * (1 + abs(u[$0])) }
+            if residual <= options.residualTolerance * (1 + (u.map(abs).max() ?? 0))
+                || (relative <= options.noiseTolerance && newtonStepIsTiny) {
                 return .success((u, residual))
             }
             return .failure(field.isInDomain(trial) ? .noDescent(iteration: iteration, residual: residual)

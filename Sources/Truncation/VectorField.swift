@@ -21,6 +21,10 @@ public protocol VectorField: Sendable {
     func isInDomain(_ u: [Double]) -> Bool
     /// The anomalous dimension `η(ū)` where the truncation has one, else nil.
     func anomalousDimension(at u: [Double]) -> Double?
+    /// Whether `ū` describes the free (Gaussian) theory to within `tolerance`: by default all
+    /// couplings vanish. In the expansion about the minimum the Gaussian point is a flat potential,
+    /// where `κ` is undetermined and only the `λ`s vanish.
+    func isGaussian(_ u: [Double], tolerance: Double) -> Bool
 }
 
 extension VectorField {
@@ -33,6 +37,7 @@ extension VectorField {
     }
 
     public func anomalousDimension(at u: [Double]) -> Double? { nil }
+    public func isGaussian(_ u: [Double], tolerance: Double) -> Bool { u.allSatisfy { abs($0) <= tolerance } }
 
     /// `β(ū)` as an array (allocates; for setup code and tests).
     public func beta(at u: [Double]) -> [Double] {
@@ -72,6 +77,10 @@ public struct DomainConstraint: Sendable {
 extension BetaFunctions: VectorField {
     public var dimension: Int { count }
     public var coordinateNames: [String] { couplingNames }
+
+    public func isGaussian(_ u: [Double], tolerance: Double) -> Bool {
+        zip(couplingNames, u).allSatisfy { $0 == "kappa" || abs($1) <= tolerance }
+    }
 
     /// The threshold denominator `1 + w` (Wetterich) must stay above `thresholdStopLevel`; the
     /// expansion about the running minimum needs `κ ≥ 0` (at `κ = 0` the minimum reaches `φ = 0`:

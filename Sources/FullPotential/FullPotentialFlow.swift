@@ -19,7 +19,7 @@ public enum InitialPotential: Sendable {
 /// which are the dimensionless equations of PHYSICS.md §1 after `u(φ̄) = k^{−d} U(k^{(d−2)/2} φ̄)`.
 /// On a fixed grid in the physical field, the large-field end does not move with `k`, and the
 /// loop term is negligible there (`U''` large), so the last point needs no boundary condition
-/// from outside: it evolves with one-sided second-order differences.
+/// from outside: the flux beyond it is extrapolated (see ``FullPotentialFlow/run()``).
 public struct FullPotentialFlowSpec: Sendable {
     public var scheme: LPAScheme
     /// Dimension `d`, any real `d > 0`.
@@ -32,7 +32,7 @@ public struct FullPotentialFlowSpec: Sendable {
     public var tEnd: Double
     /// Number of snapshots, evenly spaced in `t` from 0 to `tEnd`.
     public var outputCount: Int
-    /// CVODE tolerances on `U` at each grid point.
+    /// CVODE tolerances on `U'` at each grid point (the integrated variable).
     public var relativeTolerance: Double
     public var absoluteTolerance: Double
     /// Wetterich: the flow stops (as a result) when `min_φ (1 + U''/k²)` falls to this level, the
@@ -106,6 +106,8 @@ public struct FullPotentialFlow: Sendable {
     public let spec: FullPotentialFlowSpec
     public let field: [Double]
     public let initialValues: [Double]
+    /// `U'(φ_i)` at `t = 0`, `i = 1…M`: exact for couplings, the spline's slope for a table.
+    let initialSlopes: [Double]
 
     public init(spec: FullPotentialFlowSpec, initialPotential: InitialPotential) throws {
         let d = spec.dimension
@@ -129,7 +131,7 @@ public struct FullPotentialFlow: Sendable {
         }
         let h = spec.fieldMax / Double(spec.gridPoints - 1)
         let field = (0..<spec.gridPoints).map { Double($0) * h }
-        let values: [Double]
+        let values: [Double], slopes: [Double]
         switch initialPotential {
         case let .couplings(u):
             guard !u.isEmpty, u.allSatisfy(\.isFinite) else {
@@ -144,12 +146,23 @@ public struct FullPotentialFlow: Sendable {
                 }
                 return sum
             }
+            slopes = field.dropFirst().map { phi in
+                var sum = 0.0, power = phi, factorial = 1.0
+                for (n, c) in u.enumerated() {
+                    if n > 0 { power *= phi * phi }
+                    factorial *= Double(2 * n + 1)
+                    sum += c * power / factorial
+                    factorial *= Double(2 * n + 2)
+                }
+                return sum
+            }
         case let .table(phi, potential):
             let spline = try EvenCubicSpline(field: phi, values: potential)
             guard spec.fieldMax <= phi.last! * (1 + 1e-12) else {
                 throw FullPotentialError.invalidInitialPotential("the table ends at φ = \(phi.last!), the grid at \(spec.fieldMax)")
             }
             values = field.map { spline.value(at: $0) }
+            slopes = field.dropFirst().map { spline.slope(at: $0) }
         }
         if spec.scheme == .wetterich {
             // Second differences with the even extension U(−h) = U(h) at the origin.
@@ -163,6 +176,7 @@ public struct FullPotentialFlow: Sendable {
         self.spec = spec
         self.field = field
         initialValues = values
+        initialSlopes = slopes
     }
 
     /// Integrates with CVODE BDF, banded Newton with the exact Jacobian (half-bandwidths 1 and 3).
@@ -194,11 +208,6 @@ public struct FullPotentialFlow: Sendable {
         }
         let options = ODEOptions(tolerances: ODETolerances(relative: spec.relativeTolerance, absolute: spec.absoluteTolerance),
                                  method: .bdf, maxSteps: 200_000)
-        let initialSlopes = (1...m).map { i -> Double in
-            // Second-order one-sided at the end, central inside.
-            i == m ? (3 * initialValues[m] - 4 * initialValues[m - 1] + initialValues[m - 2]) / (2 * h)
-                   : (initialValues[i + 1] - initialValues[i - 1]) / (2 * h)
-        }
         let solution: ODESolution
         do {
             solution = try problem.solve(from: 0, to: spec.tEnd, initialState: initialSlopes,
@@ -368,12 +377,23 @@ struct EvenCubicSpline {
     }
 
     func value(at t: Double) -> Double {
+        let (lo, hi) = interval(t)
+        let h = x[hi] - x[lo], a = (x[hi] - t) / h, b = (t - x[lo]) / h
+        return a * y[lo] + b * y[hi] + ((a * a * a - a) * m[lo] + (b * b * b - b) * m[hi]) * h * h / 6
+    }
+
+    func slope(at t: Double) -> Double {
+        let (lo, hi) = interval(t)
+        let h = x[hi] - x[lo], a = (x[hi] - t) / h, b = (t - x[lo]) / h
+        return (y[hi] - y[lo]) / h + ((1 - 3 * a * a) * m[lo] + (3 * b * b - 1) * m[hi]) * h / 6
+    }
+
+    private func interval(_ t: Double) -> (Int, Int) {
         var lo = 0, hi = x.count - 1
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if x[mid] <= t { lo = mid } else { hi = mid }
         }
-        let h = x[hi] - x[lo], a = (x[hi] - t) / h, b = (t - x[lo]) / h
-        return a * y[lo] + b * y[hi] + ((a * a * a - a) * m[lo] + (b * b * b - b) * m[hi]) * h * h / 6
+        return (lo, hi)
     }
 }

@@ -330,16 +330,16 @@ struct CollocatedFixedPointEquations: VectorField {
     func minimum(_ w: [Double]) -> Double {
         // Nodes run from ρ_max (index 0) down to 0 (index size−1).
         guard w[size - 1] < 0 else { return 0 }
+        let scale = scheme == .wetterich ? ballVolumeFactor(dimension: d) : 1
         var i = size - 1
         while i > 0 && w[i - 1] < 0 { i -= 1 }
-        guard i > 0 else { return rho[0] }
+        guard i > 0 else { return rho[0] * scale }
         var lo = rho[i], hi = rho[i - 1]
         for _ in 0..<200 {
             let mid = (lo + hi) / 2
             if interpolate(w, at: mid) < 0 { lo = mid } else { hi = mid }
             if hi - lo <= 1e-15 * hi { break }
         }
-        let scale = scheme == .wetterich ? ballVolumeFactor(dimension: d) : 1
         return (lo + hi) / 2 * scale
     }
 

@@ -63,6 +63,10 @@ let package = Package(
             dependencies: ["ODE", "Truncation"]
         ),
         .target(
+            name: "FullPotential",
+            dependencies: ["ODE", "Truncation", "FixedPoints"]
+        ),
+        .target(
             name: "GaussNet",
             dependencies: [.product(name: "Numerics", package: "swift-numerics")]
         ),
@@ -91,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "frg-bench",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks"
@@ -100,6 +104,7 @@ let package = Package(
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
+        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),

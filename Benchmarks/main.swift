@@ -5,7 +5,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frg-bench",
         abstract: "frg benchmarks (run with -c release).",
-        subcommands: [ODEBenchmark.self, TruncationBenchmark.self, FlowBenchmark.self, SamplerBenchmark.self]
+        subcommands: [ODEBenchmark.self, TruncationBenchmark.self, FlowBenchmark.self, SamplerBenchmark.self,
+                      FullPotentialBenchmark.self]
     )
 }
 

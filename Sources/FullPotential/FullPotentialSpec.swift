@@ -1,0 +1,56 @@
+import FixedPoints
+import Foundation
+
+/// The exact RG equation solved in the local potential approximation (LPA).
+public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Wetterich equation with the Litim regulator `R_k(p) = (k² − p²) θ(k² − p²)`:
+    /// `∂_t u = −d u + (d−2)/2 φ u' + K_d / (1 + u'')` (dimensionless, PHYSICS.md §1).
+    case wetterich
+    /// Polchinski equation in normalized dimensionless form:
+    /// `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (PHYSICS.md §1).
+    case polchinski
+
+    public var description: String { rawValue }
+}
+
+/// `K_d = π^{d/2} / (Γ(d/2+1) (2π)^d)`: the volume of the unit `d`-ball over `(2π)^d`.
+public func ballVolumeFactor(dimension d: Double) -> Double {
+    pow(Double.pi, d / 2) / (tgamma(d / 2 + 1) * pow(2 * Double.pi, d))
+}
+
+/// Failures of the full-potential solvers, with the context to act on them.
+public enum FullPotentialError: Error, CustomStringConvertible {
+    /// The dimension is outside the range the solver handles, and why.
+    case unsupportedDimension(Double, reason: String)
+    /// A numerical parameter (basis size, grid, range, time) is out of range.
+    case invalidParameter(name: String, value: Double, requirement: String)
+    /// The initial potential cannot be used (empty couplings, a table not covering the grid, …).
+    case invalidInitialPotential(String)
+    /// Newton's method for the scaling solution did not converge.
+    case scalingSolutionNotFound(scheme: LPAScheme, dimension: Double, basisSize: Int, failure: NewtonFailure)
+    /// The scaling solution found is not the Wilson–Fisher one (it has no single relevant direction).
+    case unexpectedSpectrum(scheme: LPAScheme, dimension: Double, relevantCount: Int)
+    /// LAPACK failed on the stability matrix.
+    case linearAlgebra(LinearAlgebraError)
+    /// CVODE failed during a flow.
+    case flowFailed(time: Double, underlying: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedDimension(d, reason):
+            return "full potential: dimension d = \(d) is not supported: \(reason)"
+        case let .invalidParameter(name, value, requirement):
+            return "full potential: \(name) = \(value) is invalid; it must be \(requirement)"
+        case let .invalidInitialPotential(reason):
+            return "full potential: invalid initial potential: \(reason)"
+        case let .scalingSolutionNotFound(scheme, d, n, failure):
+            return "full potential: no \(scheme) scaling solution found in d = \(d) with \(n + 1) Chebyshev nodes: \(failure)"
+        case let .unexpectedSpectrum(scheme, d, count):
+            return "full potential: the \(scheme) scaling solution in d = \(d) has \(count) relevant even directions, not 1 (not Wilson–Fisher)"
+        case let .linearAlgebra(error):
+            return "full potential: \(error)"
+        case let .flowFailed(t, underlying):
+            return "full potential: the flow failed at t = \(t): \(underlying)"
+        }
+    }
+}

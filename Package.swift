@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "FRGCLI",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FRGConfig", "Reports",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "FRGConfig", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixedPoints
 import Foundation
+import FullPotential
 import Reports
 import Truncation
 
@@ -27,6 +28,9 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
     var width: Double = 3
 
+    @Option(help: "With --truncation full-potential: number of Chebyshev nodes (default 40 Wetterich, 60 Polchinski).")
+    var basis: Int?
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -35,6 +39,9 @@ struct FixedPointsCommand: ParsableCommand {
 
     @Option(help: "With --convergence or --dimension-sweep: draw ν and ω against the parameter as an SVG file.")
     var plot: String?
+
+    @Option(help: "With --convergence: draw |ν − ν_full| and |ω − ω_full| against the order (log scale), the full-potential values computed by frg.")
+    var deviationPlot: String?
 
     @Option(help: "With --convergence or --dimension-sweep: write the table as CSV.")
     var csv: String?
@@ -56,6 +63,7 @@ struct FixedPointsCommand: ParsableCommand {
     }
 
     private func execute() throws {
+        if truncation.isFullPotential { return try runFullPotential() }
         if convergence != nil, truncation.expansion == "both" {
             return try runConvergence(expansions: [.zero, .minimum])
         }
@@ -66,7 +74,9 @@ struct FixedPointsCommand: ParsableCommand {
             throw UsageError("--convergence and --dimension-sweep are separate studies; give one")
         }
         if convergence != nil { return try runConvergence(expansions: [spec.expansion]) }
-        guard plot == nil, csv == nil else { throw UsageError("--plot and --csv go with --convergence or --dimension-sweep") }
+        guard plot == nil, csv == nil, deviationPlot == nil else {
+            throw UsageError("--plot, --deviation-plot and --csv go with --convergence or --dimension-sweep")
+        }
 
         if let dimensionSweep {
             let parts = dimensionSweep.split(separator: ":").map { Double($0) }
@@ -142,17 +152,31 @@ extension FixedPointsCommand {
             study.steps = study.steps.filter { Int($0.parameter) >= from }
             studies.append(study)
         }
-        try emit(studies, key: "convergence", title: "Wilson–Fisher fixed point order by order")
+        // The full-potential scaling solution of the same LPA is the limit the polynomial
+        // truncations should approach; it is computed here, not quoted.
+        var spec = try options.spec()
+        spec.order = to
+        var reference: ScalingSolution?
+        if spec.truncation == .lpa, spec.regulator == .litim, spec.dimension > 2, spec.dimension < 4 {
+            reference = try? scalingSolution(ScalingSolutionSpec(scheme: spec.scheme == .wetterich ? .wetterich : .polchinski,
+                                                                 dimension: spec.dimension))
+        }
+        try emit(studies, key: "convergence", title: "Wilson–Fisher fixed point order by order", reference: reference)
     }
 
     /// Prints (or writes) the studies as tables, JSON, CSV and a plot of ν and ω.
-    private func emit(_ studies: [BranchStudy], key: String, title: String) throws {
+    private func emit(_ studies: [BranchStudy], key: String, title: String, reference: ScalingSolution? = nil) throws {
         if json {
-            print(try jsonText([key: studies.map { study -> [String: Any] in
+            var object: [String: Any] = [key: studies.map { study -> [String: Any] in
                 ["truncation": study.label, "stopped": study.stopped ?? NSNull(),
                  "steps": study.steps.map { [study.parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
-            }]))
+            }]
+            if let reference { object["fullPotential"] = ["nu": reference.nu, "omega": reference.omega] }
+            print(try jsonText(object))
         } else {
+            if let reference {
+                print("# full-potential LPA scaling solution (frg fixed-points --truncation full-potential): ν = \(String(format: "%.12f", reference.nu)), ω = \(String(format: "%.12f", reference.omega))")
+            }
             for study in studies {
                 print("# \(title): \(study.label)")
                 print(continuationTable(study.steps, parameter: study.parameter).text(), terminator: "")
@@ -182,6 +206,82 @@ extension FixedPointsCommand {
                 figure.series.append(PlotSeries(label: "ν, \(short)", x: x, y: study.steps.map { $0.fixedPoint.nu ?? .nan }, style: .line))
                 figure.series.append(PlotSeries(label: "ω, \(short)", x: x, y: study.steps.map { $0.fixedPoint.omega ?? .nan }, style: .dashed))
             }
+            try writeAtomically(try figure.svg(), to: plot)
+            note("wrote \(plot)")
+        }
+        if let deviationPlot {
+            guard let reference else {
+                throw UsageError("--deviation-plot needs the full-potential reference (Wetterich LPA with Litim, or Polchinski LPA, 2 < d < 4, with --convergence)")
+            }
+            var figure = Plot(title: "Distance to the full-potential LPA exponents", xLabel: "order 2n of the truncation",
+                              yLabel: "|ν(2n) − ν_full|, |ω(2n) − ω_full|", yScale: .log)
+            for study in studies {
+                let short = study.label.contains("minimum") ? "about the minimum" : "about φ = 0"
+                // Exact agreement cannot be drawn on a log axis; such points are left out.
+                let nu = study.steps.compactMap { s in s.fixedPoint.nu.map { (s.parameter, abs($0 - reference.nu)) } }.filter { $0.1 > 0 }
+                let omega = study.steps.compactMap { s in s.fixedPoint.omega.map { (s.parameter, abs($0 - reference.omega)) } }.filter { $0.1 > 0 }
+                figure.series.append(PlotSeries(label: "ν, \(short)", x: nu.map(\.0), y: nu.map(\.1), style: .line))
+                figure.series.append(PlotSeries(label: "ω, \(short)", x: omega.map(\.0), y: omega.map(\.1), style: .dashed))
+            }
+            try writeAtomically(try figure.svg(), to: deviationPlot)
+            note("wrote \(deviationPlot)")
+        }
+    }
+}
+
+extension FixedPointsCommand {
+    /// `--truncation full-potential`: the LPA scaling solution of the whole potential (Chebyshev
+    /// collocation, Newton, LAPACK spectrum), with a finer second solve as its error estimate.
+    private func runFullPotential() throws {
+        guard let dimensionText = truncation.dimension, let d = Double(dimensionText), d.isFinite, d > 0 else {
+            throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")
+        }
+        guard let scheme = LPAScheme(rawValue: truncation.scheme) else {
+            throw UsageError("--scheme must be wetterich or polchinski, got '\(truncation.scheme)'")
+        }
+        guard truncation.regulator == nil || truncation.regulator == "litim" else {
+            throw UsageError("the full-potential scaling solution is implemented for the Litim regulator (Wetterich) and for Polchinski")
+        }
+        guard convergence == nil, dimensionSweep == nil, csv == nil else {
+            throw UsageError("--convergence, --dimension-sweep and --csv apply to polynomial truncations")
+        }
+        if let basis { guard basis >= 8 && basis <= 400 else { throw UsageError("--basis must be between 8 and 400, got \(basis)") } }
+        let solution: ScalingSolution
+        do {
+            solution = try scalingSolution(ScalingSolutionSpec(scheme: scheme, dimension: d, basisSize: basis))
+        } catch let error as FullPotentialError {
+            throw fail("fixed-points", error.description, status: ExitStatus.failure)
+        }
+        let eigenvalues = solution.eigenvalues.sorted { $0.re < $1.re }
+        let names = ["kappa", "lambda2", "lambda3", "lambda4"]
+        if json {
+            var point: [String: Any] = [
+                "kind": FixedPoint.Kind.wilsonFisher.rawValue,
+                "couplings": Dictionary(uniqueKeysWithValues: zip(names, solution.minimumCouplings)),
+                "eigenvalues": eigenvalues.map { ["re": $0.re, "im": $0.im] },
+                "nu": solution.nu, "omega": solution.omega, "eta": NSNull(),
+            ]
+            point["nuChange"] = solution.nuChange ?? NSNull()
+            point["omegaChange"] = solution.omegaChange ?? NSNull()
+            print(try jsonText(["truncation": "\(scheme.rawValue) LPA, full potential, d = \(formatNumber(d))", "fixedPoints": [point]]))
+        } else {
+            print("# Scaling solution of the full LPA potential: \(scheme.rawValue)\(scheme == .wetterich ? ", Litim regulator" : " (normalized form)"), d = \(formatNumber(d))")
+            print("# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed; the change is the difference to a finer, longer-domain solve")
+            print("ν = \(String(format: "%.12f", solution.nu))   (change \(optionalNumber(solution.nuChange, significant: 2)))")
+            print("ω = \(String(format: "%.12f", solution.omega))   (change \(optionalNumber(solution.omegaChange, significant: 2)))")
+            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.map { formatNumber($0.re, significant: 11) }.joined(separator: ", "))
+            print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
+            print("at φ = 0: " + zip(["u2", "u4", "u6"], solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
+        }
+        if let plot {
+            var figure = Plot(title: "LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d))",
+                              xLabel: "field φ (dimensionless)", yLabel: "u(φ) − u(0), u'(φ), u''(φ)")
+            let samples = solution.samples
+            figure.series = [
+                PlotSeries(label: "u − u(0)", x: samples.map(\.phi), y: samples.map { $0.potential - samples[0].potential }),
+                PlotSeries(label: "u'", x: samples.map(\.phi), y: samples.map(\.firstDerivative), style: .dashed),
+                PlotSeries(label: "u''", x: samples.map(\.phi), y: samples.map(\.secondDerivative), style: .dashed),
+            ]
             try writeAtomically(try figure.svg(), to: plot)
             note("wrote \(plot)")
         }

@@ -9,7 +9,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Functional equation: wetterich or polchinski.")
     var scheme: String = "wetterich"
 
-    @Option(help: "Truncation: lpa, lpa-prime or derivative2.")
+    @Option(help: "Truncation: lpa, lpa-prime, derivative2, or full-potential (the whole LPA potential; fixed-points and flow configs).")
     var truncation: String = "lpa"
 
     @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both, with fixed-points --convergence.")
@@ -24,8 +24,15 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Regulator: litim (default) or exponential; Wetterich only.")
     var regulator: String?
 
+    /// True for `--truncation full-potential`: the LPA potential as a whole function, solved by
+    /// the FullPotential module rather than projected on couplings.
+    var isFullPotential: Bool { truncation == "full-potential" }
+
     /// The validated specification; throws a one-line message for the user.
     func spec() throws -> TruncationSpec {
+        if isFullPotential {
+            throw UsageError("--truncation full-potential has no coupling equations to print; use it with frg fixed-points or a flow config")
+        }
         func choice<E: RawRepresentable & CaseIterable>(_ flag: String, _ value: String, _: E.Type) throws -> E where E.RawValue == String {
             guard let parsed = E(rawValue: value) else {
                 throw UsageError("--\(flag) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'")

@@ -77,7 +77,7 @@ let package = Package(
         // Configuration and reports.
         .target(
             name: "FRGConfig",
-            dependencies: ["Truncation", "Flows", "GaussNet", "Yams"]
+            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Yams"]
         ),
         .target(
             name: "Reports",

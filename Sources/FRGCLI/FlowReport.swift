@@ -1,6 +1,7 @@
 import FRGConfig
 import Flows
 import Foundation
+import FullPotential
 import Reports
 import Truncation
 
@@ -9,6 +10,7 @@ struct FlowReport {
     enum Trajectory {
         case passive(FlowResult, BetaFunctions, FlowConfig.Passive)
         case active(ActiveFlowResult, FlowConfig.Active)
+        case fullPotential(FullPotentialFlowResult, FlowConfig.FullPotentialRun)
     }
 
     var settings: FlowConfig
@@ -18,6 +20,10 @@ struct FlowReport {
 
     /// Builds the flow a configuration describes and integrates it.
     static func run(_ settings: FlowConfig) throws -> FlowReport {
+        if let run = settings.fullPotential {
+            let result = try FullPotentialFlow(spec: run.spec, initialPotential: run.initial).run()
+            return FlowReport(settings: settings, trajectory: .fullPotential(result, run), defaultedCouplings: [])
+        }
         switch settings.kind {
         case .passive:
             let passive = settings.passive!
@@ -79,6 +85,17 @@ struct FlowReport {
                 lines.append("couplings not given in the file start at 0: \(defaultedCouplings.joined(separator: ", "))")
             }
             lines.append("ending: \(result.ending)")
+        case let .fullPotential(result, run):
+            let spec = run.spec
+            lines.append(spec.scheme == .wetterich
+                         ? "equations: Wetterich LPA of the whole potential, ∂_t U = K_d k^(d+2)/(k² + U''), Litim regulator, d = \(formatNumber(spec.dimension))"
+                         : "equations: Polchinski LPA of the whole interaction, ∂_t V = −k^(d−2) V'' + V'²/k², d = \(formatNumber(spec.dimension))")
+            lines.append("grid: \(spec.gridPoints) points on 0 ≤ φ ≤ \(formatNumber(spec.fieldMax)) (units of Λ^((d−2)/2)); U' integrated by CVODE (BDF, banded exact Jacobian), finite volumes")
+            lines.append("scale: t = ln(k/Λ); U, φ and k in units of Λ (Λ = \(formatNumber(run.uvScale)) in the file's units); U(0) (the vacuum energy) is not tracked")
+            if !run.couplings.isEmpty {
+                lines.append("initial potential: U = Σ u_2n φ^2n/(2n)! with " + run.couplings.map { "\($0.name) = \(formatNumber($0.value))" }.joined(separator: ", "))
+            }
+            lines.append("ending: \(describe(result.ending))")
         case let .active(result, active):
             lines.append("equations: active flow, law '\(active.law.rawValue)': σ_W du/dσ_W = a u with a = \(zip(result.couplingNames, result.exponents).map { "\($0):\(formatNumber($1))" }.joined(separator: " ")), d = \(formatNumber(active.dimension))")
             lines.append("scale: σ_W, with k = sqrt(2 σ_W²/d)")
@@ -99,6 +116,16 @@ struct FlowReport {
                              + result.dimensionless[s].map(formatExact) + result.dimensionful[s].map(formatExact))
             }
             return table
+        case let .fullPotential(result, _):
+            // One row per snapshot; the whole potential is in the CSV/JSON files.
+            var table = Table(header: ["t", "k", "phi0", "kappa", "Upp0", "u2bar", "min(1+u'')", "U(0)-U(phi0)"], comments: headerLines)
+            for snapshot in result.snapshots {
+                let minimum = result.field.firstIndex { $0 >= snapshot.minimumField } ?? 0
+                table.append([snapshot.t, snapshot.k, snapshot.minimumField, snapshot.kappa, snapshot.massSquared, snapshot.u2,
+                              snapshot.thresholdDenominator.min() ?? .nan,
+                              snapshot.potential[0] - snapshot.potential[minimum]].map(formatExact))
+            }
+            return table
         case let .active(result, _):
             var table = Table(header: ["sigmaW", "k"] + result.couplingNames, comments: headerLines)
             for s in result.sigmaW.indices {
@@ -108,7 +135,18 @@ struct FlowReport {
         }
     }
 
-    func csv() -> String { table().csv() }
+    func csv() -> String {
+        guard case let .fullPotential(result, _) = trajectory else { return table().csv() }
+        // Long format: the potential at every grid point of every snapshot.
+        var table = Table(header: ["t", "k", "phi", "U-U(0)", "dU/dphi", "d2U/dphi2", "1+U''/k^2"], comments: headerLines)
+        for snapshot in result.snapshots {
+            for (i, phi) in result.field.enumerated() {
+                table.append([snapshot.t, snapshot.k, phi, snapshot.potential[i] - snapshot.potential[0], snapshot.firstDerivative[i],
+                              snapshot.secondDerivative[i], snapshot.thresholdDenominator[i]].map(formatExact))
+            }
+        }
+        return table.csv()
+    }
 
     /// Up to `rows` evenly chosen samples, readable numbers, and how the flow ended.
     func summary(rows: Int) -> String {
@@ -126,6 +164,9 @@ struct FlowReport {
         case let .passive(result, _, _):
             text += "\(result.ending)\n"
             text += "CVODE: \(result.statistics.steps) steps, \(result.statistics.rightHandSideEvaluations) right-hand-side and \(result.statistics.jacobianEvaluations) Jacobian evaluations"
+        case let .fullPotential(result, _):
+            text += "\(describe(result.ending))\n"
+            text += "CVODE: \(result.steps) steps (the potential at every grid point is in the --output file)"
         case let .active(result, _):
             text += "CVODE: \(result.statistics.steps) steps"
         }
@@ -156,6 +197,17 @@ struct FlowReport {
             case let .runaway(coupling, t): ending["kind"] = "runaway"; ending["coupling"] = coupling; ending["t"] = t
             }
             object["ending"] = ending
+        case let .fullPotential(result, run):
+            object["kind"] = "full-potential"
+            object["scheme"] = run.spec.scheme.rawValue
+            object["dimension"] = run.spec.dimension
+            object["field"] = result.field
+            object["samples"] = result.snapshots.map { s -> [String: Any] in
+                ["t": s.t, "k": s.k, "minimumField": s.minimumField, "kappa": s.kappa, "massSquared": s.massSquared, "u2": s.u2,
+                 "potentialMinusOrigin": s.potential.map { $0 - s.potential[0] }, "firstDerivative": s.firstDerivative,
+                 "secondDerivative": s.secondDerivative]
+            }
+            object["ending"] = ["description": describe(result.ending)]
         case let .active(result, active):
             object["kind"] = "active"
             object["law"] = active.law.rawValue
@@ -181,6 +233,23 @@ struct FlowReport {
                 plot.series.append(PlotSeries(label: barred(name), x: result.t, y: result.dimensionless.map { $0[i] }))
             }
             return plot
+        case let .fullPotential(result, run):
+            var plot = Plot(title: "Full-potential flow (\(run.spec.scheme.rawValue)), d = \(formatNumber(run.spec.dimension))",
+                            xLabel: "field φ (units of Λ^((d−2)/2))", yLabel: "U(φ) − U(0) (units of Λ^d)")
+            // Show the field range where the structure is: up to where the initial potential rises
+            // to ten times its depth below U(0) (the whole grid when it has no dip).
+            let first = result.snapshots[0].potential.map { $0 - result.snapshots[0].potential[0] }
+            let depth = -(first.min() ?? 0)
+            let cut = depth > 0 ? (first.indices.first { i in result.field[i] > 0 && first[i] > 10 * depth } ?? first.count) : first.count
+            let shown = max(cut, first.count / 5)
+            let count = result.snapshots.count
+            let picks = Array(Set((0..<min(6, count)).map { Int((Double($0) * Double(count - 1) / Double(max(1, min(6, count) - 1))).rounded()) })).sorted()
+            for i in picks {
+                let s = result.snapshots[i]
+                plot.series.append(PlotSeries(label: "t = \(formatNumber(s.t, significant: 3))", x: Array(result.field.prefix(shown)),
+                                              y: s.potential.prefix(shown).map { $0 - s.potential[0] }))
+            }
+            return plot
         case let .active(result, active):
             var plot = Plot(title: "Active flow (\(active.law.rawValue) law), d = \(formatNumber(active.dimension))",
                             xLabel: "σ_W", yLabel: "couplings (symmetric log scale)", xScale: .log, yScale: .symlog)
@@ -204,4 +273,13 @@ func barred(_ name: String) -> String {
     if name.hasPrefix("lambda") { return "λ" + bar + name.dropFirst("lambda".count) }
     guard let first = name.first else { return name }
     return String(first) + bar + name.dropFirst()
+}
+
+/// How a full-potential flow ended, in words.
+func describe(_ ending: FullPotentialFlowEnding) -> String {
+    switch ending {
+    case .reachedEnd: return "completed: reached the final scale"
+    case let .convexityFloor(t, field):
+        return "stopped at t = \(t): min(1 + u'') reached the stop level at φ = \(field) — inside the coexistence region the potential has flattened (U'' → −k², the approach to the convex effective potential) as far as the grid resolves"
+    }
 }

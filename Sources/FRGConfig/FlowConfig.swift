@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import FullPotential
 import ODE
 import Truncation
 
@@ -42,9 +43,20 @@ public struct FlowConfig: Sendable {
         public var measurement: String?
     }
 
+    /// A passive flow of the whole LPA potential on a field grid (`truncation.kind: full-potential`).
+    public struct FullPotentialRun: Sendable {
+        public var spec: FullPotentialFlowSpec
+        public var initial: InitialPotential
+        /// Names and values as given (couplings), for the output header.
+        public var couplings: [(name: String, value: Double)]
+        public var uvScale: Double
+    }
+
     public var file: String
     public var kind: Kind
+    /// The polynomial passive flow, or nil for an active or full-potential flow.
     public var passive: Passive?
+    public var fullPotential: FullPotentialRun?
     public var active: Active?
     public var solver: FlowSolverSettings
     public var outputFile: String?
@@ -76,7 +88,15 @@ public struct FlowConfig: Sendable {
             for key in ["active"] where top.contains(key) {
                 throw top.error(at: key, "only for 'flow: active'")
             }
-            passive = try Self.readPassive(top)
+            let kindValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
+                .mapping(allowedKeys: Self.truncationKeys + Self.gridKeys).optional("kind")
+            if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
+                fullPotential = try Self.readFullPotential(top, solver: solver)
+                passive = nil
+            } else {
+                passive = try Self.readPassive(top)
+                fullPotential = nil
+            }
             active = nil
         case .active:
             for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
@@ -84,13 +104,23 @@ public struct FlowConfig: Sendable {
             }
             active = try Self.readActive(top.required("active", "the active-flow settings"), configFile: root.file)
             passive = nil
+            fullPotential = nil
         }
     }
 
     // MARK: Sections
 
+    static let truncationKeys = ["scheme", "kind", "expansion", "order", "dimension", "regulator"]
+    /// Keys of the field grid, for `kind: full-potential` only.
+    static let gridKeys = ["fieldMax", "gridPoints"]
+    static let fullPotentialKind = "full-potential"
+    static let truncationKinds = TruncationKind.allCases.map(\.rawValue) + [fullPotentialKind]
+
     static func readSpec(_ value: ConfigValue) throws -> TruncationSpec {
-        let m = try value.mapping(allowedKeys: ["scheme", "kind", "expansion", "order", "dimension", "regulator"])
+        let m = try value.mapping(allowedKeys: truncationKeys + gridKeys)
+        for key in gridKeys where m.contains(key) {
+            throw m.error(at: key, "only for 'kind: full-potential' (a field grid)")
+        }
         var spec = TruncationSpec(
             scheme: try m.optional("scheme")?.choice(FlowEquation.self) ?? .wetterich,
             truncation: try m.optional("kind")?.choice(TruncationKind.self) ?? .lpa,
@@ -136,6 +166,76 @@ public struct FlowConfig: Sendable {
         }
         return Passive(spec: spec, units: units, uvScale: uvScale, couplings: couplings, tEnd: tEnd,
                        sampling: sampled, thresholdStop: thresholdStop, runawayBound: runaway)
+    }
+
+    static func readFullPotential(_ top: ConfigMapping, solver: FlowSolverSettings) throws -> FullPotentialRun {
+        let truncation = try top.required("truncation", "").mapping(allowedKeys: truncationKeys + gridKeys)
+        for key in ["expansion", "order"] where truncation.contains(key) {
+            throw truncation.error(at: key, "the full potential is not expanded: give the field grid (fieldMax, gridPoints) instead")
+        }
+        let scheme = try truncation.optional("scheme")?.choice(LPAScheme.self) ?? .wetterich
+        if let regulator = truncation.optional("regulator"), try regulator.string() != "litim" {
+            throw regulator.error("the full-potential flow is implemented for the Litim regulator (Wetterich) and for Polchinski")
+        }
+        let dimension = try truncation.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
+        let fieldMax = try truncation.required("fieldMax", "the end of the field grid, in units of Λ^((d−2)/2)")
+            .double(greaterThan: 0, "the grid's largest field")
+        let gridPoints = try truncation.optional("gridPoints")?.int(in: 11...100_000, "a number of grid points") ?? 401
+
+        let initial = try top.required("initial", "the initial potential").mapping(allowedKeys: ["units", "uvScale", "couplings", "table"])
+        let units = try initial.optional("units")?.choice(Units.self) ?? .dimensionless
+        let uvScale = try initial.optional("uvScale")?.double(greaterThan: 0, "the UV scale Λ") ?? 1
+        let potential: InitialPotential
+        var couplings: [(name: String, value: Double)] = []
+        switch (initial.optional("couplings"), initial.optional("table")) {
+        case (let c?, nil):
+            let names = (1...50).map { "u\(2 * $0)" }
+            couplings = try readCouplings(c, allowed: names)
+            guard !couplings.isEmpty else { throw c.error("expected at least one coupling u2, u4, …") }
+            let given = Dictionary(uniqueKeysWithValues: couplings.map { ($0.name, $0.value) })
+            let highest = couplings.map { Int($0.name.dropFirst())! }.max()!
+            potential = .couplings((1...(highest / 2)).map { m in
+                let value = given["u\(2 * m)"] ?? 0
+                // ū_{2m} = Λ^{−D} u_{2m}, D = 2m − (m−1)d: values in units of Λ.
+                return units == .dimensionful ? value * pow(uvScale, -(2 * Double(m) - Double(m - 1) * dimension)) : value
+            })
+        case (nil, let t?):
+            let table = try t.mapping(allowedKeys: ["field", "potential"])
+            let field = try table.required("field", "field values from 0, increasing").doubles()
+            let values = try table.required("potential", "U at those fields").doubles()
+            guard field.count == values.count, field.count >= 4 else {
+                throw t.error("expected 'field' and 'potential' lists of equal length, at least 4 points")
+            }
+            guard units == .dimensionless else { throw initial.error(at: "units", "a table is read in units of Λ; leave units: dimensionless") }
+            potential = .table(field: field, potential: values)
+        case (.some, .some):
+            throw initial.error(at: "table", "give either 'couplings' or 'table', not both")
+        case (nil, nil):
+            throw initial.error(at: "couplings", "missing: give 'couplings' (u2, u4, …) or 'table' (field, potential)")
+        }
+
+        let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
+        let tEndValue = try range.required("tEnd", "final RG time t = ln(k/Λ) < 0")
+        let tEnd = try tEndValue.double()
+        guard tEnd < 0 else { throw tEndValue.error("expected a negative final RG time (the full-potential flow runs toward the infrared)") }
+        if range.contains("scales") { throw range.error(at: "scales", "the full-potential flow samples evenly in t; use 'samples'") }
+        let samples = try range.optional("samples")?.int(in: 2...10_000, "a number of samples") ?? 41
+
+        var floor = 1e-9
+        if let stop = top.optional("stop") {
+            let m = try stop.mapping(allowedKeys: ["threshold"])
+            floor = try m.optional("threshold")?.double(in: 1e-15...0.5, "the level of min(1 + u'') that stops the flow") ?? floor
+        }
+        guard solver.method == .bdf else {
+            throw top.error(at: "solver", "the full-potential flow is integrated with BDF (a stiff PDE); method adams does not apply")
+        }
+        var spec = FullPotentialFlowSpec(scheme: scheme, dimension: dimension, fieldMax: fieldMax, gridPoints: gridPoints,
+                                         tEnd: tEnd, outputCount: samples, convexityFloor: floor)
+        if top.contains("solver") {
+            spec.relativeTolerance = solver.relativeTolerance
+            spec.absoluteTolerance = solver.absoluteTolerance
+        }
+        return FullPotentialRun(spec: spec, initial: potential, couplings: couplings, uvScale: uvScale)
     }
 
     static func readActive(_ value: ConfigValue, configFile: String) throws -> Active {

@@ -3,6 +3,7 @@ import XCTest
 @testable import FRGCLI
 import FRGConfig
 import Flows
+import FullPotential
 
 /// Each ready config in flows/ runs and ends the way its leading comment says.
 final class FlowConfigsTests: XCTestCase {
@@ -63,6 +64,36 @@ final class FlowConfigsTests: XCTestCase {
         let result = try passive(run("polchinski-d3.yaml"))
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.couplingNames, ["v2", "v4", "v6"])
+    }
+
+    private func fullPotential(_ name: String) throws -> FullPotentialFlowResult {
+        guard case .fullPotential(let result, _) = try run(name).trajectory else { throw XCTSkip("not a full-potential flow") }
+        return result
+    }
+
+    func testFullPotentialBrokenPhaseFlattensTowardConvexity() throws {
+        let result = try fullPotential("full-potential-d3-broken.yaml")
+        guard case .convexityFloor(let t, let field) = result.ending else { return XCTFail("\(result.ending)") }
+        XCTAssertLessThan(t, -4)
+        let first = result.snapshots.first!, last = result.snapshots.last!
+        XCTAssertLessThan(field, last.minimumField)
+        // The barrier U(0) − U(φ0) shrinks by more than three orders of magnitude, the minimum stays.
+        func barrier(_ s: FullPotentialSnapshot) -> Double {
+            s.potential[0] - s.potential[result.field.firstIndex { $0 >= s.minimumField }!]
+        }
+        XCTAssertLessThan(abs(barrier(last)), 1e-3 * barrier(first))
+        XCTAssertEqual(last.minimumField, first.minimumField, accuracy: 0.05)
+    }
+
+    func testFullPotentialNNFlowBecomesConvexInOneDimension() throws {
+        // At Λ the potential has a second, deeper minimum near φ = 6.2; in d = 1 the flow must remove
+        // it: at the end U' ≥ 0 on the whole half-line (a convex, single-well effective potential).
+        let result = try fullPotential("full-potential-nn-d1.yaml")
+        XCTAssertEqual(result.ending, .reachedEnd)
+        XCTAssertTrue(result.snapshots.first!.firstDerivative.contains { $0 < 0 })
+        XCTAssertTrue(result.snapshots.last!.firstDerivative.allSatisfy { $0 >= -1e-9 })
+        let curvature = result.snapshots.map(\.massSquared)
+        XCTAssertEqual(curvature.last!, curvature[curvature.count - 3], accuracy: 1e-3 * curvature.last!)
     }
 
     func testOutputsCarryTheHeaderAndNoNaN() throws {

@@ -6,13 +6,16 @@ import Truncation
 public enum TruncationStudies {
     /// The natural magnitude of each coupling. Rescaling `φ = √K_d ψ`, `u = K_d w` removes `K_d`
     /// from the Wetterich LPA, so `ū_{2m} ~ K_d^{1−m}`, `κ ~ K_d`, `λ_j ~ K_d^{1−j}`; the normalized
-    /// Polchinski couplings `v_{2m}` are of order one.
+    /// Polchinski couplings `v_{2m}` are of order one; the couplings `z_j` of `Z_k(φ)` (derivative2)
+    /// scale like `K_d^{−j}`.
     public static func naturalScales(_ beta: BetaFunctions) -> [Double] {
         let k = beta.ballVolumeFactor
         return beta.couplingNames.map { name in
             if name == "kappa" { return k }
             if name.hasPrefix("lambda"), let j = Int(name.dropFirst("lambda".count)) { return pow(k, Double(1 - j)) }
             if name.hasPrefix("u"), let twoM = Int(name.dropFirst()) { return pow(k, Double(1 - twoM / 2)) }
+            // z_j = ∂^j z/∂ρ̄^j with ρ̄ ~ K_d (derivative2).
+            if name.hasPrefix("z"), let j = Int(name.dropFirst()) { return pow(k, Double(-j)) }
             return 1
         }
     }

@@ -63,14 +63,22 @@ public struct BetaFunctions: Sendable {
     public func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>) {
         let n = count
         precondition(u.count == n && jacobian.count == n * n, "BetaFunctions.jacobian: wrong buffer size")
-        storage.withPrepared(u) { powers, atoms, _ in
+        storage.withPrepared(u) { powers, atoms, eta in
             storage.jacobian.evaluate(powers: powers, atoms: atoms, into: jacobian.baseAddress!)
             guard let dEta = storage.etaGradient, let dBetaDEta = storage.betaEtaDerivative else { return }
             // J_ij += (∂β_i/∂η)(∂η/∂ū_j): η depends on the couplings.
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { tmp in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { tmp in
                 let gEta = tmp.baseAddress!
                 let bEta = gEta + n
                 dEta.evaluate(powers: powers, atoms: atoms, into: gEta)
+                if let den = storage.etaDenominator, let dDen = storage.etaDenominatorGradient {
+                    // η = N/D: ∂η = (∂N − η ∂D)/D.
+                    let gDen = bEta + n
+                    var denominator = 0.0
+                    den.evaluate(powers: powers, atoms: atoms, into: &denominator)
+                    dDen.evaluate(powers: powers, atoms: atoms, into: gDen)
+                    for j in 0..<n { gEta[j] = (gEta[j] - eta * gDen[j]) / denominator }
+                }
                 dBetaDEta.evaluate(powers: powers, atoms: atoms, into: bEta)
                 for i in 0..<n {
                     for j in 0..<n { jacobian[i * n + j] += bEta[i] * gEta[j] }
@@ -150,6 +158,8 @@ public struct BetaFunctions: Sendable {
         let betas: CompiledExpressions
         let jacobian: CompiledExpressions
         let etaGradient: CompiledExpressions?
+        let etaDenominator: CompiledExpressions?
+        let etaDenominatorGradient: CompiledExpressions?
         let betaEtaDerivative: CompiledExpressions?
         let couplingCount: Int
         // Sizes of the scratch tables, copied out of `layout` as plain integers: the hot path
@@ -166,7 +176,7 @@ public struct BetaFunctions: Sendable {
             let n = derived.couplingCount
             couplingCount = n
             let d = derived.spec.dimension
-            let dIndex = derived.dimensionIndex
+            let constants = derived.constants
             let etaIndex = derived.etaIndex
             let w = derived.thresholdArgument ?? .zero
             let gradientW = (0..<n).map { w.derivative(variable: $0, argumentDerivative: .zero) }
@@ -181,18 +191,23 @@ public struct BetaFunctions: Sendable {
             }
             let jac = jacRows.flatMap { $0 }
             var etaGrad: [SymbolicExpression]? = nil
+            var denominatorGrad: [SymbolicExpression]? = nil
             var betaEta: [SymbolicExpression]? = nil
             if let e = derived.eta {
                 etaGrad = (0..<n).map { e.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
+                denominatorGrad = derived.etaDenominator.map { den in
+                    (0..<n).map { den.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
+                }
                 betaEta = derived.betas.map { $0.coefficient(ofLinearVariable: etaIndex) }
                 precondition(derived.betas.allSatisfy { $0.maximumPower(variable: etaIndex) <= 1 },
                              "beta functions must be linear in η")
             }
             var all = derived.betas + jac + [w]
             if let e = derived.eta { all += [e] + etaGrad! + betaEta! }
-            // The η slot is a variable only when η exists; `d` is substituted numerically.
+            if let den = derived.etaDenominator { all += [den] + denominatorGrad! }
+            // The η slot is a variable only when η exists; `d` and the moments are substituted numerically.
             let variableCount = derived.eta == nil ? n : n + 1
-            let layout = EvaluationLayout(expressions: all, variableCount: variableCount, dimensionIndex: dIndex)
+            let layout = EvaluationLayout(expressions: all, variableCount: variableCount, constants: constants)
             self.layout = layout
             powerTableSize = layout.powerTableSize
             atomCount = layout.atomCount
@@ -202,13 +217,15 @@ public struct BetaFunctions: Sendable {
             let rules = try layout.families.map { try regulator.thresholdQuadrature($0.family, dimension: d) }
             thresholds = ThresholdTable(layout: layout, rules: rules)
             let compile = { (e: [SymbolicExpression]) -> CompiledExpressions in
-                CompiledExpressions(e, layout: layout, dimension: d, dimensionIndex: dIndex)
+                CompiledExpressions(e, layout: layout, dimension: d, constants: constants)
             }
             betas = compile(derived.betas)
             jacobian = compile(jac)
             argument = derived.thresholdArgument.map { compile([$0]) }
             eta = derived.eta.map { compile([$0]) }
             etaGradient = etaGrad.map(compile)
+            etaDenominator = derived.etaDenominator.map { compile([$0]) }
+            etaDenominatorGradient = denominatorGrad.map(compile)
             betaEtaDerivative = betaEta.map(compile)
         }
 
@@ -253,6 +270,11 @@ public struct BetaFunctions: Sendable {
                 var etaValue = 0.0
                 if let eta {
                     eta.evaluate(powers: powers, atoms: atoms, into: &etaValue)
+                    if let etaDenominator {
+                        var denominator = 0.0
+                        etaDenominator.evaluate(powers: powers, atoms: atoms, into: &denominator)
+                        etaValue /= denominator
+                    }
                     fillPowers(variable: couplingCount, value: etaValue, table: powers)
                 }
                 body(powers, atoms, etaValue)

@@ -27,14 +27,14 @@ struct EvaluationLayout: Sendable {
         v * stride + (e - minimumExponent)
     }
 
-    init(expressions: [SymbolicExpression], variableCount: Int, dimensionIndex: Int) {
+    init(expressions: [SymbolicExpression], variableCount: Int, constants: ConstantSymbols) {
         self.variableCount = variableCount
         var lo = 0
         var hi = 1
         var maxPower = [Int](repeating: 0, count: 256)
         var outside = Exponents(repeating: -1)
         for v in 0..<variableCount { outside[v] = 0 }
-        outside[dimensionIndex] = 0
+        for c in constants.indices { outside[c] = 0 }
         for e in expressions {
             for key in e.terms.keys {
                 // A symbol outside the evaluated variables (other than d) would be silently dropped.
@@ -55,6 +55,42 @@ struct EvaluationLayout: Sendable {
     }
 }
 
+/// The symbols of a derived system that become numbers once `d` is fixed: `d` itself and, in
+/// the derivative2 truncation, the Litim moments `μ_m = (d/2) ∫_0^1 dy y^{d/2−1+m} = d/(d+2m)`.
+struct ConstantSymbols: Sendable {
+    var dimensionIndex: Int
+    /// Variable index of `μ_m` and its order `m ≥ 1`.
+    var moments: [Moment] = []
+
+    struct Moment: Sendable, Hashable {
+        var index: Int
+        var order: Int
+    }
+
+    var indices: [Int] { [dimensionIndex] + moments.map(\.index) }
+
+    /// `μ_m` at dimension `d`.
+    static func momentValue(order m: Int, dimension d: Double) -> Double { d / (d + 2 * Double(m)) }
+
+    /// Removes the constant symbols from `key`'s monomial and returns their numerical product at `d`.
+    func strip(_ key: inout TermKey, dimension d: Double) -> Double {
+        var factor = 1.0
+        let pd = Int(key.exponents[dimensionIndex])
+        if pd != 0 {
+            factor *= pow(d, Double(pd))
+            key.exponents[dimensionIndex] = 0
+        }
+        for m in moments {
+            let p = Int(key.exponents[m.index])
+            if p != 0 {
+                factor *= pow(ConstantSymbols.momentValue(order: m.order, dimension: d), Double(p))
+                key.exponents[m.index] = 0
+            }
+        }
+        return factor
+    }
+}
+
 /// Flat, immutable tables that evaluate a list of symbolic expressions with `d` substituted.
 ///
 /// Storage is allocated once at construction and never mutated, so one instance may be shared by
@@ -67,14 +103,14 @@ final class CompiledExpressions: @unchecked Sendable {
     private let factorOffsets: UnsafeMutableBufferPointer<Int32>   // terms + 1
     private let factors: UnsafeMutableBufferPointer<Int32>         // power-table indices
 
-    init(_ expressions: [SymbolicExpression], layout: EvaluationLayout, dimension d: Double, dimensionIndex: Int) {
+    init(_ expressions: [SymbolicExpression], layout: EvaluationLayout, dimension d: Double, constants: ConstantSymbols) {
         outputCount = expressions.count
         // Each expression compiles independently (the Jacobian has n² of them): use all cores.
         var pieces = [Piece](repeating: Piece(), count: expressions.count)
         pieces.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: expressions.count) { i in
-                base[i] = CompiledExpressions.piece(expressions[i], layout: layout, dimension: d, dimensionIndex: dimensionIndex)
+                base[i] = CompiledExpressions.piece(expressions[i], layout: layout, dimension: d, constants: constants)
             }
         }
         var offsets: [Int32] = [0]
@@ -110,16 +146,13 @@ final class CompiledExpressions: @unchecked Sendable {
     }
 
     private static func piece(_ e: SymbolicExpression, layout: EvaluationLayout, dimension d: Double,
-                              dimensionIndex: Int) -> Piece {
-        // Merge terms that differ only in their power of d once d is a number.
+                              constants: ConstantSymbols) -> Piece {
+        // Merge terms that differ only in their constant symbols (d, moments) once d is a number.
         var merged: [TermKey: Double] = [:]
         merged.reserveCapacity(e.terms.count)
         for (key, c) in e.terms {
             var k = key
-            let pd = Int(k.exponents[dimensionIndex])
-            k.exponents[dimensionIndex] = 0
-            var value = c.doubleValue
-            if pd != 0 { value *= pow(d, Double(pd)) }
+            let value = c.doubleValue * constants.strip(&k, dimension: d)
             merged[k, default: 0] += value
         }
         // A deterministic order (by atom, then exponents) keeps results bit-reproducible.

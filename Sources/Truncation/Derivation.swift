@@ -11,10 +11,17 @@ struct DerivedSystem: Sendable {
     var canonicalDimensionCoefficients: [(Rational, Rational)]
     /// `∂_t ū_i`, with `η` still a symbol when `eta != nil`.
     var betas: [SymbolicExpression]
-    /// The anomalous dimension as a function of the couplings (LPA′), else nil.
+    /// The anomalous dimension as a function of the couplings (LPA′), else nil. With
+    /// `etaDenominator` it is the numerator of `η = eta / etaDenominator` (derivative2).
     var eta: SymbolicExpression?
     /// The mass-like argument `w` of every threshold function (nil for Polchinski: no thresholds).
     var thresholdArgument: SymbolicExpression?
+    /// Denominator of `η` when the normalization condition makes it a ratio (derivative2), else nil (1).
+    var etaDenominator: SymbolicExpression? = nil
+    /// The Litim moment symbols `μ_m = d/(d+2m)` the expressions use (derivative2), by variable index.
+    var moments: [ConstantSymbols.Moment] = []
+
+    var constants: ConstantSymbols { ConstantSymbols(dimensionIndex: dimensionIndex, moments: moments) }
 
     var couplingCount: Int { couplingNames.count }
     var etaIndex: Int { couplingCount }
@@ -49,7 +56,8 @@ enum Derivation {
         try spec.validate()
         switch spec.expansion {
         case .zero: return deriveAboutZero(spec)
-        case .minimum: return deriveAboutMinimum(spec)
+        case .minimum:
+            return spec.truncation == .derivative2 ? try deriveDerivative2(spec) : deriveAboutMinimum(spec)
         }
     }
 

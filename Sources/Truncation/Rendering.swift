@@ -29,12 +29,11 @@ extension BetaFunctions {
         let derived = storage.derived
         let n = derived.couplingCount
         let d = spec.dimension
+        let constants = derived.constants
         var merged: [TermKey: Double] = [:]
         for (key, c) in expression.terms {
             var k = key
-            let pd = Int(k.exponents[derived.dimensionIndex])
-            k.exponents[derived.dimensionIndex] = 0
-            var value = c.doubleValue * pow(d, Double(pd))
+            var value = c.doubleValue * constants.strip(&k, dimension: d)
             if regulator.isClosedForm, k.atom.thresholdFamily == .etaInsertion { value /= (d + 2) }
             merged[k, default: 0] += value
         }
@@ -70,7 +69,15 @@ extension BetaFunctions {
             lines.append("\(lhs) = \(render(renderedTerms(b), latex: latex))" + (latex ? " \\\\" : ""))
         }
         if let e = derived.eta {
-            lines.append("\(latex ? "\\eta" : "η") = \(render(renderedTerms(e), latex: latex))")
+            let numerator = render(renderedTerms(e), latex: latex)
+            let rhs: String
+            if let den = derived.etaDenominator {
+                let denominator = render(renderedTerms(den), latex: latex)
+                rhs = latex ? "\\frac{\(numerator)}{\(denominator)}" : "(\(numerator)) / (\(denominator))"
+            } else {
+                rhs = numerator
+            }
+            lines.append("\(latex ? "\\eta" : "η") = \(rhs)")
         }
         return lines.joined(separator: "\n")
     }
@@ -94,6 +101,11 @@ extension BetaFunctions {
         }
         if spec.truncation == .lpaPrime {
             h.append("Z_k normalized by the p² coefficient of Γ_k^(2)(p) at the running minimum; η = −∂_t ln Z_k there; field dimension (d−2+η)/2; regulator Z_k R_k")
+        }
+        if spec.truncation == .derivative2 {
+            h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j (ρ̄−κ̄)^j/j!; regulator Z_k R_k, R_k = Z_k (k² − q²) θ(k² − q²); field dimension (d−2+η)/2")
+            h.append("normalization z(κ̄) = 1 at the running minimum for all t; η = −∂_t ln Z_k from d z(κ̄)/dt = 0, which is linear in η: η = N/D below")
+            h.append("y-moments μ_m = d/(d+2m) of the q² < k² region are folded into the coefficients; θ(0) = ½ (smooth-regulator limit) at q² = k²")
         }
         return h
     }
@@ -172,6 +184,8 @@ extension BetaFunctions {
             var text: String
             var latex: String
             var terms: [RenderedTerm]
+            /// Terms of the denominator when the equation is a ratio (η in derivative2).
+            var denominatorTerms: [RenderedTerm]? = nil
         }
         struct Evaluation: Codable {
             var point: [String: Double]
@@ -205,7 +219,10 @@ extension BetaFunctions {
         for (i, b) in derived.betas.enumerated() {
             eqs.append(Equation(coupling: couplingNames[i], text: textLines[i], latex: latexLines[i], terms: renderedTerms(b)))
         }
-        let etaEquation = derived.eta.map { Equation(coupling: "eta", text: textLines[count], latex: latexLines[count], terms: renderedTerms($0)) }
+        let etaEquation = derived.eta.map {
+            Equation(coupling: "eta", text: textLines[count], latex: latexLines[count], terms: renderedTerms($0),
+                     denominatorTerms: derived.etaDenominator.map(renderedTerms))
+        }
         let isWetterich = spec.scheme == .wetterich
         var evaluation: Evaluation? = nil
         if let point {

@@ -53,6 +53,8 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
 
     /// Largest supported `2n` (the symbolic layer packs at most 64 variables per monomial).
     public static let maximumOrder = 100
+    /// Largest supported `2n` for `derivative2` (`2n − 1` couplings plus about `n` moment symbols).
+    public static let maximumDerivative2Order = 36
 
     public init(scheme: FlowEquation = .wetterich, truncation: TruncationKind = .lpa,
                 expansion: ExpansionPoint = .zero, dimension: Double, order: Int,
@@ -98,9 +100,9 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
                 throw TruncationError.incompatible(
                     "\(truncation.rawValue) needs the p²-projection threshold function, implemented in closed form for the Litim regulator only")
             }
-            if truncation == .derivative2 {
+            if truncation == .derivative2 && order > TruncationSpec.maximumDerivative2Order {
                 throw TruncationError.unsupported(
-                    "the field-dependent Z_k(φ) truncation (derivative2) is not implemented yet")
+                    "derivative2 is implemented up to order 2n = \(TruncationSpec.maximumDerivative2Order) (couplings of U and Z and the moment symbols share the symbolic layer's 64 slots)")
             }
         }
     }

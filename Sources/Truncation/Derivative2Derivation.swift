@@ -1,0 +1,188 @@
+/// Projection of the Wetterich equation at second order of the derivative expansion with a
+/// field-dependent wave-function renormalization, `Γ_k = ∫ d^d x [½ Z_k(φ) (∂φ)² + U_k(φ)]`, one
+/// real scalar, Litim regulator `R_k(q) = Z_k (k² − q²) θ(k² − q²)`, expanded about the running
+/// minimum.
+///
+/// Conventions (PHYSICS.md §1). `t = ln(k/Λ)`; `ρ = φ²/2`; `Z_k` is the field-independent
+/// normalization of the regulator and `Z_k(φ) = Z_k z(ρ̄)`, fixed by `z(κ̄) = 1` at the running
+/// minimum `κ̄` for all `t`; `η = −∂_t ln Z_k`. Dimensionless `ρ̄ = Z_k k^{2−d} ρ`, `u(ρ̄) = k^{−d} U`,
+/// `y = q²/k²`, `w(ρ̄) = u' + 2ρ̄ u''` (primes: `d/dρ̄`).
+///
+/// The equations are the standard O(∂²) flows (Tetradis–Wetterich, Nucl. Phys. B 422 (1994) 541;
+/// Berges–Tetradis–Wetterich, Phys. Rep. 363 (2002) 223 [hep-ph/0005122], §4; for N = 1 as in
+/// Canet–Delamotte–Mouhanna–Vidal, Phys. Rev. D 67 (2003) 065004 [hep-th/0211055], eqs. (7)–(8) in
+/// their general-regulator form), specialised here to the Litim regulator. They follow from
+///
+///     ∂_t Γ^(2)(p) = ∫_q ∂_t R G(q)² [Γ^(3)(p,q,−p−q)² G(p+q) − ½ Γ^(4)(p,−p,q,−q)],
+///     Γ^(3) = U_φφφ + ½ Z_φ (p₁² + p₂² + p₃²),   Γ^(4) = U_φφφφ + ½ Z_φφ Σ p_i²,
+///
+/// with `G = 1/(Z(φ) q² + R + U_φφ)`, whose `p⁰` part is the flow of `U_φφ` and whose `p²`
+/// coefficient (angular average `(p·q)² → p² q²/d`) is the flow of `Z(φ)`. In dimensionless form,
+/// with `P(y) = 1 + w + (z − 1) y` the regularized inverse propagator for `y < 1` and
+/// `s(y) = 2 − η (1 − y)` the regulator insertion `∂_t R_k/(Z_k k²)`:
+///
+///     ∂_t u = −d u + (d−2+η) ρ̄ u' + ½ (d K_d/2) ∫_0^1 dy y^{d/2−1} s/P
+///     ∂_t z = η z + (d−2+η) ρ̄ z' − 2ρ̄ K_d b(1)²/(z + w)⁴
+///             + (d K_d/2) ∫_0^1 dy y^{d/2−1} s [ −2ρ̄ b² (z−1)/P⁴ + (8/d) y ρ̄ b² (z−1)²/P⁵
+///                 + 4ρ̄ b z'/P³ − (8/d) y ρ̄ b z' (z−1)/P⁴ + (2/d) y ρ̄ z'²/P³ − ½ (z' + 2ρ̄ z'')/P² ]
+///
+/// with `b(y) = 3u'' + 2ρ̄ u''' + y z'` (so that `ū_φφφ + y z̄_φ = φ̄ b`). The bulk terms come from the
+/// region `q² < k²` (support of `∂_t R_k`), where `∂_q² (Z q² + R) = Z_k (z − 1)`. The boundary term
+/// comes from `R_k'' = Z_k δ(q² − k²)` in `∂²_p G(p+q)`, multiplied by `∂_t R_k`, which jumps at
+/// `q² = k²`: it is taken as the limit of smooth regulators, `θ δ → ½ δ` (this is what gives the
+/// published LPA′ value `m^d_{2,2} = 1/(1+w)⁴` of Litim's regulator; Litim, Phys. Rev. D 64 (2001)
+/// 105007). For `z ≡ 1` the `z` flow at the minimum reduces to the LPA′ `η` exactly.
+///
+/// The `y` integrals are done term by term: expanding `1/P^k` about the minimum in `δ = w − w(κ̄) +
+/// (z − 1) y` leaves `K_d (d/2) ∫_0^1 y^{d/2−1+m}/(1+w₀)^k = μ_m A_k(w₀)` with `A_k = K_d/(1+w₀)^k`
+/// (the loop threshold atoms) and the moment symbols `μ_m = d/(d+2m)` (`μ_0 = 1`).
+///
+/// Projection: `x = ρ̄ − κ̄`, `u = Σ_{j=2}^{n} λ_j x^j/j!`, `z = 1 + Σ_{j=1}^{n−1} z_j x^j/j!`; with
+/// `F(x) = ∂_t u`, `G(x) = ∂_t z` at fixed `ρ̄`: `∂_t κ̄ = −F'(0)/λ2`, `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`,
+/// `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and the normalization `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`,
+/// linear in `η`, gives `η = N/D`.
+extension Derivation {
+    static func deriveDerivative2(_ spec: TruncationSpec) throws -> DerivedSystem {
+        let n = spec.potentialCouplingCount
+        let nz = n - 1
+        let count = n + nz
+        let etaIndex = count
+        let dIndex = count + 1
+        // `y = q²/k²` is a symbol until the integrals are done; then `μ_m` takes index yIndex + m.
+        let yIndex = count + 2
+
+        let names = ["kappa"] + (2...n).map { "lambda\($0)" } + (1...nz).map { "z\($0)" }
+        let text = ["κ̄"] + (2...n).map { "λ̄\($0)" } + (1...nz).map { "z̄\($0)" }
+        let latex = ["\\bar{\\kappa}"] + (2...n).map { "\\bar{\\lambda}_{\($0)}" } + (1...nz).map { "\\bar{z}_{\($0)}" }
+        // Z is dimensionless, ρ has dimension d − 2: z_j = ∂^j Z/∂ρ^j has 2j − j d.
+        let dims = [(Rational(-2), Rational(1))] + (2...n).map { j in (Rational(2 * j), Rational(1 - j)) }
+            + (1...nz).map { j in (Rational(2 * j), Rational(-j)) }
+        func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
+        func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
+        let kappa = SymbolicExpression(variable: 0)
+        let d = SymbolicExpression(variable: dIndex)
+        let dInverse = d.multiplied(byVariable: dIndex, power: -2)
+        let eta = SymbolicExpression(variable: etaIndex)
+        let y = SymbolicExpression(variable: yIndex)
+        let one = SymbolicExpression(constant: .one)
+        let two = SymbolicExpression(constant: Rational(2))
+
+        var u = FieldSeries(degree: n)
+        for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
+        var zMinusOne = FieldSeries(degree: n)
+        for j in 1...nz { zMinusOne[j] = Rational.factorial(j).reciprocal * zCoupling(j) }
+        var z = zMinusOne
+        z[0] = one
+        let up = u.derivative, upp = up.derivative, uppp = upp.derivative
+        let zp = zMinusOne.derivative, zpp = zp.derivative
+        func rhoTimes(_ s: FieldSeries) -> FieldSeries { (kappa * s) + s.timesX }   // ρ̄ = κ̄ + x
+        func twoRhoTimes(_ s: FieldSeries) -> FieldSeries { Rational(2) * rhoTimes(s) }
+
+        let w = up + Rational(2) * rhoTimes(upp)
+        var deltaW = w
+        deltaW[0] = .zero
+        let bulkDelta = deltaW + (y * zMinusOne)          // P(y) − (1 + w₀) for y < 1
+        let boundaryDelta = deltaW + zMinusOne            // z + w − (1 + w₀) at y = 1
+        let bulkPowers = Derivation.inversePropagatorPowers(delta: bulkDelta, maximumPower: 5)
+        let insertion = two - eta + (eta * y)             // s(y) = 2 − η(1 − y)
+
+        // Flow of the potential: ½ ∫ s/P.
+        let potentialLoop = Rational(1, 2) * (insertion * bulkPowers[1])
+
+        // Flow of z: bulk (y < 1) and boundary (y = 1) parts.
+        let b = (Rational(3) * upp) + (Rational(2) * rhoTimes(uppp)) + (y * zp)
+        let bAtOne = (Rational(3) * upp) + (Rational(2) * rhoTimes(uppp)) + zp
+        let bb = b * b
+        var bracket = Rational(-1) * (twoRhoTimes(bb * zMinusOne) * bulkPowers[4])
+        bracket = bracket + (Rational(4) * ((dInverse * y) * (twoRhoTimes(bb * zMinusOne * zMinusOne) * bulkPowers[5])))
+        bracket = bracket + (Rational(2) * (twoRhoTimes(b * zp) * bulkPowers[3]))
+        bracket = bracket - (Rational(4) * ((dInverse * y) * (twoRhoTimes(b * zp * zMinusOne) * bulkPowers[4])))
+        bracket = bracket + ((dInverse * y) * (twoRhoTimes(zp * zp) * bulkPowers[3]))
+        bracket = bracket - (Rational(1, 2) * ((zp + twoRhoTimes(zpp)) * bulkPowers[2]))
+        let zBulk = insertion * bracket
+        let zBoundary = Rational(-1) * (twoRhoTimes(bAtOne * bAtOne)
+            * Derivation.inversePropagatorPowers(delta: boundaryDelta, maximumPower: 4)[4])
+
+        var maximumMoment = 0
+        func integrated(_ s: FieldSeries) throws -> FieldSeries {
+            var r = FieldSeries(degree: s.degree)
+            for (j, c) in s.coefficients.enumerated() {
+                var e = SymbolicExpression()
+                for (key, value) in c.terms {
+                    var k = key
+                    let m = Int(k.exponents[yIndex])
+                    k.exponents[yIndex] = 0
+                    if m > 0 {
+                        guard yIndex + m < maximumVariableCount else {
+                            throw TruncationError.unsupported(
+                                "derivative2 at order \(spec.order) needs more symbols than the symbolic layer packs (\(maximumVariableCount)); use a lower order")
+                        }
+                        k.exponents[yIndex + m] = 1
+                        maximumMoment = max(maximumMoment, m)
+                    }
+                    e.add(k, value)
+                }
+                r[j] = e
+            }
+            return r
+        }
+
+        let dMinusTwoPlusEta = d - two + eta
+        let flowU = (Rational(-1) * (d * u)) + (dMinusTwoPlusEta * rhoTimes(up)) + (try integrated(potentialLoop))
+        let flowZ = (eta * z) + (dMinusTwoPlusEta * rhoTimes(zp)) + (try integrated(zBulk)) + zBoundary
+
+        let betaKappa = Rational(-1) * flowU[1].multiplied(byVariable: 1, power: -1)   // λ2 is variable 1
+        var betas = [betaKappa]
+        for j in 2...n {
+            var beta = Rational.factorial(j) * flowU[j]
+            if j < n { beta += lambda(j + 1) * betaKappa }
+            betas.append(beta)
+        }
+        for j in 1...nz {
+            var beta = Rational.factorial(j) * flowZ[j]
+            if j < nz { beta += zCoupling(j + 1) * betaKappa }
+            betas.append(beta)
+        }
+        // d z(κ̄)/dt = G(0) + z1 ∂_t κ̄ = 0 is linear in η: η (∂/∂η) + (η = 0 part) = 0.
+        let normalization = flowZ[0] + (zCoupling(1) * betaKappa)
+        precondition(normalization.maximumPower(variable: etaIndex) <= 1, "normalization must be linear in η")
+        let numerator = Rational(-1) * normalization.substituting(variable: etaIndex, value: .zero)
+        let denominator = normalization.coefficient(ofLinearVariable: etaIndex)
+
+        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
+                             canonicalDimensionCoefficients: dims, betas: betas, eta: numerator,
+                             thresholdArgument: w[0], etaDenominator: denominator,
+                             moments: maximumMoment == 0 ? [] : (1...maximumMoment).map {
+                                 ConstantSymbols.Moment(index: yIndex + $0, order: $0)
+                             })
+    }
+
+    /// `1/(1 + w₀ + δ)^k` for `k = 0…maximumPower` as field series (index `k`), for `δ` without
+    /// constant term: `Σ_j (−1)^j C(k+j−1, j) δ^j A_{k+j}(w₀)`, where the Litim loop atom
+    /// `A_k = K_d/(1+w₀)^k` carries the one factor `K_d` of the loop.
+    static func inversePropagatorPowers(delta: FieldSeries, maximumPower: Int) -> [FieldSeries] {
+        precondition(delta[0].isZero, "expansion about the minimum: δ has no constant term")
+        var deltaPowers = [FieldSeries]()
+        var p = FieldSeries(degree: delta.degree)
+        p[0] = SymbolicExpression(constant: .one)
+        for _ in 0...delta.degree {
+            deltaPowers.append(p)
+            p = p * delta
+        }
+        var result = [FieldSeries(degree: delta.degree)]
+        for k in 1...maximumPower {
+            var s = FieldSeries(degree: delta.degree)
+            var binomial = 1                                   // C(k+j−1, j)
+            for j in 0...delta.degree {
+                if j > 0 { binomial = binomial * (k + j - 1) / j }
+                let c = Rational(j % 2 == 0 ? binomial : -binomial)
+                let atom = ThresholdAtom(.loop, power: k + j)
+                for i in j...delta.degree where !deltaPowers[j][i].isZero {
+                    s[i] += c * deltaPowers[j][i].multiplied(byAtom: atom)
+                }
+            }
+            result.append(s)
+        }
+        return result
+    }
+}

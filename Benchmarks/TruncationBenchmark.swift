@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Truncation
 
-/// `frg-bench truncation`: derivation time for each order up to 40, and the cost of one β and one
-/// Jacobian evaluation at order 6 (the hot path of CVODE and Newton).
+/// `frg-bench truncation`: derivation time for each order up to 40 (derivative2: up to
+/// `--max-derivative2-order`), and the cost of one β and one Jacobian evaluation at order 6 (the
+/// hot path of CVODE and Newton).
 struct TruncationBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "truncation",
@@ -12,24 +13,31 @@ struct TruncationBenchmark: ParsableCommand {
     @Option(help: "Highest order 2n to derive.")
     var maxOrder: Int = 40
 
+    @Option(help: "Highest order 2n of the derivative2 column (its derivation grows steeply: ~1 s at 20, ~30 s at 30).")
+    var maxDerivative2Order: Int = 24
+
     @Option(help: "Evaluation calls per timing.")
     var calls: Int = 2_000_000
 
     func run() throws {
         print("# derivation (symbolic projection + Jacobian + compilation), Wetterich LPA, Litim, d = 3")
-        print("order  about-zero [ms]  about-minimum [ms]")
+        print("order  about-zero [ms]  about-minimum [ms]  derivative2 [ms]")
         for order in stride(from: 2, through: maxOrder, by: 2) {
             let zero = try time { _ = try BetaFunctions(TruncationSpec(dimension: 3, order: order)) }
             let minimum = order >= 4
                 ? String(format: "%18.2f", try time { _ = try BetaFunctions(TruncationSpec(expansion: .minimum, dimension: 3, order: order)) } * 1e3)
                 : String(repeating: " ", count: 17) + "-"
-            print(String(format: "%5d  %15.2f", order, zero * 1e3) + "  " + minimum)
+            let derivative2 = order >= 4 && order <= min(maxDerivative2Order, TruncationSpec.maximumDerivative2Order)
+                ? String(format: "%16.2f", try time { _ = try BetaFunctions(TruncationSpec(truncation: .derivative2, expansion: .minimum, dimension: 3, order: order)) } * 1e3)
+                : String(repeating: " ", count: 15) + "-"
+            print(String(format: "%5d  %15.2f", order, zero * 1e3) + "  " + minimum + "  " + derivative2)
         }
         print("\n# evaluation at order 6 (allocation-free buffer API), ns per call")
         let cases: [(String, TruncationSpec, [Double])] = [
             ("wetterich lpa zero litim", TruncationSpec(dimension: 3, order: 6), [-0.1, 0.5, 1.0]),
             ("wetterich lpa minimum litim", TruncationSpec(expansion: .minimum, dimension: 3, order: 6), [0.05, 0.8, 1.0]),
             ("wetterich lpa-prime minimum litim", TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 3, order: 6), [0.05, 0.8, 1.0]),
+            ("wetterich derivative2 minimum litim", TruncationSpec(truncation: .derivative2, expansion: .minimum, dimension: 3, order: 6), [0.035, 5, 50, 1.2, -26]),
             ("polchinski lpa zero", TruncationSpec(scheme: .polchinski, dimension: 3, order: 6), [-0.1, 0.5, 1.0]),
             ("wetterich lpa zero exponential", TruncationSpec(dimension: 3, order: 6, regulator: .exponential), [-0.1, 0.5, 1.0]),
         ]

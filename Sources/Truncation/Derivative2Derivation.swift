@@ -8,10 +8,12 @@
 /// minimum `κ̄` for all `t`; `η = −∂_t ln Z_k`. Dimensionless `ρ̄ = Z_k k^{2−d} ρ`, `u(ρ̄) = k^{−d} U`,
 /// `y = q²/k²`, `w(ρ̄) = u' + 2ρ̄ u''` (primes: `d/dρ̄`).
 ///
-/// The equations are the standard O(∂²) flows (Tetradis–Wetterich, Nucl. Phys. B 422 (1994) 541;
-/// Berges–Tetradis–Wetterich, Phys. Rep. 363 (2002) 223 [hep-ph/0005122], §4; for N = 1 as in
-/// Canet–Delamotte–Mouhanna–Vidal, Phys. Rev. D 67 (2003) 065004 [hep-th/0211055], eqs. (7)–(8) in
-/// their general-regulator form), specialised here to the Litim regulator. They follow from
+/// This is the standard O(∂²) ansatz (Tetradis–Wetterich, Nucl. Phys. B 422 (1994) 541;
+/// Berges–Tetradis–Wetterich, Phys. Rep. 363 (2002) 223 [hep-ph/0005122]; for one field
+/// Canet–Delamotte–Mouhanna–Vidal, Phys. Rev. D 67 (2003) 065004 [hep-th/0211055]). The flows
+/// below are derived here from the Wetterich equation for the Litim regulator (the published forms
+/// were not available to compare term by term; `Derivative2Tests` checks every step numerically
+/// against the unsimplified one-loop expression with a smooth regulator). They follow from
 ///
 ///     ∂_t Γ^(2)(p) = ∫_q ∂_t R G(q)² [Γ^(3)(p,q,−p−q)² G(p+q) − ½ Γ^(4)(p,−p,q,−q)],
 ///     Γ^(3) = U_φφφ + ½ Z_φ (p₁² + p₂² + p₃²),   Γ^(4) = U_φφφφ + ½ Z_φφ Σ p_i²,

@@ -89,19 +89,11 @@ public struct BetaFunctions: Sendable {
 
     // MARK: Conveniences
 
-    /// `β(u)` as an array.
-    public func evaluate(_ u: [Double]) -> [Double] {
-        var beta = [Double](repeating: 0, count: count)
-        u.withUnsafeBufferPointer { ub in beta.withUnsafeMutableBufferPointer { evaluate(ub, into: $0) } }
-        return beta
-    }
+    /// `β(u)` as an array (the `VectorField` convenience).
+    public func evaluate(_ u: [Double]) -> [Double] { beta(at: u) }
 
-    /// The Jacobian as a row-major array of `count²` entries.
-    public func jacobian(_ u: [Double]) -> [Double] {
-        var j = [Double](repeating: 0, count: count * count)
-        u.withUnsafeBufferPointer { ub in j.withUnsafeMutableBufferPointer { jacobian(ub, into: $0) } }
-        return j
-    }
+    /// The Jacobian as a row-major array of `count²` entries (the `VectorField` convenience).
+    public func jacobian(_ u: [Double]) -> [Double] { jacobian(at: u) }
 
     /// The anomalous dimension `η(ū)` (LPA′: `η = −∂_t ln Z_k` at the running minimum), or nil when
     /// the truncation has none (LPA and Polchinski, where `η ≡ 0`).

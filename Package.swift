@@ -106,7 +106,9 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
         .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
-        .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"]),
+        // The config corpora are read through #filePath, not bundled.
+        .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
+                    exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
     ],

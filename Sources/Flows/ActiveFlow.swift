@@ -82,19 +82,8 @@ public struct ActiveFlow: Sendable {
             jacobian: { _, _, _, matrix in for i in 0..<n { matrix[i, i] = exponents[i] } },
             rightHandSide: { _, y, ydot in for i in 0..<n { ydot[i] = exponents[i] * y[i] } })
         let s0 = log(sigmaStart), s1 = log(sigmaEnd)
-        let output: ODEOutput
-        switch sampling {
-        case .evenlySpaced(let count): output = .evenlySpaced(count: count)
-        case .scales(let sigmas):
-            output = .times(try sigmas.map { sigma in
-                guard sigma.isFinite, sigma > 0 else { throw FlowError.invalidScale(name: "σ_W sample", value: sigma) }
-                let lo = min(sigmaStart, sigmaEnd), hi = max(sigmaStart, sigmaEnd)
-                guard sigma >= lo * (1 - 1e-12), sigma <= hi * (1 + 1e-12) else {
-                    throw FlowError.scaleOutsideRange(k: sigma, low: lo, high: hi)
-                }
-                return min(max(log(sigma), min(s0, s1)), max(s0, s1))
-            })
-        }
+        let output = try sampling.output(name: "σ_W sample", scales: min(sigmaStart, sigmaEnd)...max(sigmaStart, sigmaEnd),
+                                         times: min(s0, s1)...max(s0, s1)) { log($0) }
         let solution = try problem.solve(from: s0, to: s1, initialState: initialCouplings, output: output,
                                          options: solver.options)
         let sigmas = solution.times.map { exp($0) }

@@ -26,6 +26,27 @@ public enum FlowSampling: Sendable, Equatable {
     case scales([Double])
 }
 
+extension FlowSampling {
+    /// The ODE output for this sampling. Listed scales must be positive and lie in `scales` (to
+    /// rounding); `time` maps each to the integration variable, kept inside `times` against
+    /// rounding at the ends.
+    func output(name: String, scales: ClosedRange<Double>, times: ClosedRange<Double>,
+                time: (Double) -> Double) throws -> ODEOutput {
+        switch self {
+        case .evenlySpaced(let count):
+            return .evenlySpaced(count: count)
+        case .scales(let values):
+            return .times(try values.map { value in
+                guard value.isFinite, value > 0 else { throw FlowError.invalidScale(name: name, value: value) }
+                guard value >= scales.lowerBound * (1 - 1e-12), value <= scales.upperBound * (1 + 1e-12) else {
+                    throw FlowError.scaleOutsideRange(k: value, low: scales.lowerBound, high: scales.upperBound)
+                }
+                return min(max(time(value), times.lowerBound), times.upperBound)
+            })
+        }
+    }
+}
+
 /// How a flow ended. Physical endings are results, not errors.
 public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
     /// The flow reached the requested final scale.
@@ -125,20 +146,10 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
             if !(v > c.stopBelow) { throw FlowError.initialOutsideDomain(constraint: c.name, value: v) }
         }
 
-        let output: ODEOutput
-        switch sampling {
-        case .evenlySpaced(let count):
-            output = .evenlySpaced(count: count)
-        case .scales(let ks):
-            let low = uvScale * exp(min(tStart, tEnd)), high = uvScale * exp(max(tStart, tEnd))
-            output = .times(try ks.map { k in
-                guard k.isFinite, k > 0 else { throw FlowError.invalidScale(name: "output scale k", value: k) }
-                guard k >= low * (1 - 1e-12), k <= high * (1 + 1e-12) else {
-                    throw FlowError.scaleOutsideRange(k: k, low: low, high: high)
-                }
-                return min(max(log(k / uvScale), min(tStart, tEnd)), max(tStart, tEnd))
-            })
-        }
+        let uvScale = self.uvScale
+        let output = try sampling.output(name: "output scale k",
+                                         scales: uvScale * exp(min(tStart, tEnd))...uvScale * exp(max(tStart, tEnd)),
+                                         times: min(tStart, tEnd)...max(tStart, tEnd)) { log($0 / uvScale) }
 
         let equations = self.equations
         let problem = ODEProblem(

@@ -1,5 +1,6 @@
 import Foundation
 import ODE
+import Truncation
 
 /// The potential at the UV scale `k = Λ` (`t = 0`), in units of `Λ` (so dimensionless and
 /// dimensionful values coincide there).

@@ -13,11 +13,6 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
-/// `K_d = π^{d/2} / (Γ(d/2+1) (2π)^d)`: the volume of the unit `d`-ball over `(2π)^d`.
-public func ballVolumeFactor(dimension d: Double) -> Double {
-    pow(Double.pi, d / 2) / (tgamma(d / 2 + 1) * pow(2 * Double.pi, d))
-}
-
 /// Failures of the full-potential solvers, with the context to act on them.
 public enum FullPotentialError: Error, CustomStringConvertible {
     /// The dimension is outside the range the solver handles, and why.

@@ -4,7 +4,8 @@
 //
 // Dependency graph (it points one way):
 //   CSundials (system library) → CVodeShim (C) → ODE (Swift)
-//   → Truncation, FixedPoints, Flows, GaussNet (physics; no YAML, no terminal)
+//   → Truncation, FixedPoints, Flows, GaussNet (physics; no YAML, no terminal; GaussNet's hot
+//     loops are the C target GaussNetKernels)
 //   → FRGConfig, Reports (configs, tables, CSV/JSON/SVG) → FRGCLI → frg (executable)
 import PackageDescription
 
@@ -66,9 +67,12 @@ let package = Package(
             name: "FullPotential",
             dependencies: ["ODE", "Truncation", "FixedPoints"]
         ),
+        // The sampler's hot loops (random streams, ziggurat, direct network) in C, so that one
+        // binary carries AVX-512, AVX2 and baseline clones chosen at load time.
+        .target(name: "GaussNetKernels"),
         .target(
             name: "GaussNet",
-            dependencies: [.product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["GaussNetKernels", .product(name: "Numerics", package: "swift-numerics")]
         ),
         .target(
             name: "Comparison",

@@ -117,8 +117,9 @@ public protocol HiddenLayerSampler: Sendable {
     /// Draws one neuron's hidden parameters from `stream` and writes `g̃(x_p)` to `out[0..<P]`.
     func drawNeuron(_ stream: inout CounterRandomStream, into out: UnsafeMutablePointer<Double>)
 
-    /// One network of the direct estimator: draws, for each of `width` neurons in turn, the hidden
-    /// parameters then `W1 = readoutScale · z`, and writes `Σ_i W1_i g̃_i(x_p)` to `field[0..<P]`.
+    /// One network of the direct estimator: draws the hidden parameters and `W1 = readoutScale · z`
+    /// of `width` neurons (default: neuron by neuron, hidden parameters then `W1`; an implementation
+    /// may fix another order, see `GaussNetLayer`), and writes `Σ_i W1_i g̃_i(x_p)` to `field[0..<P]`.
     func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
                     workspace: NeuronWorkspace, field: UnsafeMutablePointer<Double>)
 
@@ -131,26 +132,27 @@ public protocol HiddenLayerSampler: Sendable {
 /// Per-worker buffers for batched neuron evaluation (sized once for a width and point count).
 public final class NeuronWorkspace {
     let capacity: Int
+    /// Normal draws of one network (conditional: 2 per neuron) or the direct kernel's scratch.
+    let normals: UnsafeMutablePointer<Double>
     let weights: UnsafeMutablePointer<Double>
     let biases: UnsafeMutablePointer<Double>
-    let readouts: UnsafeMutablePointer<Double>
     let neuron: UnsafeMutablePointer<Double>
     let lanes: UnsafeMutablePointer<SIMD4<Double>>
 
     init(width: Int, pointCount: Int) {
         capacity = (width + 3) / 4 * 4
+        normals = .allocate(capacity: max(2 * capacity, CounterRandomStream.directScratchCount(width: width)))
         weights = .allocate(capacity: capacity)
         biases = .allocate(capacity: capacity)
-        readouts = .allocate(capacity: capacity)
         neuron = .allocate(capacity: max(pointCount, 1))
         // Pair accumulators (conditional) or the 12(P−1)+3 power sums (marginal).
         lanes = .allocate(capacity: max(pointCount * (pointCount + 1) / 2, 12 * pointCount + 3, 1))
     }
 
     deinit {
+        normals.deallocate()
         weights.deallocate()
         biases.deallocate()
-        readouts.deallocate()
         neuron.deallocate()
         lanes.deallocate()
     }
@@ -222,10 +224,13 @@ public struct GaussNetArchitecture: Architecture {
 
 /// Hidden layer of the Gauss-net at fixed inputs.
 ///
-/// Random numbers per neuron, in order: `d` normals for `W0`, one for `b0`.
+/// Random numbers per neuron, in order: `d` normals for `W0`, one for `b0` (`drawNeuron`; the
+/// conditional estimator draws these pairs neuron after neuron, the marginal one only `W0`).
 /// We write `g̃_p = exp(W0·x_p + b0 − σ_b²)` and `pointScale[p] = exp(−σ_W²|x_p|²/d)`.
 /// For `d = 1` and equally spaced inputs `x_p = x_0 + p h` (to 1e-12 relative), `g̃_p` is computed as
-/// `exp(W0 x_0 + b0 − σ_b²) · exp(W0 h)^p`: two `exp` per neuron instead of `P`.
+/// `exp(W0 x_0 + b0 − σ_b²) · exp(W0 h)^p`: two `exp` per neuron instead of `P`. The direct network
+/// on such inputs runs in the C kernel `frg_gaussnet_direct`, which draws all `W0`, then all `b0`,
+/// then all `W1` (draws `i`, `N + i`, `2N + i` of the network's stream for neuron `i`).
 public struct GaussNetLayer: HiddenLayerSampler {
     public let pointCount: Int
     public let pointScale: [Double]
@@ -293,12 +298,12 @@ public struct GaussNetLayer: HiddenLayerSampler {
         }
     }
 
-    /// Batched direct network for equally spaced 1-d inputs: first all normals (scalar ziggurat, in
-    /// the same order as `drawNeuron` + `W1`), then four neurons at a time with `fastExp`:
-    /// `c = W1 exp(W0 x_0 + b0 − σ_b²)`, `f_p += c · exp(W0 h)^p`. Other inputs: the generic path.
+    /// Direct network: for equally spaced 1-d inputs the C kernel (vectorized normals, two `exp`
+    /// per neuron: `c = W1 exp(W0 x_0 + b0 − σ_b²)`, `f_p += c · exp(W0 h)^p`); otherwise neuron by
+    /// neuron. Both draw W0, b0, W1 per neuron in that order.
     public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
                            workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
-        guard let progression else {
+        guard let progression, pointCount <= CounterRandomStream.directMaxPoints else {
             let g = workspace.neuron
             for k in 0..<pointCount { f[k] = 0 }
             for _ in 0..<width {
@@ -308,32 +313,9 @@ public struct GaussNetLayer: HiddenLayerSampler {
             }
             return
         }
-        let w = workspace.weights, b = workspace.biases, a = workspace.readouts
-        for i in 0..<width {
-            w[i] = weightScale * stream.nextNormal()
-            b[i] = biasScale * stream.nextNormal()
-            a[i] = readoutScale * stream.nextNormal()
-        }
-        for i in width..<workspace.capacity { w[i] = 0; b[i] = 0; a[i] = 0 }
-        let acc = workspace.lanes
-        let p = pointCount
-        for k in 0..<p { acc[k] = .zero }
-        let start = SIMD4(repeating: progression.start), step = SIMD4(repeating: progression.step)
-        let shiftVector = SIMD4(repeating: shift)
-        let wv = UnsafeRawPointer(w).assumingMemoryBound(to: SIMD4<Double>.self)
-        let bv = UnsafeRawPointer(b).assumingMemoryBound(to: SIMD4<Double>.self)
-        let av = UnsafeRawPointer(a).assumingMemoryBound(to: SIMD4<Double>.self)
-        for block in 0..<(workspace.capacity / 4) {
-            let weight = wv[block]
-            var c = av[block] * fastExp(weight * start + bv[block] - shiftVector)
-            let ratio = fastExp(weight * step)
-            acc[0] += c
-            for k in 1..<p {
-                c *= ratio
-                acc[k] += c
-            }
-        }
-        for k in 0..<p { f[k] = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]) }
+        stream.directGaussNet(width: width, points: pointCount, start: progression.start, step: progression.step,
+                              weightScale: weightScale, biasScale: biasScale, readoutScale: readoutScale,
+                              shift: shift, scratch: workspace.normals, field: f)
     }
 
     /// One network of the marginal estimator (equally spaced inputs only): draws `W0_i` for each
@@ -345,7 +327,8 @@ public struct GaussNetLayer: HiddenLayerSampler {
                            q6: UnsafeMutablePointer<Double>) {
         guard let progression else { preconditionFailure("validated: marginal needs equally spaced inputs") }
         let w = workspace.weights
-        for i in 0..<width { w[i] = weightScale * stream.nextNormal() }
+        stream.fillNormals(w, count: width)
+        for i in 0..<width { w[i] *= weightScale }
         let p = pointCount
         let n2 = 2 * (p - 1) + 1, n4 = 4 * (p - 1) + 1, n6 = 6 * (p - 1) + 1
         let acc = workspace.lanes  // capacity ≥ n2 + n4 + n6 (allocated by NeuronWorkspace)
@@ -393,10 +376,11 @@ public struct GaussNetLayer: HiddenLayerSampler {
             }
             return
         }
-        let w = workspace.weights, b = workspace.biases
+        let w = workspace.weights, b = workspace.biases, z = workspace.normals
+        stream.fillNormals(z, count: 2 * width)
         for i in 0..<width {
-            w[i] = weightScale * stream.nextNormal()
-            b[i] = biasScale * stream.nextNormal()
+            w[i] = weightScale * z[2 * i]
+            b[i] = biasScale * z[2 * i + 1]
         }
         // Padding neurons: g = e^{−600} (inside fastExp's range), whose pair products underflow to 0.
         for i in width..<workspace.capacity { w[i] = 0; b[i] = -600 }

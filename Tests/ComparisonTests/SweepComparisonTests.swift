@@ -8,8 +8,11 @@ final class SweepComparisonTests: XCTestCase {
     /// Four equally spaced inputs (84 six-point combinations instead of 462: a fast analysis), wide
     /// enough that the combinations differ; σ_b = 0.5 keeps the e^{b0} tail mild, and the
     /// conditional estimator integrates W1, b1 out exactly (unbiased, smaller variance).
+    /// 2000 networks per bag give the 1/N² test below its power: the wrong law's χ² grows with the
+    /// number of networks (≈ 25 at 300 per bag — too close to the p = 1e-6 threshold χ²₃ ≈ 31 to be
+    /// a reliable rejection — and 256 at 2000 for this seed).
     static let base = SamplerSettings(sigmaB: 0.5, width: 2, inputs: [[-0.3], [-0.1], [0.1], [0.3]],
-                                      netsPerBag: 300, bags: 16, seed: 7, estimator: .conditional)
+                                      netsPerBag: 2000, bags: 16, seed: 7, estimator: .conditional)
 
     static func widthSweep() throws -> SweepResult {
         try Sweep(base: base, variable: .width, values: [2, 3, 4, 6]).run(cache: MeasurementCache(directory: nil))

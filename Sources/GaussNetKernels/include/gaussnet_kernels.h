@@ -1,0 +1,132 @@
+// The sampler's hot loops in C: the counter-based random streams, a vectorizable ziggurat for
+// standard normals, and the direct Gauss-net network on equally spaced 1-d inputs.
+//
+// Why C: the loops want AVX2/AVX-512 where the machine has it, and only C can ship one binary
+// that picks the instruction set at run time (`target_clones`, dispatched when the program
+// loads). Every clone does the same IEEE operations in the same order (no implicit FMA
+// contraction — fused operations are explicit `fma` calls, exactly rounded everywhere — no
+// reassociation, fixed 8-lane accumulators), so the results are bit-identical for any number of
+// threads and on every machine (up to libm's `log`, used only in the tail branch of the ziggurat,
+// one draw in 10⁴); only the speed differs.
+//
+// Random streams. Draw `i` (0-based) of stream `s` under key `k` is the 64-bit word
+//
+//     word(k, s, i) = mix64(k + γ · (s · 2³² + i + 1)),   γ = 0xA0761D6478BD642F (odd),
+//
+// where mix64 is the SplitMix64 finalizer (Steele, Lea, Flood, OOPSLA 2014; Java's
+// SplittableRandom): counters map to distinct states while each stream uses fewer than 2³²
+// draws. Every draw (uniform or normal) consumes exactly one index, so any draw can be computed
+// on its own, in any order, in SIMD lanes.
+//
+// Normals: 512-layer ziggurat (Marsaglia–Tsang layout; Doornik's ZIGNOR wedge test, which keeps
+// the layer bits and the abscissa bits apart). The word gives the layer (low 9 bits) and the
+// signed abscissa u ∈ [−1, 1) (top 52 bits); 99.2 % of draws are accepted there. The rest (the
+// wedges and the tail beyond r = 3.852…) continue with a private SplitMix64 sequence whose start
+// is a hash of (k, s, i), so a draw stays a function of (k, s, i) alone.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#pragma clang fp contract(off)
+
+#define FRG_GAMMA 0xA0761D6478BD642FULL
+
+/// SplitMix64's output function (variant 13 of Stafford's mixers).
+static inline uint64_t frg_mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/// The key of generator `seed`.
+static inline uint64_t frg_stream_key(uint64_t seed) { return frg_mix64(seed + 0x5851F42D4C957F2DULL); }
+
+/// The counter of draw `index` of stream `stream`: `stream · 2³² + index + 1`.
+static inline uint64_t frg_counter(uint64_t stream, uint64_t index) { return (stream << 32) + index + 1; }
+
+/// Draw `index` of stream `stream` as 64 random bits.
+static inline uint64_t frg_word(uint64_t key, uint64_t stream, uint64_t index) {
+    return frg_mix64(key + FRG_GAMMA * frg_counter(stream, index));
+}
+
+/// Draw `index` as a uniform double on the open interval (0, 1), 53-bit resolution.
+static inline double frg_uniform(uint64_t key, uint64_t stream, uint64_t index) {
+    return ((double)(frg_word(key, stream, index) >> 11) + 0.5) * 0x1p-53;
+}
+
+/// Number of ziggurat layers.
+#define FRG_ZIGGURAT_LAYERS 512
+
+/// Ziggurat tables: `x[i]` for i = 0…512 (x[0] = v/f(r), x[1] = r, x[512] = 0) and
+/// `ratio[i] = x[i+1]/x[i]`, interleaved as `table[2i] = x[i]`, `table[2i+1] = ratio[i]` (1026
+/// entries; `table[1024] = x[512] = 0`).
+extern const double *const frg_ziggurat_table;
+
+/// The ziggurat's slow path for a draw whose word gave (`u`, `layer`) outside the fast region;
+/// `counter` is the draw's counter (`frg_counter`).
+double frg_normal_slow(uint64_t key, uint64_t counter, double u, unsigned layer);
+
+/// Signed abscissa u ∈ [−1, 1) from the top 52 bits: exactly 2·(1.m) − 3.
+static inline double frg_abscissa(uint64_t bits) {
+    uint64_t m = (bits >> 12) | 0x3FF0000000000000ULL;
+    double d;
+    __builtin_memcpy(&d, &m, sizeof d);
+    return 2.0 * d - 3.0;
+}
+
+/// Draw `index` of stream `stream` as a standard normal (scalar form of `frg_normals`).
+static inline double frg_normal(uint64_t key, uint64_t stream, uint64_t index) {
+    uint64_t bits = frg_word(key, stream, index);
+    unsigned layer = (unsigned)(bits & (FRG_ZIGGURAT_LAYERS - 1));
+    double u = frg_abscissa(bits);
+    const double *t = frg_ziggurat_table;
+    double a = u < 0 ? -u : u;
+    if (a < t[2 * layer + 1]) return u * t[2 * layer];
+    return frg_normal_slow(key, frg_counter(stream, index), u, layer);
+}
+
+/// Draws `first ..< first + count` of stream `stream` as standard normals, into `out`
+/// (bit-identical to calling `frg_normal` for each index). `count` ≤ 2³² − `first`.
+void frg_normals(uint64_t key, uint64_t stream, uint64_t first, size_t count, double *out);
+
+/// One network of the direct Gauss-net estimator on equally spaced inputs x_p = x0 + p·h,
+/// p = 0 … points − 1, with `width` = N neurons. Draws 3N normals from stream `stream` starting
+/// at index `first` — W0_i at first + i, b0_i at first + N + i, W1_i at first + 2N + i — and writes
+///
+///     field[p] = Σ_i W1_i exp(W0_i x_p + b0_i − shift)
+///              = Σ_i c_i r_i^p,   c_i = W1_i exp(W0_i x0 + b0_i − shift),   r_i = exp(W0_i h)
+///
+/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z. The exponentials use
+/// `frg_exp` (relative error ≤ 5e-16); neurons are summed in 8 lanes (lane = i mod 8) folded
+/// pairwise at the end. `scratch` holds at least `frg_direct_scratch_count(width)` doubles.
+void frg_gaussnet_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points,
+                         double x0, double h, double weight_scale, double bias_scale,
+                         double readout_scale, double shift, double *scratch, double *field);
+
+/// Doubles of scratch space `frg_gaussnet_direct` needs at `width` (including the per-point
+/// lane accumulators for up to 64 points).
+static inline size_t frg_direct_scratch_count(int width) {
+    return 3 * (((size_t)width + 7) & ~(size_t)7) + 8 * 64;
+}
+
+/// Maximum number of points `frg_gaussnet_direct` accepts.
+#define FRG_DIRECT_MAX_POINTS 64
+
+/// exp(x) for x ∈ [−708, 709] (no range check): Tang's table method, 2^{j/64} from a 64-entry
+/// table and a degree-5 polynomial on |r| ≤ ln2/128, with fused multiply–adds (C's `fma`: exactly
+/// rounded on every machine, so results do not depend on the instruction set); relative error
+/// ≤ 5e-16.
+double frg_exp(double x);
+
+/// `y[i] = frg_exp(x[i])` for i < count, vectorized (the rate the direct kernel's exponentials
+/// can reach; the sampler benchmark reports it as the machine's exp ceiling).
+void frg_exp_array(const double *x, double *y, size_t count);
+
+#ifdef __cplusplus
+}
+#endif

@@ -15,7 +15,7 @@ struct SamplerBenchmark: ParsableCommand {
     @Option(help: "Python interpreter.") var python: String = "python3"
     @Option(help: "NumPy networks at width 1000 (the peer's reference run uses 4000).") var numpyNets1000: Int = 4000
     @Option(help: "NumPy networks at width 10.") var numpyNets10: Int = 100_000
-    @Option(help: "Swift networks at width 1000 (per bag).") var swiftNets1000: Int = 30_000
+    @Option(help: "Swift networks at width 1000 (per bag).") var swiftNets1000: Int = 60_000
     @Option(help: "Swift networks at width 10 (per bag).") var swiftNets10: Int = 1_000_000
     @Option(help: "Threads for the Swift sampler (0 = all cores).") var threads: Int = 0
     @Option(help: "Runs of each implementation; the best is reported.") var repeats: Int = 3

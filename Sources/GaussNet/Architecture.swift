@@ -299,8 +299,8 @@ public struct GaussNetLayer: HiddenLayerSampler {
     }
 
     /// Direct network: for equally spaced 1-d inputs the C kernel (vectorized normals, two `exp`
-    /// per neuron: `c = W1 exp(W0 x_0 + b0 − σ_b²)`, `f_p += c · exp(W0 h)^p`); otherwise neuron by
-    /// neuron. Both draw W0, b0, W1 per neuron in that order.
+    /// per neuron: `c = W1 exp(W0 x_0 + b0 − σ_b²)`, `f_p += c · exp(W0 h)^p`; it draws all `W0`,
+    /// then all `b0`, then all `W1`); otherwise neuron by neuron (`W0`, `b0`, `W1` for each).
     public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
                            workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
         guard let progression, pointCount <= CounterRandomStream.directMaxPoints else {

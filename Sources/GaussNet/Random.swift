@@ -81,12 +81,12 @@ public struct CounterRandomStream: Sendable {
     public static let directMaxPoints = Int(FRG_DIRECT_MAX_POINTS)
 }
 
-/// The ziggurat's tables as the C kernels use them: `x[i]` (i = 0…512) and `ratio[i] = x[i+1]/x[i]`.
+/// The ziggurat's table as the C kernels use it: edges `x[i]` (i = 0…512; x[1] = r, x[512] = 0)
+/// and fast-test thresholds `t[i] ≤ x[i+1]/x[i]` (see scripts/generate-ziggurat-table).
 enum Ziggurat {
     static let layers = Int(FRG_ZIGGURAT_LAYERS)
-    static let r = 3.852046150368391
-    static let v = 0.002456766351541357
+    static var r: Double { x(1) }
 
-    static func x(_ i: Int) -> Double { frg_ziggurat_table[2 * i] }
-    static func ratio(_ i: Int) -> Double { frg_ziggurat_table[2 * i + 1] }
+    static func x(_ i: Int) -> Double { frg_ziggurat_edge(frg_ziggurat_table[i]) }
+    static func threshold(_ i: Int) -> Double { frg_ziggurat_threshold(frg_ziggurat_table[i]) }
 }

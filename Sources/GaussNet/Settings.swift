@@ -171,7 +171,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
 
     /// Identifies the random streams and the per-network arithmetic; part of `runKey`, so bags saved
     /// by a sampler that would draw different numbers are never mixed into a resumed run.
-    public static let algorithmVersion = "splitmix-ziggurat512-tangexp-fma-2"
+    public static let algorithmVersion = "splitmix-ziggurat512packed-tangexp-fma-3"
 
     /// A stable 64-bit hash (FNV-1a over the canonical JSON of every field except `threads`, and
     /// `algorithmVersion`), as 16 hex digits: the key of a run's resumable state.

@@ -20,9 +20,10 @@
 //
 // Normals: 512-layer ziggurat (Marsaglia–Tsang layout; Doornik's ZIGNOR wedge test, which keeps
 // the layer bits and the abscissa bits apart). The word gives the layer (low 9 bits) and the
-// signed abscissa u ∈ [−1, 1) (top 52 bits); 99.2 % of draws are accepted there. The rest (the
-// wedges and the tail beyond r = 3.852…) continue with a private SplitMix64 sequence whose start
-// is a hash of (k, s, i), so a draw stays a function of (k, s, i) alone.
+// signed abscissa u ∈ [−1, 1) (top 52 bits); one table read gives the layer's edge and a
+// threshold packed together, and 99.2 % of draws are accepted there. The rest (the wedges and the
+// tail beyond r = 3.852…) continue with a private SplitMix64 sequence whose start is a hash of
+// (k, s, i), so a draw stays a function of (k, s, i) alone.
 #pragma once
 
 #include <stddef.h>
@@ -62,10 +63,28 @@ static inline double frg_uniform(uint64_t key, uint64_t stream, uint64_t index) 
 /// Number of ziggurat layers.
 #define FRG_ZIGGURAT_LAYERS 512
 
-/// Ziggurat tables: `x[i]` for i = 0…512 (x[0] = v/f(r), x[1] = r, x[512] = 0) and
-/// `ratio[i] = x[i+1]/x[i]`, interleaved as `table[2i] = x[i]`, `table[2i+1] = ratio[i]` (1026
-/// entries; `table[1024] = x[512] = 0`).
-extern const double *const frg_ziggurat_table;
+/// The ziggurat table, entries l = 0…512: the layer edge x[l] (x[0] = v/f(r), x[1] = r,
+/// x[512] = 0) and the layer's fast-test threshold t[l] ≤ x[l+1]/x[l], packed in one word
+/// (`frg_ziggurat_edge`, `frg_ziggurat_threshold`; see scripts/generate-ziggurat-table).
+extern const uint64_t *const frg_ziggurat_table;
+
+/// The edge x[l] of a table entry: the entry with its low 8 bits cleared, read as a double.
+static inline double frg_ziggurat_edge(uint64_t entry) {
+    uint64_t b = entry & ~(uint64_t)0xFF;
+    double x;
+    __builtin_memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/// The fast-test threshold of a table entry: the low 8 bits c = 16E + M give
+/// t = 1 − 2^−E (1 + M/16), built directly in the exponent and mantissa fields (exact).
+static inline double frg_ziggurat_threshold(uint64_t entry) {
+    uint64_t c = entry & 0xFF;
+    uint64_t b = ((1023 - (c >> 4)) << 52) | ((c & 15) << 48);
+    double d;
+    __builtin_memcpy(&d, &b, sizeof d);
+    return 1.0 - d;
+}
 
 /// The ziggurat's slow path for a draw whose word gave (`u`, `layer`) outside the fast region;
 /// `counter` is the draw's counter (`frg_counter`).
@@ -84,9 +103,9 @@ static inline double frg_normal(uint64_t key, uint64_t stream, uint64_t index) {
     uint64_t bits = frg_word(key, stream, index);
     unsigned layer = (unsigned)(bits & (FRG_ZIGGURAT_LAYERS - 1));
     double u = frg_abscissa(bits);
-    const double *t = frg_ziggurat_table;
+    uint64_t entry = frg_ziggurat_table[layer];
     double a = u < 0 ? -u : u;
-    if (a < t[2 * layer + 1]) return u * t[2 * layer];
+    if (a < frg_ziggurat_threshold(entry)) return u * frg_ziggurat_edge(entry);
     return frg_normal_slow(key, frg_counter(stream, index), u, layer);
 }
 

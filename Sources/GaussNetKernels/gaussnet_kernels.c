@@ -199,15 +199,19 @@ static inline __attribute__((always_inline)) double exp_body(double x) {
 /// main counters.
 static inline uint64_t frg_slow_key(uint64_t key) { return frg_mix64(key ^ 0x9E3779B97F4A7C15ULL); }
 
+static inline uint64_t slow_start(uint64_t slow_key, uint64_t counter) {
+    return frg_mix64(slow_key + FRG_GAMMA * counter);
+}
+
 typedef struct { uint64_t state; } slow_stream;
 
 static inline double slow_uniform(slow_stream *s) {
     s->state += FRG_GAMMA;
-    return ((double)(frg_mix64(s->state) >> 11) + 0.5) * 0x1p-53;
+    return frg_unit_interval(frg_mix64(s->state));
 }
 
 double frg_normal_slow(uint64_t key, uint64_t counter, double u, unsigned layer) {
-    slow_stream s = { frg_mix64(frg_slow_key(key) + FRG_GAMMA * counter) };
+    slow_stream s = { slow_start(frg_slow_key(key), counter) };
     const uint64_t *t = ziggurat;
     for (;;) {
         if (layer == 0) {
@@ -290,8 +294,8 @@ void normals_block(uint64_t key, uint64_t slow_key, uint64_t counter, size_t cou
         double x = u * xl;
         double f0 = exp_body(-0.5 * (xl * xl - x * x));
         double f1 = exp_body(-0.5 * (xn * xn - x * x));
-        uint64_t start = frg_mix64(slow_key + FRG_GAMMA * (counter + j));
-        double uniform = ((double)(frg_mix64(start + FRG_GAMMA) >> 11) + 0.5) * 0x1p-53;
+        uint64_t start = slow_start(slow_key, counter + j);
+        double uniform = frg_unit_interval(frg_mix64(start + FRG_GAMMA));  // slow_uniform's first
         unsigned char wedge = (layer != 0) & (f1 + uniform * (f0 - f1) < 1.0);
         // After a wedge rejection the next candidate is the private sequence's second word.
         uint64_t bits2 = frg_mix64(start + 2 * FRG_GAMMA);
@@ -331,8 +335,6 @@ FRG_CLONES
 void frg_normals(uint64_t key, uint64_t stream, uint64_t first, size_t count, double *out) {
     normals_body(key, stream, first, count, out);
 }
-
-double frg_exp(double x) { return exp_body(x); }
 
 FRG_CLONES
 void frg_exp_array(const double *restrict x, double *restrict y, size_t count) {

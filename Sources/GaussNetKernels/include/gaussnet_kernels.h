@@ -55,9 +55,12 @@ static inline uint64_t frg_word(uint64_t key, uint64_t stream, uint64_t index) {
     return frg_mix64(key + FRG_GAMMA * frg_counter(stream, index));
 }
 
-/// Draw `index` as a uniform double on the open interval (0, 1), 53-bit resolution.
+/// 64 random bits as a uniform double on the open interval (0, 1), 53-bit resolution.
+static inline double frg_unit_interval(uint64_t bits) { return ((double)(bits >> 11) + 0.5) * 0x1p-53; }
+
+/// Draw `index` as a uniform double on the open interval (0, 1).
 static inline double frg_uniform(uint64_t key, uint64_t stream, uint64_t index) {
-    return ((double)(frg_word(key, stream, index) >> 11) + 0.5) * 0x1p-53;
+    return frg_unit_interval(frg_word(key, stream, index));
 }
 
 /// Number of ziggurat layers.
@@ -121,7 +124,7 @@ void frg_normals(uint64_t key, uint64_t stream, uint64_t first, size_t count, do
 ///              = Σ_i c_i r_i^p,   c_i = W1_i exp(W0_i x0 + b0_i − shift),   r_i = exp(W0_i h)
 ///
 /// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z. The exponentials use
-/// `frg_exp` (relative error ≤ 5e-16); neurons are summed in 8 lanes (lane = i mod 8) folded
+/// the kernels' exp (see `frg_exp_array`); neurons are summed in 8 lanes (lane = i mod 8) folded
 /// pairwise at the end. `scratch` holds at least `frg_direct_scratch_count(width)` doubles.
 void frg_gaussnet_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points,
                          double x0, double h, double weight_scale, double bias_scale,
@@ -136,14 +139,11 @@ static inline size_t frg_direct_scratch_count(int width) {
 /// Maximum number of points `frg_gaussnet_direct` accepts.
 #define FRG_DIRECT_MAX_POINTS 64
 
-/// exp(x) for x ∈ [−708, 709] (no range check): Tang's table method, 2^{j/64} from a 64-entry
-/// table and a degree-5 polynomial on |r| ≤ ln2/128, with fused multiply–adds (C's `fma`: exactly
-/// rounded on every machine, so results do not depend on the instruction set); relative error
-/// ≤ 5e-16.
-double frg_exp(double x);
-
-/// `y[i] = frg_exp(x[i])` for i < count, vectorized (the rate the direct kernel's exponentials
-/// can reach; the sampler benchmark reports it as the machine's exp ceiling).
+/// `y[i] = exp(x[i])` for i < count, vectorized, by the kernels' exp: x ∈ [−708, 709] (no range
+/// check), Tang's table method — 2^{j/64} from a 64-entry table and a degree-5 polynomial on
+/// |r| ≤ ln2/128 — with fused multiply–adds (C's `fma`: exactly rounded on every machine, so results
+/// do not depend on the instruction set); relative error ≤ 5e-16. The sampler benchmark reports
+/// its rate as the machine's exp ceiling.
 void frg_exp_array(const double *x, double *y, size_t count);
 
 #ifdef __cplusplus

@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
+        // Leaves every layer may use: the user-facing error protocol, and number formatting with
+        // atomic file writes.
+        .target(name: "Diagnostics"),
+        .target(name: "TextOutput", dependencies: ["Diagnostics"]),
         // Layer 1: SUNDIALS from Debian's libsundials-dev, linked by name (no pkg-config file).
         .systemLibrary(
             name: "CSundials",
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "Truncation",
             dependencies: [
-                .product(name: "Numerics", package: "swift-numerics"),
+                "TextOutput",
                 // Exact rationals for the symbolic projection (orders up to 2n = 40 need factorials
                 // far beyond Int64).
                 .product(name: "BigInt", package: "BigInt"),
@@ -72,26 +76,27 @@ let package = Package(
         .target(name: "GaussNetKernels"),
         .target(
             name: "GaussNet",
-            dependencies: ["GaussNetKernels", .product(name: "Numerics", package: "swift-numerics")]
+            dependencies: ["GaussNetKernels", "Diagnostics"]
         ),
         .target(
             name: "Comparison",
-            dependencies: ["GaussNet", "Flows", "Truncation"]
+            dependencies: ["GaussNet", "Flows", "Truncation", "TextOutput"]
         ),
         // Configuration and reports.
         .target(
             name: "FRGConfig",
-            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Yams"]
+            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "TextOutput", "Yams"]
         ),
         .target(
             name: "Reports",
-            dependencies: []
+            dependencies: ["TextOutput"]
         ),
         // Command line.
         .target(
             name: "FRGCLI",
             dependencies: [
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "FRGConfig", "Reports",
+                "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import GaussNet
+import TextOutput
 
 /// Why a cached measurement could not be stored.
 public enum CacheError: Error, CustomStringConvertible, Equatable {
@@ -60,17 +61,12 @@ public struct MeasurementCache {
             } catch {
                 throw CacheError.cannotCreateDirectory(path: directory.path, reason: error.localizedDescription)
             }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
             do {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                let temporary = directory.appendingPathComponent(".\(settings.runKey).\(UUID().uuidString).tmp")
-                try encoder.encode(m).write(to: temporary)
-                // rename(2) replaces atomically: readers see the old file or the new one.
-                guard rename(temporary.path, url.path) == 0 else {
-                    throw CacheError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
-                }
-            } catch let error as CacheError {
-                throw error
+                try AtomicFile.write(try encoder.encode(m), to: url.path)
+            } catch let error as FileWriteError {
+                throw CacheError.cannotWrite(path: url.path, reason: error.reason)
             } catch {
                 throw CacheError.cannotWrite(path: url.path, reason: error.localizedDescription)
             }

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import TextOutput
 import GaussNet
 
 /// A measured quantity of the sweep (PHYSICS.md §2–3).
@@ -208,7 +209,7 @@ public enum TheoryBuilder {
                                          predicted: idx.map { amplitude * pow(x[$0], p) }, fittedParameters: 1)
             theories.append(TheoryResult(
                 comparison: c, curve: TheoryCurve(label: label, x: dense, y: dense.map { amplitude * pow($0, p) }),
-                explanation: "width scaling N^\(formatExponent(p)), amplitude \(format(amplitude)) fitted on the fit points"
+                explanation: "width scaling N^\(formatExponent(p)), amplitude \(formatCompact(amplitude)) fitted on the fit points"
                     + (o == .m6 ? " (leading order only: ΔG^(6) = G_c^(6) + Σ G_c^(4) K has a 1/N² part, visible at small N)" : ""),
                 exponent: p, verdict: verdict(c, exponent: p, fit: fit), consistent: c.pValue >= disagreementPValue))
             if let fit {
@@ -274,7 +275,7 @@ public enum TheoryBuilder {
         }
         return TheoryResult(
             comparison: c, curve: TheoryCurve(label: label, x: curve.sigmaW, y: curve.couplings.map { $0[0] }),
-            explanation: "\(lawName) — \(applies); integrated with CVODE from the measurement at σ_W = \(format(x[0])) (anchor, excluded from χ²; its error carried by the prediction)",
+            explanation: "\(lawName) — \(applies); integrated with CVODE from the measurement at σ_W = \(formatCompact(x[0])) (anchor, excluded from χ²; its error carried by the prediction)",
             exponent: exponent, verdict: verdict(c, exponent: exponent, fit: fit), consistent: c.pValue >= disagreementPValue)
     }
 
@@ -299,15 +300,15 @@ public enum TheoryBuilder {
         }
         let reach = path.sigmaW.max() ?? result.x[0]
         let label = "passive LPA flow mapped onto σ_W"
-        let explanation = "Wetterich LPA (Litim, d = \(format(d)), order 6) for the dimensionful couplings from k = \(format(mapping.startScale)) m0 "
-            + "upward, starting at u2 = 2σ_W0²/d = \(format(path.initial[0])), u4 = \(format(path.initial[1])) (measured at σ_W0 = \(format(result.x[0]))), "
-            + "u6 = \(format(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)"); σ_W(k) = √(d·u2(k)/2) reaches \(format(reach)) "
+        let explanation = "Wetterich LPA (Litim, d = \(formatCompact(d)), order 6) for the dimensionful couplings from k = \(formatCompact(mapping.startScale)) m0 "
+            + "upward, starting at u2 = 2σ_W0²/d = \(formatCompact(path.initial[0])), u4 = \(formatCompact(path.initial[1])) (measured at σ_W0 = \(formatCompact(result.x[0]))), "
+            + "u6 = \(formatCompact(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)"); σ_W(k) = √(d·u2(k)/2) reaches \(formatCompact(reach)) "
             + "(flow \(path.ending))"
             + (xs.isEmpty ? "" : "; compared at the \(xs.count) measured σ_W it reaches, anchor excluded")
             + (o == .u4 && !xs.isEmpty ? ", anchor error carried linearly" : "")
         guard !xs.isEmpty else {
             throw UntestedTheory(curve: TheoryCurve(label: label, x: path.sigmaW, y: y),
-                                 note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(format(result.x[1])) (it reaches \(format(reach)))")
+                                 note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(formatCompact(result.x[1])) (it reaches \(formatCompact(reach)))")
         }
         let c = try TheoryComparison(theory: label, x: xs, measured: ms, predicted: ps, fittedParameters: 0, predictedErrors: es)
         return TheoryResult(comparison: c, curve: TheoryCurve(label: label, x: path.sigmaW, y: y), explanation: explanation,
@@ -327,7 +328,7 @@ public enum TheoryBuilder {
 
     /// The plain verdict: χ²/dof and p, then sign, slope and normalization findings.
     public static func verdict(_ c: TheoryComparison, exponent: Double?, fit: PowerLawFit?) -> String {
-        let stats = "χ²/dof = \(format(c.chiSquared))/\(c.degreesOfFreedom) = \(format(c.reducedChiSquared)), p = \(formatP(c.pValue))"
+        let stats = "χ²/dof = \(formatCompact(c.chiSquared))/\(c.degreesOfFreedom) = \(formatCompact(c.reducedChiSquared)), p = \(formatP(c.pValue))"
         var findings: [String] = []
         let significant = c.rows.filter { abs($0.measured.value) >= 3 * $0.measured.error }
         let opposite = significant.filter { ($0.measured.value < 0) != ($0.predicted < 0) && $0.predicted != 0 }
@@ -337,17 +338,17 @@ public enum TheoryBuilder {
         if let exponent, let fit {
             let z = (fit.exponent - exponent) / fit.exponentError
             let slope = "theory \(formatExponent(exponent)), measured " + String(format: "%.6g ± %.2g", fit.exponent, fit.exponentError)
-            findings.append(abs(z) > 3 ? "slope: \(slope) (\(format(abs(z))) σ apart)" : "slope agrees: \(slope)")
+            findings.append(abs(z) > 3 ? "slope: \(slope) (\(formatCompact(abs(z))) σ apart)" : "slope agrees: \(slope)")
         }
         let relative = c.rows.filter { $0.predicted != 0 }.map { abs($0.measured.value - $0.predicted) / abs($0.predicted) }
         if c.pValue < disagreementPValue, let worst = relative.max() {
-            findings.append("largest relative deviation \(format(worst))")
+            findings.append("largest relative deviation \(formatCompact(worst))")
         }
         let ratios = significant.filter { $0.predicted != 0 }.map { $0.measured.value / $0.predicted }.sorted()
         if !ratios.isEmpty {
             let median = ratios[ratios.count / 2]
             if c.pValue < disagreementPValue, median > 0, abs(log(median)) > log(1.5) {
-                findings.append("normalization: median measured/predicted = \(format(median))")
+                findings.append("normalization: median measured/predicted = \(formatCompact(median))")
             }
         }
         let head = c.pValue >= disagreementPValue ? "consistent: \(stats)" : "DISAGREES: \(stats)"
@@ -358,17 +359,4 @@ public enum TheoryBuilder {
         let lo = log(x.first!), hi = log(x.last!)
         return (0...120).map { exp(lo + (hi - lo) * Double($0) / 120) }
     }
-}
-
-func format(_ x: Double) -> String {
-    if x == 0 { return "0" }
-    let a = abs(x)
-    if a >= 1e-3, a < 1e5 { return String(format: "%.4g", x) }
-    return String(format: "%.3e", x)
-}
-
-func formatP(_ p: Double) -> String { p < 1e-16 ? "< 1e-16" : String(format: "%.3g", p) }
-
-func formatExponent(_ p: Double) -> String {
-    p == p.rounded() ? (p >= 0 ? "+\(Int(p))" : "\(Int(p))") : String(format: "%+.3g", p)
 }

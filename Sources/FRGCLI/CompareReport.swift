@@ -1,5 +1,6 @@
 import Comparison
 import Foundation
+import TextOutput
 import GaussNet
 import Reports
 
@@ -155,7 +156,7 @@ struct CompareReport {
         let url = URL(fileURLWithPath: directory)
         func save(_ text: String, _ name: String) throws {
             let path = url.appendingPathComponent(name).path
-            do { try writeAtomically(text, to: path) } catch {
+            do { try AtomicFile.write(text, to: path) } catch {
                 throw WriteError(description: "cannot write \(path): \(error.localizedDescription)")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FixedPoints
 import Foundation
+import TextOutput
 import FullPotential
 import Reports
 import Truncation
@@ -194,7 +195,7 @@ extension FixedPointsCommand {
                                   p.omega.map(formatExact) ?? "", p.eigenvalues.map { $0.im == 0 ? formatExact($0.re) : "\($0.re)\($0.im < 0 ? "-" : "+")\(abs($0.im))i" }.joined(separator: " ")])
                 }
             }
-            try writeAtomically(table.csv(), to: csv)
+            try AtomicFile.write(table.csv(), to: csv)
             note("wrote \(csv)")
         }
         if let plot {
@@ -206,7 +207,7 @@ extension FixedPointsCommand {
                 figure.series.append(PlotSeries(label: "ν, \(short)", x: x, y: study.steps.map { $0.fixedPoint.nu ?? .nan }, style: .line))
                 figure.series.append(PlotSeries(label: "ω, \(short)", x: x, y: study.steps.map { $0.fixedPoint.omega ?? .nan }, style: .dashed))
             }
-            try writeAtomically(try figure.svg(), to: plot)
+            try AtomicFile.write(try figure.svg(), to: plot)
             note("wrote \(plot)")
         }
         if let deviationPlot {
@@ -223,7 +224,7 @@ extension FixedPointsCommand {
                 figure.series.append(PlotSeries(label: "ν, \(short)", x: nu.map(\.0), y: nu.map(\.1), style: .line))
                 figure.series.append(PlotSeries(label: "ω, \(short)", x: omega.map(\.0), y: omega.map(\.1), style: .dashed))
             }
-            try writeAtomically(try figure.svg(), to: deviationPlot)
+            try AtomicFile.write(try figure.svg(), to: deviationPlot)
             note("wrote \(deviationPlot)")
         }
     }
@@ -282,7 +283,7 @@ extension FixedPointsCommand {
                 PlotSeries(label: "u'", x: samples.map(\.phi), y: samples.map(\.firstDerivative), style: .dashed),
                 PlotSeries(label: "u''", x: samples.map(\.phi), y: samples.map(\.secondDerivative), style: .dashed),
             ]
-            try writeAtomically(try figure.svg(), to: plot)
+            try AtomicFile.write(try figure.svg(), to: plot)
             note("wrote \(plot)")
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FRGConfig
 import Flows
 import Foundation
+import TextOutput
 import ODE
 import Reports
 import Truncation
@@ -68,11 +69,11 @@ struct FlowCommand: ParsableCommand {
         print(report.summary(rows: rows))
         do {
             if let path = output ?? settings.outputFile {
-                try writeAtomically(outputFormat == .csv ? report.csv() : report.json(), to: path)
+                try AtomicFile.write(outputFormat == .csv ? report.csv() : report.json(), to: path)
                 note("wrote \(path)")
             }
             if let plot {
-                try writeAtomically(try report.plot().svg(), to: plot)
+                try AtomicFile.write(try report.plot().svg(), to: plot)
                 note("wrote \(plot)")
             }
         } catch {

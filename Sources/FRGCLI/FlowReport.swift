@@ -1,6 +1,7 @@
 import FRGConfig
 import Flows
 import Foundation
+import TextOutput
 import FullPotential
 import Reports
 import Truncation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FRGConfig
 import Foundation
+import TextOutput
 import GaussNet
 import Reports
 
@@ -247,7 +248,7 @@ public enum SampleRun {
     /// Atomic write (temporary file + rename, `Reports.writeAtomically`), errors as `SampleCommandError`.
     static func atomicWrite(_ data: Data, to url: URL) throws {
         do {
-            try writeAtomically(String(decoding: data, as: UTF8.self), to: url.path)
+            try AtomicFile.write(String(decoding: data, as: UTF8.self), to: url.path)
         } catch {
             throw SampleCommandError("cannot write \(url.path): \(error.localizedDescription)")
         }

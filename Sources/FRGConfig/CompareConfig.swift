@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 import GaussNet
 
 /// One `frg compare CONFIG` study, read from a YAML file (keys documented in examples/README.md).
@@ -72,7 +73,7 @@ public struct CompareConfig: Sendable {
         let items = try listValue.list()
         var seen = Set<Double>()
         for (i, v) in values.enumerated() where !seen.insert(v).inserted {
-            throw items[i].error("\(format(v)) appears twice in the sweep")
+            throw items[i].error("\(formatPlain(v)) appears twice in the sweep")
         }
 
         let samplerValue = try top.required("sampler", "the sampler settings (keys of an frg sample config)")
@@ -132,7 +133,7 @@ public struct CompareConfig: Sendable {
             let endValue = m.optional("endScale")
             let end = try endValue?.double(in: 1e-6...1e6, "an end scale k/m0") ?? 100
             if end <= start {
-                throw (endValue ?? p).error("expected endScale > startScale (\(format(start))), got \(format(end))")
+                throw (endValue ?? p).error("expected endScale > startScale (\(formatPlain(start))), got \(formatPlain(end))")
             }
             passive = Passive(u6: try m.optional("u6")?.double(), startScale: start, endScale: end)
         }

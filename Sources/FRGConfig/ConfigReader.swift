@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 import Yams
 
 /// A place in a configuration file: path, 1-based line and column.
@@ -162,7 +163,7 @@ public struct ConfigValue {
     public func double(in range: ClosedRange<Double>, _ what: String? = nil) throws -> Double {
         let value = try double()
         guard range.contains(value) else {
-            throw error("expected \(what ?? "a number") in [\(format(range.lowerBound)), \(format(range.upperBound))], got \(format(value))")
+            throw error("expected \(what ?? "a number") in [\(formatPlain(range.lowerBound)), \(formatPlain(range.upperBound))], got \(formatPlain(value))")
         }
         return value
     }
@@ -171,7 +172,7 @@ public struct ConfigValue {
     public func double(greaterThan bound: Double, _ what: String? = nil) throws -> Double {
         let value = try double()
         guard value > bound else {
-            throw error("expected \(what ?? "a number") greater than \(format(bound)), got \(format(value))")
+            throw error("expected \(what ?? "a number") greater than \(formatPlain(bound)), got \(formatPlain(value))")
         }
         return value
     }
@@ -325,11 +326,6 @@ public struct ConfigMapping {
 
 private func join(_ path: String, _ key: String) -> String {
     path.isEmpty ? key : "\(path).\(key)"
-}
-
-func format(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
 }
 
 /// The candidate nearest to `word` by edit distance, if it is plausibly a misspelling.

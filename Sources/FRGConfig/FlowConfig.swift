@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import TextOutput
 import FullPotential
 import ODE
 import Truncation
@@ -278,7 +279,7 @@ public struct FlowConfig: Sendable {
             for (i, item) in try list.list().enumerated() {
                 let v = values[i]
                 guard v >= positiveRange.0 * (1 - 1e-12), v <= positiveRange.1 * (1 + 1e-12) else {
-                    throw item.error("expected a scale (\(unit)) in [\(format(positiveRange.0)), \(format(positiveRange.1))], got \(format(v))")
+                    throw item.error("expected a scale (\(unit)) in [\(formatPlain(positiveRange.0)), \(formatPlain(positiveRange.1))], got \(formatPlain(v))")
                 }
             }
             return .scales(values)

@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 import GaussNet
 
 /// One run of `frg sample CONFIG`, read from a YAML file (keys documented in examples/README.md).
@@ -77,7 +78,7 @@ public struct SampleConfig: Sendable {
             let lower = try g.required("lower", "the first grid value").double()
             let upperValue = try g.required("upper", "the last grid value")
             let upper = try upperValue.double()
-            guard upper >= lower else { throw upperValue.error("expected upper ≥ lower (\(format(lower))), got \(format(upper))") }
+            guard upper >= lower else { throw upperValue.error("expected upper ≥ lower (\(formatPlain(lower))), got \(formatPlain(upper))") }
             let count = try g.required("count", "points per axis").int(in: 1...SamplerSettings.maximumInputCount, "a number of points per axis")
             let dimension = try g.optional("dimension")?.int(in: 1...64, "an input dimension d") ?? declaredDimension ?? 1
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 
 /// How an axis maps data to the page.
 public enum AxisScale: String, Sendable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 
 /// A rectangular table of strings rendered as aligned text, CSV or Markdown.
 ///
@@ -75,40 +76,4 @@ extension String {
         while s.last == " " { s.removeLast() }
         return s
     }
-}
-
-/// Shortest decimal that reads back to the same `Double` (CSV, JSON): exact round trip.
-public func formatExact(_ x: Double) -> String {
-    "\(x)"
-}
-
-/// `significant` significant digits, `%g` style, for tables read by people.
-public func formatNumber(_ x: Double, significant: Int = 6) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    return String(format: "%.\(significant)g", x)
-}
-
-/// `value ± error` with the error to two significant digits and the value to the same decimal place.
-public func formatWithError(_ value: Double, _ error: Double) -> String {
-    guard value.isFinite, error.isFinite, error > 0 else { return formatNumber(value) + " ± " + formatNumber(error, significant: 2) }
-    let exponent = Int(floor(log10(error))) - 1
-    let magnitude = max(abs(value), error)
-    if magnitude >= 1e5 || magnitude < 1e-3 {
-        // Scientific form with a shared exponent.
-        let e = Int(floor(log10(magnitude)))
-        let scale = pow(10.0, Double(e))
-        let digits = max(0, e - exponent)
-        return String(format: "(%.\(digits)f ± %.\(digits)f)e%d", value / scale, error / scale, e)
-    }
-    let digits = max(0, -exponent)
-    return String(format: "%.\(digits)f ± %.\(digits)f", value, error)
-}
-
-/// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a file.
-public func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: url, options: .atomic)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextOutput
 
 /// Output formats of the derived equations.
 public enum EquationFormat: String, Sendable, CaseIterable {
@@ -86,12 +87,12 @@ extension BetaFunctions {
     public func headerLines() -> [String] {
         let derived = storage.derived
         var h: [String] = []
-        h.append("\(spec.scheme.rawValue) \(spec.truncation.rawValue), expansion about \(spec.expansion == .zero ? "φ = 0" : "the running minimum ρ = φ²/2 = κ"), order 2n = \(spec.order), d = \(formatNumber(spec.dimension))")
-        h.append("t = ln(k/Λ); dimensionless couplings, u_i = k^{dim_i} ū_i with dim = [\(canonicalDimensions.map(formatNumber).joined(separator: ", "))]")
+        h.append("\(spec.scheme.rawValue) \(spec.truncation.rawValue), expansion about \(spec.expansion == .zero ? "φ = 0" : "the running minimum ρ = φ²/2 = κ"), order 2n = \(spec.order), d = \(formatCoefficient(spec.dimension))")
+        h.append("t = ln(k/Λ); dimensionless couplings, u_i = k^{dim_i} ū_i with dim = [\(canonicalDimensions.map(formatCoefficient).joined(separator: ", "))]")
         if spec.scheme == .polchinski {
             h.append("Polchinski normalized LPA: ∂_t v = −d v + (d−2)/2 φ v' − v'' + v'² (regulator constants absorbed in v and φ)")
         } else {
-            h.append("regulator: \(regulator.shapeDescription); K_d = \(formatNumber(ballVolumeFactor))")
+            h.append("regulator: \(regulator.shapeDescription); K_d = \(formatCoefficient(ballVolumeFactor))")
             let w = render(renderedTerms(derived.thresholdArgument!), latex: false)
             if regulator.isClosedForm {
                 h.append("threshold argument w = \(w); (1+w) → 0 is the pole of the flow")
@@ -136,7 +137,7 @@ extension BetaFunctions {
                     numerator.append(latex ? "\\ell_{\(k)}(\(wText))" : "ℓ_\(k)(\(wText))")
                 }
             }
-            let coefficientText = formatNumber(magnitude)
+            let coefficientText = formatCoefficient(magnitude)
             let showCoefficient = magnitude != 1 || numerator.isEmpty
             let sep = latex ? "\\," : " "
             if latex {
@@ -160,7 +161,7 @@ extension BetaFunctions {
         let derived = storage.derived
         let symbols = latex ? derived.latexSymbols : derived.textSymbols
         return renderedTerms(w).map { t in
-            let c = t.coefficient == 1 ? "" : formatNumber(t.coefficient)
+            let c = t.coefficient == 1 ? "" : formatCoefficient(t.coefficient)
             let vars = derived.couplingNames.enumerated().compactMap { v, name in
                 t.powers[name].map { symbols[v] + power($0, latex: latex) }
             }
@@ -232,7 +233,7 @@ extension BetaFunctions {
             let eta = anomalousDimension(at: point)
             let values = beta + jac + (eta.map { [$0] } ?? [])
             if let bad = values.first(where: { !$0.isFinite }) {
-                throw TruncationError.notFinite("β = \(bad) at this point; threshold margin 1+w = \(thresholdMargin(at: point).map(formatNumber) ?? "n/a")")
+                throw TruncationError.notFinite("β = \(bad) at this point; threshold margin 1+w = \(thresholdMargin(at: point).map(formatCoefficient) ?? "n/a")")
             }
             evaluation = Evaluation(
                 point: Dictionary(uniqueKeysWithValues: zip(couplingNames, point)),
@@ -252,11 +253,4 @@ extension BetaFunctions {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(doc), as: UTF8.self)
     }
-}
-
-/// Shortest round-trip decimal for non-integers, plain integers otherwise.
-func formatNumber(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    // 12 significant digits hide the last-bit noise of d-substituted coefficients (−(4−d) at d = 2.37).
-    return String(format: "%.12g", x)
 }

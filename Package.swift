@@ -82,20 +82,25 @@ let package = Package(
             name: "Comparison",
             dependencies: ["GaussNet", "Flows", "Truncation", "TextOutput"]
         ),
+        // Runs: every kind of flow behind one protocol, with its presentation-neutral trajectory.
+        .target(
+            name: "Runs",
+            dependencies: ["Flows", "FullPotential", "Truncation", "GaussNet", "Diagnostics", "TextOutput"]
+        ),
         // Configuration and reports.
         .target(
             name: "FRGConfig",
-            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "TextOutput", "Yams"]
+            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Runs", "TextOutput", "Yams"]
         ),
         .target(
             name: "Reports",
-            dependencies: ["TextOutput"]
+            dependencies: ["Runs", "TextOutput"]
         ),
         // Command line.
         .target(
             name: "FRGCLI",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "FRGConfig", "Reports",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "Runs", "FRGConfig", "Reports",
                 "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -119,6 +124,7 @@ let package = Package(
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "FRGConfig"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
     ],
     swiftLanguageModes: [.v5]

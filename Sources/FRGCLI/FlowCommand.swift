@@ -2,9 +2,10 @@ import ArgumentParser
 import FRGConfig
 import Flows
 import Foundation
-import TextOutput
 import ODE
 import Reports
+import Runs
+import TextOutput
 import Truncation
 
 /// `frg flow CONFIG`: integrates one passive or active flow described by a YAML file.
@@ -53,11 +54,9 @@ struct FlowCommand: ParsableCommand {
         }
         guard rows >= 2 else { throw fail("flow", "--rows must be at least 2, got \(rows)", status: ExitStatus.usage) }
 
-        let report: FlowReport
+        let trajectory: FlowTrajectory
         do {
-            report = try FlowReport.run(settings)
-        } catch let error as ConfigError {
-            throw fail("flow", error.description, status: ExitStatus.usage)
+            trajectory = try settings.run.run()
         } catch let error as FlowError {
             throw fail("flow", "\(config): \(error)", status: ExitStatus.usage)
         } catch let error as TruncationError {
@@ -65,15 +64,15 @@ struct FlowCommand: ParsableCommand {
         } catch let error as ODEError {
             throw fail("flow", "\(config): \(error)", status: error.flagName == nil ? ExitStatus.usage : ExitStatus.failure)
         }
-
-        print(report.summary(rows: rows))
+        let rendering = FlowRendering(settings: settings, trajectory: trajectory)
+        print(rendering.summary(rows: rows))
         do {
             if let path = output ?? settings.outputFile {
-                try AtomicFile.write(outputFormat == .csv ? report.csv() : report.json(), to: path)
+                try AtomicFile.write(outputFormat == .csv ? rendering.csv() : rendering.json(), to: path)
                 note("wrote \(path)")
             }
             if let plot {
-                try AtomicFile.write(try report.plot().svg(), to: plot)
+                try AtomicFile.write(try Plot(trajectory.figure).svg(), to: plot)
                 note("wrote \(plot)")
             }
         } catch {
@@ -81,3 +80,48 @@ struct FlowCommand: ParsableCommand {
         }
     }
 }
+
+/// A flow's trajectory as frg prints and writes it: the physics header of the run preceded by the
+/// program, the configuration file and its text.
+struct FlowRendering {
+    var settings: FlowConfig
+    var trajectory: FlowTrajectory
+
+    /// Every output's header: program and version, the configuration (path and text), then the
+    /// run's own lines (equations, regulator, scale, ending).
+    var headerLines: [String] {
+        var lines = ["frg \(frgVersion) flow", "config: \(settings.file)"]
+        if let text = try? String(contentsOfFile: settings.file, encoding: .utf8) {
+            lines += text.split(separator: "\n", omittingEmptySubsequences: false).map { "config| \($0)" }
+        }
+        return lines + trajectory.header
+    }
+
+    private var headerWithoutConfigText: [String] { headerLines.filter { !$0.hasPrefix("config|") } }
+
+    /// The samples (or, for the whole potential, every grid point of every snapshot) as CSV.
+    func csv() -> String {
+        Table(exact: trajectory.detail ?? trajectory.samples, comments: headerLines).csv()
+    }
+
+    /// Up to `rows` evenly chosen samples, readable numbers, and how the flow ended.
+    func summary(rows: Int) -> String {
+        var text = headerWithoutConfigText.map { "# \($0)" }.joined(separator: "\n")
+        text += "\n" + Table(summary: trajectory.samples, limit: rows).text()
+        if let ending = trajectory.endingSummary { text += ending + "\n" }
+        text += trajectory.solverSummary
+        if trajectory.detail != nil { text += " (the potential at every grid point is in the --output file)" }
+        return text
+    }
+
+    func json() throws -> String {
+        var object: [String: Any] = ["program": "frg", "version": frgVersion, "config": settings.file,
+                                     "header": headerWithoutConfigText]
+        object.merge(trajectory.jsonMembers) { _, new in new }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// One-line description of a truncation, as printed in headers and titles.
+func describe(_ spec: TruncationSpec) -> String { spec.outline }

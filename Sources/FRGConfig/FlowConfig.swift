@@ -1,67 +1,33 @@
 import Flows
 import Foundation
-import TextOutput
 import FullPotential
 import ODE
+import Runs
+import TextOutput
 import Truncation
 
 /// One run of `frg flow`, read from a YAML file (every key is documented in flows/README.md).
+///
+/// Reading validates every key and builds the run the file describes (`run`); the command line
+/// integrates it without knowing which kind of flow it is.
 public struct FlowConfig: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case passive, active }
 
-    /// How initial couplings are given.
-    public enum Units: String, Sendable, CaseIterable {
-        /// `ū_i` at the UV scale (`t = 0`).
-        case dimensionless
-        /// `u_i` in units of `Λ^{D_i}`, converted with `ū_i = Λ^{−D_i} u_i`.
-        case dimensionful
-    }
-
     public enum OutputFormat: String, Sendable, CaseIterable { case csv, json }
 
-    public struct Passive: Sendable {
-        public var spec: TruncationSpec
-        public var units: Units
-        public var uvScale: Double
-        /// Initial values by coupling name; couplings not listed start at zero.
-        public var couplings: [(name: String, value: Double)]
-        public var tEnd: Double
-        public var sampling: FlowSampling
-        /// Stop when a threshold denominator `1 + w` falls to this level.
-        public var thresholdStop: Double
-        public var runawayBound: Double
-    }
-
-    public struct Active: Sendable {
-        public var law: ActiveFlowLaw
-        public var dimension: Double
-        public var sigmaStart: Double
-        public var sigmaEnd: Double
-        public var sampling: FlowSampling
-        /// `u4`, `u6`, … at `sigmaStart`, or nil when read from `measurement`.
-        public var couplings: [(name: String, value: Double)]?
-        /// A JSON file written by `frg sample` (relative paths are relative to the config file).
-        public var measurement: String?
-    }
-
-    /// A passive flow of the whole LPA potential on a field grid (`truncation.kind: full-potential`).
-    public struct FullPotentialRun: Sendable {
-        public var spec: FullPotentialFlowSpec
-        public var initial: InitialPotential
-        /// Names and values as given (couplings), for the output header.
-        public var couplings: [(name: String, value: Double)]
-        public var uvScale: Double
-    }
-
     public var file: String
+    /// The `flow:` key.
     public var kind: Kind
-    /// The polynomial passive flow, or nil for an active or full-potential flow.
-    public var passive: Passive?
-    public var fullPotential: FullPotentialRun?
-    public var active: Active?
-    public var solver: FlowSolverSettings
+    /// The flow the file describes: `PassiveFlowRun`, `FullPotentialFlowRun` (passive, with
+    /// `truncation.kind: full-potential`) or `ActiveFlowRun`.
+    public var run: any FlowRun
     public var outputFile: String?
     public var outputFormat: OutputFormat
+
+    /// The polynomial passive flow, when that is what the file describes.
+    public var passive: PassiveFlowRun? { run as? PassiveFlowRun }
+    public var fullPotential: FullPotentialFlowRun? { run as? FullPotentialFlowRun }
+    public var active: ActiveFlowRun? { run as? ActiveFlowRun }
 
     public static let topLevelKeys = ["flow", "truncation", "initial", "range", "stop", "active", "solver", "output"]
 
@@ -75,7 +41,7 @@ public struct FlowConfig: Sendable {
         file = root.file
         let top = try root.mapping(allowedKeys: Self.topLevelKeys)
         kind = try top.required("flow", "passive or active").choice(Kind.self)
-        solver = try Self.readSolver(top.optional("solver"))
+        let solver = try Self.readSolver(top.optional("solver"))
         if let output = top.optional("output") {
             let m = try output.mapping(allowedKeys: ["file", "format"])
             outputFile = try m.optional("file")?.string()
@@ -92,20 +58,15 @@ public struct FlowConfig: Sendable {
             let kindValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
                 .mapping(allowedKeys: Self.truncationKeys + Self.gridKeys).optional("kind")
             if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
-                fullPotential = try Self.readFullPotential(top, solver: solver)
-                passive = nil
+                run = try Self.readFullPotential(top, solver: solver, given: top.contains("solver"))
             } else {
-                passive = try Self.readPassive(top)
-                fullPotential = nil
+                run = try Self.readPassive(top, solver: solver)
             }
-            active = nil
         case .active:
             for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
                 throw top.error(at: key, "only for 'flow: passive' (the active flow is set under 'active')")
             }
-            active = try Self.readActive(top.required("active", "the active-flow settings"), configFile: root.file)
-            passive = nil
-            fullPotential = nil
+            run = try Self.readActive(top.required("active", "the active-flow settings"), configFile: root.file, solver: solver)
         }
     }
 
@@ -141,13 +102,13 @@ public struct FlowConfig: Sendable {
         return spec
     }
 
-    static func readPassive(_ top: ConfigMapping) throws -> Passive {
+    static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings) throws -> PassiveFlowRun {
         let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
         let spec = try readSpec(specValue)
         let names = try couplingNames(for: spec, at: specValue)
 
         let initial = try top.required("initial", "the initial couplings").mapping(allowedKeys: ["units", "uvScale", "couplings"])
-        let units = try initial.optional("units")?.choice(Units.self) ?? .dimensionless
+        let units = try initial.optional("units")?.choice(CouplingUnits.self) ?? .dimensionless
         let uvScale = try initial.optional("uvScale")?.double(greaterThan: 0, "the UV scale Λ") ?? 1
         let couplings = try readCouplings(initial.required("couplings", "a mapping of coupling names to values"), allowed: names)
 
@@ -165,11 +126,11 @@ public struct FlowConfig: Sendable {
             thresholdStop = try m.optional("threshold")?.double(in: 1e-12...0.5, "the threshold stop level") ?? thresholdStop
             runaway = try m.optional("runaway")?.double(greaterThan: 0, "the runaway bound") ?? runaway
         }
-        return Passive(spec: spec, units: units, uvScale: uvScale, couplings: couplings, tEnd: tEnd,
-                       sampling: sampled, thresholdStop: thresholdStop, runawayBound: runaway)
+        return PassiveFlowRun(spec: spec, units: units, uvScale: uvScale, couplings: couplings, tEnd: tEnd,
+                              sampling: sampled, thresholdStop: thresholdStop, runawayBound: runaway, solver: solver)
     }
 
-    static func readFullPotential(_ top: ConfigMapping, solver: FlowSolverSettings) throws -> FullPotentialRun {
+    static func readFullPotential(_ top: ConfigMapping, solver: FlowSolverSettings, given solverGiven: Bool) throws -> FullPotentialFlowRun {
         let truncation = try top.required("truncation", "").mapping(allowedKeys: truncationKeys + gridKeys)
         for key in ["expansion", "order"] where truncation.contains(key) {
             throw truncation.error(at: key, "the full potential is not expanded: give the field grid (fieldMax, gridPoints) instead")
@@ -184,7 +145,7 @@ public struct FlowConfig: Sendable {
         let gridPoints = try truncation.optional("gridPoints")?.int(in: 11...100_000, "a number of grid points") ?? 401
 
         let initial = try top.required("initial", "the initial potential").mapping(allowedKeys: ["units", "uvScale", "couplings", "table"])
-        let units = try initial.optional("units")?.choice(Units.self) ?? .dimensionless
+        let units = try initial.optional("units")?.choice(CouplingUnits.self) ?? .dimensionless
         let uvScale = try initial.optional("uvScale")?.double(greaterThan: 0, "the UV scale Λ") ?? 1
         let potential: InitialPotential
         var couplings: [(name: String, value: Double)] = []
@@ -232,14 +193,14 @@ public struct FlowConfig: Sendable {
         }
         var spec = FullPotentialFlowSpec(scheme: scheme, dimension: dimension, fieldMax: fieldMax, gridPoints: gridPoints,
                                          tEnd: tEnd, outputCount: samples, convexityFloor: floor)
-        if top.contains("solver") {
+        if solverGiven {
             spec.relativeTolerance = solver.relativeTolerance
             spec.absoluteTolerance = solver.absoluteTolerance
         }
-        return FullPotentialRun(spec: spec, initial: potential, couplings: couplings, uvScale: uvScale)
+        return FullPotentialFlowRun(spec: spec, initial: potential, couplings: couplings, uvScale: uvScale)
     }
 
-    static func readActive(_ value: ConfigValue, configFile: String) throws -> Active {
+    static func readActive(_ value: ConfigValue, configFile: String, solver: FlowSolverSettings) throws -> ActiveFlowRun {
         let m = try value.mapping(allowedKeys: ["law", "dimension", "sigmaW", "samples", "scales", "couplings", "measurement"])
         let law = try m.optional("law")?.choice(ActiveFlowLaw.self) ?? .paper
         let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
@@ -249,23 +210,35 @@ public struct FlowConfig: Sendable {
             throw range.error("expected [start, end] with two distinct positive values of σ_W")
         }
         let sampling = try readSampling(m, positiveRange: (min(ends[0], ends[1]), max(ends[0], ends[1])), unit: "σ_W")
-        var couplings: [(String, Double)]?
-        var measurement: String?
+        // The active flow carries u4 and u6 (σ_W du_2n/dσ_W = a u_2n for each).
+        let orders = ["u4": 4, "u6": 6]
+        var couplings: [(order: Int, value: Double)]
         switch (m.optional("couplings"), m.optional("measurement")) {
         case (let c?, nil):
-            couplings = try readCouplings(c, allowed: ["u4", "u6"])
-            guard !couplings!.isEmpty else { throw c.error("expected at least one of u4, u6") }
+            let given = try readCouplings(c, allowed: ["u4", "u6"])
+            guard !given.isEmpty else { throw c.error("expected at least one of u4, u6") }
+            couplings = given.map { (orders[$0.name]!, $0.value) }
         case (nil, let file?):
-            let path = try file.string()
-            measurement = path.hasPrefix("/") ? path
-                : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(path).path
+            let written = try file.string()
+            let path = written.hasPrefix("/") ? written
+                : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(written).path
+            let measured: MeasuredCouplings
+            do {
+                measured = try MeasuredCouplings.load(path: path)
+            } catch let error as MeasurementFileError {
+                throw file.error(error.description)
+            }
+            guard abs(measured.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
+                throw file.error("the measurement was taken at σ_W = \(measured.sigmaW), the flow starts at σ_W = \(ends[0])")
+            }
+            couplings = [(4, measured.u4), (6, measured.u6)]
         case (.some, .some):
             throw m.error(at: "measurement", "give either 'couplings' or 'measurement', not both")
         case (nil, nil):
             throw m.error(at: "couplings", "missing: give 'couplings' (u4, u6 at the first σ_W) or 'measurement' (a frg sample JSON file)")
         }
-        return Active(law: law, dimension: dimension, sigmaStart: ends[0], sigmaEnd: ends[1], sampling: sampling,
-                      couplings: couplings, measurement: measurement)
+        return ActiveFlowRun(law: law, dimension: dimension, sigmaStart: ends[0], sigmaEnd: ends[1], couplings: couplings,
+                             sampling: sampling, solver: solver)
     }
 
     static func readSampling(_ m: ConfigMapping, positiveRange: (Double, Double), unit: String) throws -> FlowSampling {

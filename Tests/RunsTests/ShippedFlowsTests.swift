@@ -1,26 +1,26 @@
 import Foundation
 import XCTest
-@testable import FRGCLI
 import FRGConfig
 import Flows
 import FullPotential
+import Runs
 
 /// Each ready config in flows/ runs and ends the way its leading comment says.
-final class FlowConfigsTests: XCTestCase {
+final class ShippedFlowsTests: XCTestCase {
     static let flows = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("flows")
 
-    private func run(_ name: String) throws -> FlowReport {
-        try FlowReport.run(FlowConfig.load(path: Self.flows.appendingPathComponent(name).path))
+    private func config(_ name: String) throws -> FlowConfig {
+        try FlowConfig.load(path: Self.flows.appendingPathComponent(name).path)
     }
 
-    private func passive(_ report: FlowReport) throws -> FlowResult {
-        guard case .passive(let result, _, _) = report.trajectory else { throw XCTSkip("not passive") }
-        return result
+    private func passive(_ name: String) throws -> FlowResult {
+        guard let run = try config(name).passive else { throw XCTSkip("not passive") }
+        return try run.integrate().result
     }
 
     func testNNFlowCompletesAndFreezesInTheInfrared() throws {
-        let result = try passive(run("nn-d1.yaml"))
+        let result = try passive("nn-d1.yaml")
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.t.last!, -6, accuracy: 1e-12)
         // Dimensionful couplings at the UV scale are the file's: u2 = 2, u4 = −12.83, u6 = 50.
@@ -33,7 +33,7 @@ final class FlowConfigsTests: XCTestCase {
     }
 
     func testWilsonFisherSymmetricSideCompletesInTheSymmetricPhase() throws {
-        let result = try passive(run("wf-d3-symmetric.yaml"))
+        let result = try passive("wf-d3-symmetric.yaml")
         XCTAssertEqual(result.ending, .completed)
         let u2 = result.dimensionless.map { $0[0] }
         XCTAssertGreaterThan(u2.last!, 1000)
@@ -43,7 +43,7 @@ final class FlowConfigsTests: XCTestCase {
     }
 
     func testWilsonFisherBrokenSideStopsAtThePole() throws {
-        let result = try passive(run("wf-d3-broken.yaml"))
+        let result = try passive("wf-d3-broken.yaml")
         guard case let .leftDomain(constraint, _, t) = result.ending else { return XCTFail("\(result.ending)") }
         XCTAssertEqual(constraint, "threshold 1+w")
         XCTAssertGreaterThan(t, -8)
@@ -52,8 +52,8 @@ final class FlowConfigsTests: XCTestCase {
     }
 
     func testActiveFlowCompletes() throws {
-        let report = try run("active-sigma.yaml")
-        guard case .active(let result, _) = report.trajectory else { return XCTFail("not active") }
+        guard let run = try config("active-sigma.yaml").active else { return XCTFail("not active") }
+        let result = try run.integrate()
         XCTAssertEqual(result.sigmaW.first!, 1, accuracy: 1e-12)
         XCTAssertEqual(result.sigmaW.last!, 20, accuracy: 1e-10)
         XCTAssertEqual(result.couplings.last![0], -12.8296 * pow(20, 3), accuracy: 1e-6 * 12.8296 * pow(20, 3))
@@ -61,14 +61,14 @@ final class FlowConfigsTests: XCTestCase {
     }
 
     func testPolchinskiFlowCompletes() throws {
-        let result = try passive(run("polchinski-d3.yaml"))
+        let result = try passive("polchinski-d3.yaml")
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.couplingNames, ["v2", "v4", "v6"])
     }
 
     private func fullPotential(_ name: String) throws -> FullPotentialFlowResult {
-        guard case .fullPotential(let result, _) = try run(name).trajectory else { throw XCTSkip("not a full-potential flow") }
-        return result
+        guard let run = try config(name).fullPotential else { throw XCTSkip("not a full-potential flow") }
+        return try run.integrate()
     }
 
     func testFullPotentialBrokenPhaseFlattensTowardConvexity() throws {
@@ -96,16 +96,15 @@ final class FlowConfigsTests: XCTestCase {
         XCTAssertEqual(curvature.last!, curvature[curvature.count - 3], accuracy: 1e-3 * curvature.last!)
     }
 
-    func testOutputsCarryTheHeaderAndNoNaN() throws {
-        let report = try run("wf-d3-broken.yaml")
-        let csv = report.csv()
-        XCTAssertTrue(csv.hasPrefix("# frg \(frgVersion) flow\n"))
-        XCTAssertTrue(csv.contains("# equations: wetterich lpa"))
-        XCTAssertTrue(csv.contains("# ending: stopped at t = "))
-        XCTAssertFalse(csv.lowercased().contains("nan"))
-        let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as! [String: Any]
-        XCTAssertEqual((json["ending"] as! [String: Any])["kind"] as? String, "left-domain")
-        XCTAssertNoThrow(try report.plot().svg())
+    func testTrajectoryCarriesTheEndingAndNoNaN() throws {
+        let trajectory = try config("wf-d3-broken.yaml").run.run()
+        XCTAssertEqual(trajectory.kind, .passive)
+        XCTAssertTrue(trajectory.header.contains { $0.hasPrefix("equations: wetterich lpa") })
+        XCTAssertTrue(trajectory.header.contains { $0.hasPrefix("ending: stopped at t = ") })
+        XCTAssertEqual(trajectory.samples.columns, ["t", "k", "u2bar", "u4bar", "u6bar", "u2", "u4", "u6"])
+        XCTAssertTrue(trajectory.samples.rows.allSatisfy { $0.allSatisfy(\.isFinite) })
+        XCTAssertEqual((trajectory.jsonMembers["ending"] as? [String: Any])?["kind"] as? String, "left-domain")
+        XCTAssertEqual(trajectory.figure.series.map(\.label), ["ū2", "ū4", "ū6"])
     }
 }
 

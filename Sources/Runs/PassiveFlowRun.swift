@@ -1,0 +1,139 @@
+import Flows
+import Foundation
+import TextOutput
+import Truncation
+
+/// How the starting couplings of a passive flow are given.
+public enum CouplingUnits: String, Sendable, CaseIterable {
+    /// `ū_i` at the starting scale, in units of that scale.
+    case dimensionless
+    /// `u_i` in units of `Λ^{D_i}`, converted with `ū_i = Λ^{−D_i} u_i` (`D_i` the canonical dimension).
+    case dimensionful
+}
+
+/// The passive RG flow of a derived truncation (PHYSICS.md §1, §3): the beta functions of `spec`
+/// integrated with CVODE in RG time `t = ln(k/Λ)` from `t = 0` (the scale `Λ = uvScale`) to `tEnd`.
+public struct PassiveFlowRun: FlowRun {
+    public var spec: TruncationSpec
+    public var units: CouplingUnits
+    /// The scale `Λ` where the flow starts (`t = 0`), in the units of the dimensionful couplings.
+    public var uvScale: Double
+    /// Starting values by coupling name; couplings of the truncation not listed start at zero.
+    public var couplings: [(name: String, value: Double)]
+    /// Final RG time (negative toward the infrared).
+    public var tEnd: Double
+    public var sampling: FlowSampling
+    /// The flow stops when a threshold denominator `1 + w` falls to this level.
+    public var thresholdStop: Double
+    /// The flow stops when any `|ū_i|` reaches this.
+    public var runawayBound: Double
+    public var solver: FlowSolverSettings
+
+    public init(spec: TruncationSpec, units: CouplingUnits = .dimensionless, uvScale: Double = 1,
+                couplings: [(name: String, value: Double)], tEnd: Double,
+                sampling: FlowSampling = .evenlySpaced(count: 101), thresholdStop: Double = 1e-3,
+                runawayBound: Double = 1e8, solver: FlowSolverSettings = FlowSolverSettings()) {
+        self.spec = spec
+        self.units = units
+        self.uvScale = uvScale
+        self.couplings = couplings
+        self.tEnd = tEnd
+        self.sampling = sampling
+        self.thresholdStop = thresholdStop
+        self.runawayBound = runawayBound
+        self.solver = solver
+    }
+
+    public struct Outcome: Sendable {
+        public var result: FlowResult
+        public var beta: BetaFunctions
+        /// Couplings of the truncation that started at zero because none was given.
+        public var defaulted: [String]
+    }
+
+    public func integrate() throws -> Outcome {
+        var beta = try BetaFunctions(spec)
+        let given = Dictionary(couplings.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+        var initial = beta.couplingNames.map { given[$0] ?? 0 }
+        if units == .dimensionful {
+            initial = zip(initial, beta.canonicalDimensions).map { $0 * pow(uvScale, -$1) }
+        }
+        beta.thresholdStopLevel = thresholdStop
+        var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                               initialCouplings: initial, tEnd: tEnd)
+        flow.uvScale = uvScale
+        flow.sampling = sampling
+        flow.runawayBound = runawayBound
+        flow.solver = solver
+        return Outcome(result: try flow.run(), beta: beta, defaulted: beta.couplingNames.filter { given[$0] == nil })
+    }
+
+    public func trajectory(of outcome: Outcome) -> FlowTrajectory {
+        let result = outcome.result, beta = outcome.beta
+        let names = result.couplingNames
+        var header = ["equations: \(spec.outline), derived by frg from the functional flow equation"]
+        header.append(spec.scheme == .polchinski
+                      ? "regulator: absorbed into v and φ (normalized Polchinski form, PHYSICS.md §1)"
+                      : "regulator: \(beta.regulator.shapeDescription)")
+        header.append("scale: t = ln(k/Λ), Λ = \(uvScale); dimensionless ū_i, dimensionful u_i = k^D_i ū_i with D = "
+                      + zip(names, result.canonicalDimensions).map { "\($0):\(formatNumber($1))" }.joined(separator: " "))
+        if !outcome.defaulted.isEmpty {
+            header.append("couplings not given start at 0: \(outcome.defaulted.joined(separator: ", "))")
+        }
+        header.append("ending: \(result.ending)")
+
+        var samples = TrajectoryTable(columns: ["t", "k"] + names.map { $0 + "bar" } + names)
+        for s in result.t.indices {
+            samples.rows.append([result.t[s], result.k[s]] + result.dimensionless[s] + result.dimensionful[s])
+        }
+        var figure = TrajectoryFigure(title: "Passive flow: \(spec.outline)", xLabel: "RG time t = ln(k/Λ)",
+                                      yLabel: "dimensionless couplings (symmetric log scale)", yScale: .symlog)
+        for (i, name) in names.enumerated() {
+            figure.series.append(.init(label: barred(name), x: result.t, y: result.dimensionless.map { $0[i] }))
+        }
+
+        var ending: [String: Any] = ["description": result.ending.description]
+        switch result.ending {
+        case .completed: ending["kind"] = "completed"
+        case let .leftDomain(constraint, _, t): ending["kind"] = "left-domain"; ending["constraint"] = constraint; ending["t"] = t
+        case let .runaway(coupling, t): ending["kind"] = "runaway"; ending["coupling"] = coupling; ending["t"] = t
+        }
+        let json: [String: Any] = [
+            "kind": "passive",
+            "truncation": ["scheme": spec.scheme.rawValue, "truncation": spec.truncation.rawValue,
+                           "expansion": spec.expansion.rawValue, "order": spec.order,
+                           "dimension": spec.dimension, "regulator": spec.regulator.rawValue],
+            "uvScale": uvScale,
+            "couplings": names,
+            "canonicalDimensions": result.canonicalDimensions,
+            "samples": result.t.indices.map { s -> [String: Any] in
+                ["t": result.t[s], "k": result.k[s],
+                 "dimensionless": Dictionary(uniqueKeysWithValues: zip(names, result.dimensionless[s])),
+                 "dimensionful": Dictionary(uniqueKeysWithValues: zip(names, result.dimensionful[s]))]
+            },
+            "ending": ending,
+        ]
+        let statistics = result.statistics
+        return FlowTrajectory(
+            kind: .passive, header: header, samples: samples, endingSummary: "\(result.ending)",
+            solverSummary: "CVODE: \(statistics.steps) steps, \(statistics.rightHandSideEvaluations) right-hand-side and \(statistics.jacobianEvaluations) Jacobian evaluations",
+            figure: figure, jsonMembers: json)
+    }
+}
+
+extension TruncationSpec {
+    /// One line naming the truncation, as in output headers and figure titles:
+    /// `wetterich lpa, expansion about φ = 0, order φ^6, d = 3, litim regulator`.
+    public var outline: String {
+        "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator"
+    }
+}
+
+/// The dimensionless symbol of a coupling: ū2, v̄4, κ̄, λ̄3.
+func barred(_ name: String) -> String {
+    let bar = "\u{0304}"
+    if name == "kappa" { return "κ" + bar }
+    if name.hasPrefix("lambda") { return "λ" + bar + name.dropFirst("lambda".count) }
+    guard let first = name.first else { return name }
+    return String(first) + bar + name.dropFirst()
+}

@@ -21,7 +21,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
@@ -76,11 +75,11 @@ let package = Package(
         .target(name: "GaussNetKernels"),
         .target(
             name: "GaussNet",
-            dependencies: ["GaussNetKernels", "Diagnostics"]
+            dependencies: ["GaussNetKernels", "Diagnostics", "TextOutput"]
         ),
         .target(
             name: "Comparison",
-            dependencies: ["GaussNet", "Flows", "Truncation", "TextOutput"]
+            dependencies: ["GaussNet", "Flows", "Truncation", "Diagnostics", "TextOutput"]
         ),
         // Runs: every kind of flow behind one protocol, with its presentation-neutral trajectory.
         .target(
@@ -119,7 +118,7 @@ let package = Package(
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
         .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
-        .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
+        .testTarget(name: "GaussNetTests", dependencies: ["GaussNet", "Diagnostics"]),
         // The config corpora are read through #filePath, not bundled.
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),

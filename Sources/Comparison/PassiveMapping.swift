@@ -5,10 +5,11 @@ import Truncation
 
 /// The published mapping of the passive flow onto `σ_W` (PHYSICS.md §3): the Wetterich LPA flow
 /// (Litim regulator, expansion about φ = 0, order 6, dimension `d`) is integrated for the
-/// dimensionful couplings from the deep infrared upward, starting from
-/// `u2 = m0² = 2σ_W0²/d`, the measured `u4` at the first `σ_W0` and a chosen `u6`; the scale is
-/// read off as `σ_W(k) = √(d·u2(k)/2)`, and `u4(k)`, `u6(k)` are set beside the measurements at
-/// that `σ_W`.
+/// dimensionful couplings from the deep infrared upward, starting from `u2 = m0²` of the network
+/// at the first `σ_W0` (`Architecture.massSquared`, `2σ_W0²/d` for the Gaussian kernel), the
+/// measured `u4` there and a chosen `u6`; the scale is read off as the `σ_W` whose mass is `u2(k)`
+/// (`Architecture.sigmaW(massSquared:)`, `√(d·u2(k)/2)`), and `u4(k)`, `u6(k)` are set beside the
+/// measurements at that `σ_W`.
 public struct PassiveMapping: Sendable, Equatable {
     /// `u6` at the start; nil: the measured `ū6` at the first `σ_W`.
     public var u6: Double?
@@ -33,10 +34,14 @@ public struct PassiveMapping: Sendable, Equatable {
         public var initial: [Double]
     }
 
-    public func trajectory(sigmaW0: Double, u4: Double, u6 measuredU6: Double, dimension d: Double) throws -> Trajectory {
+    /// - Parameter network: the architecture at the first `σ_W0` of the sweep (`d` is its input
+    ///   dimension); it must have a mass (`massSquared`).
+    public func trajectory(network: any Architecture, u4: Double, u6 measuredU6: Double) throws -> Trajectory {
+        guard let massSquared = network.massSquared else { throw SweepError.noMass(architecture: network.kind) }
+        let d = Double(network.inputDimension)
         let spec = TruncationSpec(scheme: .wetterich, truncation: .lpa, expansion: .zero, dimension: d, order: 6, regulator: .litim)
         let beta = try BetaFunctions(spec)
-        let m0 = (2 * sigmaW0 * sigmaW0 / d).squareRoot()
+        let m0 = massSquared.squareRoot()
         let kIR = startScale * m0
         let initial = [m0 * m0, u4, u6 ?? measuredU6]
         var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
@@ -59,8 +64,9 @@ public struct PassiveMapping: Sendable, Equatable {
         }
         var k: [Double] = [], sigma: [Double] = [], c4: [Double] = [], c6: [Double] = []
         for (s, u) in result.dimensionful.enumerated() where u[i2] > 0 && u.allSatisfy(\.isFinite) {
+            guard let sigmaW = network.sigmaW(massSquared: u[i2]) else { continue }
             k.append(result.k[s])
-            sigma.append((d * u[i2] / 2).squareRoot())
+            sigma.append(sigmaW)
             c4.append(u[i4])
             c6.append(u[i6])
         }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A measured value with its one-standard-error uncertainty.
@@ -10,12 +11,15 @@ public struct Measured: Sendable, Equatable, Codable {
     }
 }
 
-/// Why a fit or comparison cannot be made.
-public enum StatisticsError: Error, Equatable, CustomStringConvertible {
+/// Why a fit or comparison cannot be made. The data come from a run, so this is a failure of the
+/// run (exit status 1).
+public enum StatisticsError: UserFacingError, Equatable {
     case tooFewPoints(needed: Int, got: Int)
     case nonPositive(what: String, value: Double)
     case nonFinite(what: String)
     case mixedSigns
+
+    public var category: ErrorCategory { .runFailed }
 
     public var description: String {
         switch self {

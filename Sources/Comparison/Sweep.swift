@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import GaussNet
 
@@ -11,12 +12,19 @@ public enum SweepVariable: String, Sendable, Codable, CaseIterable {
     public var symbol: String { self == .width ? "N" : "σ_W" }
 }
 
-/// Why a sweep cannot run.
-public enum SweepError: Error, CustomStringConvertible, Equatable {
+/// Why a sweep cannot run, or an observable cannot be compared: the user's input (exit status 2).
+public enum SweepError: UserFacingError, Equatable {
     case tooFewValues(Int)
     case invalidValue(Double, SweepVariable)
     case duplicateValue(Double)
     case invalidSettings(String)
+    /// A normalized coupling `λ = u/Z^n` was asked of an architecture whose kernel has no
+    /// expansion `1/K̃(p) ≈ Z(m0² + p²)`.
+    case noWavefunctionNormalization(observable: String, architecture: ArchitectureKind)
+    /// The passive-flow mapping was asked of an architecture without a mass `m0²`.
+    case noMass(architecture: ArchitectureKind)
+
+    public var category: ErrorCategory { .invalidInput }
 
     public var description: String {
         switch self {
@@ -24,6 +32,10 @@ public enum SweepError: Error, CustomStringConvertible, Equatable {
         case let .invalidValue(v, variable): return "\(variable.symbol) = \(v) is not allowed (\(variable == .width ? "widths are integers ≥ 1" : "σ_W must be finite and > 0"))"
         case .duplicateValue(let v): return "the sweep lists \(v) twice"
         case .invalidSettings(let what): return "invalid sampler settings: \(what)"
+        case let .noWavefunctionNormalization(o, a):
+            return "\(o) needs the wave-function normalization Z of the kernel, which \(a) does not have (its inverse kernel has no expansion Z(m0² + p²))"
+        case .noMass(let a):
+            return "the passive-flow mapping needs the mass m0² of the kernel, which \(a) does not have"
         }
     }
 }
@@ -71,19 +83,21 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// Measures every point (primary and companion), reusing cached measurements.
-    /// `progress(done, total, reused)` is called after each measurement.
-    public func run(cache: MeasurementCache, progress: ((Int, Int, Bool) -> Void)? = nil) throws -> SweepResult {
+    /// Measures every point (primary and companion), each an `EnsembleJob` over `store`, so bags
+    /// already stored are reused and a killed sweep resumes bag by bag. `progress(done, total,
+    /// reused)` is called after each measurement; `reused` means it sampled no bag.
+    public func run(store: any BagStore = InMemoryBagStore(), executor: any BagExecutor = LocalBagExecutor(),
+                    progress: ((Int, Int, Bool) -> Void)? = nil) throws -> SweepResult {
         let primary = pointSettings(estimator: base.estimator)
         let second = companion.map(pointSettings)
         let total = primary.count + (second?.count ?? 0)
         var done = 0, reused = 0
         func measure(_ s: SamplerSettings) throws -> GaussNet.Measurement {
-            let (m, wasCached) = try cache.measurement(for: s)
+            let outcome = try EnsembleJob(settings: s, store: store, executor: executor).run()
             done += 1
-            if wasCached { reused += 1 }
-            progress?(done, total, wasCached)
-            return m
+            if outcome.reused { reused += 1 }
+            progress?(done, total, outcome.reused)
+            return outcome.measurement
         }
         let measured = try primary.map(measure)
         let companions = try second?.map(measure)
@@ -97,7 +111,7 @@ public struct SweepResult: Sendable {
     /// One per value of the sweep, primary estimator.
     public var measurements: [GaussNet.Measurement]
     public var companionMeasurements: [GaussNet.Measurement]?
-    /// How many measurements came from the cache.
+    /// How many measurements came whole from the store (no bag sampled).
     public var reusedCount: Int
 
     public init(sweep: Sweep, measurements: [GaussNet.Measurement], companionMeasurements: [GaussNet.Measurement]?, reusedCount: Int) {

@@ -13,8 +13,9 @@ public enum Observable: String, Sendable, Codable, CaseIterable {
     case m4
     /// `⟨|m_6|⟩`.
     case m6
-    /// `λ4 = ū4/Z²`: the quartic coupling of the canonically normalized field, with
-    /// `Z = (d/2)(2π/d)^{d/2} σ_W^{d−4}` (`kernelNormalization`).
+    /// `λ4 = ū4/Z²`: the quartic coupling of the canonically normalized field, with `Z` the
+    /// architecture's `wavefunctionNormalization` (`(d/2)(2π/d)^{d/2} σ_W^{d−4}` for the Gaussian
+    /// kernel, convention at `GaussianWeightKernel.wavefunctionNormalization`).
     case lambda4
     /// `λ6 = ū6/Z³`.
     case lambda6
@@ -46,14 +47,15 @@ public enum Observable: String, Sendable, Codable, CaseIterable {
     /// `G_c^(6) ∝ N^{−2}`), `m_{2n} ∝ 1/N` (`ΔG^(2n)` is led by `G_c^(4) K⋯ ∝ 1/N`).
     public var widthExponent: Double { (self == .u6 || self == .lambda6) ? -2 : -1 }
 
-    /// `Z^n`, the power of the kernel normalization dividing the raw coupling (1 for raw ones).
+    /// Whether the observable divides by `Z^n` (needs `Architecture.wavefunctionNormalization`).
+    public var isNormalized: Bool { self == .lambda4 || self == .lambda6 }
+
+    /// `Z^n`, the power of the wave-function normalization dividing the raw coupling (1 for raw
+    /// ones); NaN when the architecture has no `Z` (`TheoryBuilder.study` refuses that case).
     func normalization(_ m: GaussNet.Measurement) -> Double {
-        let n = Double(order / 2)
-        switch self {
-        case .lambda4, .lambda6:
-            return pow(kernelNormalization(sigmaW: m.settings.sigmaW, dimension: Double(m.settings.inputDimension)), n)
-        default: return 1
-        }
+        guard isNormalized else { return 1 }
+        let z = m.settings.makeArchitecture().wavefunctionNormalization ?? .nan
+        return pow(z, Double(order / 2))
     }
 
     /// The measured value with its standard error.
@@ -160,6 +162,10 @@ public enum TheoryBuilder {
     /// the measurement at the first `σ_W` (the anchor; compared on the other points, its error
     /// carried as the prediction's error).
     public static func study(_ result: SweepResult, observable o: Observable, passive: PassiveMapping? = nil) throws -> ObservableStudy {
+        let architecture = result.sweep.base.makeArchitecture()
+        if o.isNormalized, architecture.wavefunctionNormalization == nil {
+            throw SweepError.noWavefunctionNormalization(observable: o.shortSymbol, architecture: architecture.kind)
+        }
         let x = result.x
         let ms = result.measurements
         let measured = ms.map(o.measured)
@@ -259,7 +265,7 @@ public enum TheoryBuilder {
         let curve = try flow.run()
         let relativeAnchorError = anchor.error / abs(anchor.value)
         let exponent = law.exponent(order2n: o.order, dimension: d)
-        let normalized = o == .lambda4 || o == .lambda6
+        let normalized = o.isNormalized
         let lawName = law == .paper ? "paper's law σ_W du/dσ_W = (\(o.order == 4 ? "4−d" : "6−2d")) u"
                                     : "raw scaling σ_W du/dσ_W = (\(o.order == 4 ? "d−4" : "d−6")) u"
         let label = "active flow, \(law == .paper ? "paper" : "raw") law (σ_W^\(formatExponent(exponent)))"
@@ -289,7 +295,7 @@ public enum TheoryBuilder {
                               measured: [Measured]) throws -> TheoryResult? {
         let first = result.measurements[0]
         let d = Double(result.sweep.base.inputDimension)
-        let path = try mapping.trajectory(sigmaW0: result.x[0], u4: first.u4.mean, u6: first.u6.mean, dimension: d)
+        let path = try mapping.trajectory(network: first.settings.makeArchitecture(), u4: first.u4.mean, u6: first.u6.mean)
         let y = o == .u4 ? path.u4 : path.u6
         var xs: [Double] = [], ms: [Measured] = [], ps: [Double] = [], es: [Double] = []
         let anchor = o == .u4 ? Measured(first.u4.mean, first.u4.standardError) : nil

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Comparison
+import Diagnostics
 import FRGConfig
 import Foundation
 import GaussNet
@@ -16,9 +17,10 @@ struct CompareCommand: ParsableCommand {
             scaling u4 ∝ 1/N, u6 ∝ 1/N², ⟨|m_n|⟩ ∝ 1/N (amplitude fitted) and a free power-law fit; \
             for a σ_W sweep the active flow of seed 001 integrated with CVODE from the first σ_W, \
             under the paper's law (σ_W du4/dσ_W = (4−d)u4) and the raw rescaling (u4 ∝ σ_W^{d−4}), \
-            for the raw couplings u and the normalized λ = u/Z^n. Measurements are cached by the \
-            content of their settings (<cache>/<runKey>.json): re-running resamples nothing unless a \
-            setting changed. Keys of the file: examples/README.md.
+            for the raw couplings u and the normalized λ = u/Z^n. Measurements are cached bag by bag, \
+            keyed by the content of their settings (<cache>/sample-<run key>/bag-NNNN.json, the layout \
+            of frg sample --state): re-running resamples nothing unless a setting changed, and a killed \
+            run resumes from its finished bags. Keys of the file: examples/README.md.
             """)
 
     @Argument(help: "The comparison configuration (YAML).")
@@ -50,14 +52,15 @@ struct CompareCommand: ParsableCommand {
                               values: settings.values, companion: settings.companion)
         } catch let error as ConfigError {
             throw fail("compare", error.description, status: ExitStatus.usage)
-        } catch let error as SweepError {
-            throw fail("compare", error.description, status: ExitStatus.usage)
+        } catch let error as UserFacingError {
+            throw fail("compare", error.description, status: error.category.exitStatus)
         }
-        let cacheDirectory = noCache ? nil : URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache")
+        let store: any BagStore = noCache ? InMemoryBagStore()
+            : DirectoryBagStore(root: URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache"))
         let directory = outputDirectory ?? settings.outputDirectory
         do {
             let start = Date()
-            let result = try sweep.run(cache: MeasurementCache(directory: cacheDirectory)) { done, total, reused in
+            let result = try sweep.run(store: store) { done, total, reused in
                 note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             }
             let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
@@ -67,15 +70,9 @@ struct CompareCommand: ParsableCommand {
             print(report.text())
             try report.write(to: directory)
             note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
-        } catch let error as SamplerError {
-            throw fail("compare", error.description, status: ExitStatus.failure)
-        } catch let error as CacheError {
-            throw fail("compare", error.description, status: ExitStatus.failure)
-        } catch let error as StatisticsError {
-            throw fail("compare", error.description, status: ExitStatus.failure)
+        } catch let error as UserFacingError {
+            throw fail("compare", error.description, status: error.category.exitStatus)
         } catch let error as PlotError {
-            throw fail("compare", error.description, status: ExitStatus.failure)
-        } catch let error as CompareReport.WriteError {
             throw fail("compare", error.description, status: ExitStatus.failure)
         } catch {
             // Flow (CVODE) errors of the active-flow theory.

@@ -1,4 +1,5 @@
 import Comparison
+import Diagnostics
 import Foundation
 import TextOutput
 import GaussNet
@@ -7,8 +8,10 @@ import Reports
 /// Renders the studies of `frg compare`: text on stdout, and per observable an SVG, a CSV of the
 /// same data, plus `report.md` with every table.
 struct CompareReport {
-    struct WriteError: Error, CustomStringConvertible {
+    /// An output file or folder that cannot be written: a failed run (exit status 1).
+    struct WriteError: UserFacingError {
         let description: String
+        var category: ErrorCategory { .runFailed }
     }
 
     let result: SweepResult
@@ -156,8 +159,8 @@ struct CompareReport {
         let url = URL(fileURLWithPath: directory)
         func save(_ text: String, _ name: String) throws {
             let path = url.appendingPathComponent(name).path
-            do { try AtomicFile.write(text, to: path) } catch {
-                throw WriteError(description: "cannot write \(path): \(error.localizedDescription)")
+            do { try AtomicFile.write(text, to: path) } catch let error as FileWriteError {
+                throw WriteError(description: error.description)
             }
         }
         for st in studies {

@@ -1,26 +1,39 @@
 import ArgumentParser
+import Diagnostics
 import FRGConfig
 import Foundation
 import TextOutput
 import GaussNet
 import Reports
 
-/// `frg sample`: measure G^(n), m_n, u4 and u6 from an embedded GaussNet/Cos-net ensemble.
+/// `frg sample`: measure G^(n), m_n, u4 and u6 from an embedded one-hidden-layer ensemble.
 ///
 /// The command only turns flags into `SamplerSettings` (`makeSettings()`); everything after that is
-/// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings.
+/// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings. The
+/// architectures listed in the help come from `ArchitectureKind`.
 public struct SampleCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Sample a GaussNet (or Cos-net) ensemble; measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
+        abstract: "Sample a one-hidden-layer network ensemble (\(ArchitectureKind.allCases.map { $0.architectureType.displayName }.joined(separator: ", "))); measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
         discussion: """
-            f(x) = Σ_i W1_i g_i(x) + b1 with W0 ~ N(0, σ_W²/d), b0, b1 ~ N(0, σ_b²), W1 ~ N(0, σ_W²/N) \
-            (PHYSICS.md §2). Per bag: G^(n) for n = 2, 4, 6 over every multiset of input points; across \
-            bags: mean, background (std over bags), Gaussian G_0, ΔG, m_n, u4 = −ΔG^(4)/N_K and u6, \
-            with the exact finite-width predictions beside them. Same seed ⇒ identical numbers for any \
-            --threads. Finished bags are kept in --state; rerunning the same command resumes.
+            f(x) = Σ_i W1_i g_i(x) + b1 with W1 ~ N(0, σ_W²/N), b1 ~ N(0, σ_b²) and the neuron g of the \
+            architecture (PHYSICS.md §2): \(architectureList). Per bag: G^(n) for n = 2, 4, 6 over every \
+            multiset of input points; across bags: mean, background (std over bags), Gaussian G_0, ΔG, \
+            m_n, u4 = −ΔG^(4)/N_K and u6, with the exact finite-width predictions beside them. Same seed \
+            ⇒ identical numbers for any --threads. Finished bags are kept in --state \
+            (<state>/sample-<run key>/bag-NNNN.json); rerunning the same command resumes.
             """
     )
+
+    /// `gaussnet: g(x) = …; cosnet: g(x) = …`, from the registry.
+    static var architectureList: String {
+        ArchitectureKind.allCases.map { "\($0.rawValue): \($0.architectureType.neuronFormula)" }.joined(separator: "; ")
+    }
+
+    /// `gaussnet (default) or cosnet`, from the registry.
+    static var architectureChoices: String {
+        ArchitectureKind.namesList(marking: SamplerSettings(width: 1).architecture)
+    }
 
     @Argument(help: "A sampling configuration (YAML; keys in examples/README.md). Cannot be combined with the sampling flags below; --json, --csv, --state, --no-resume and --threads override the file.")
     var config: String?
@@ -36,9 +49,9 @@ public struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
     @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
-    @Option(help: "Architecture: gaussnet (default) or cosnet.") var architecture: String?
+    @Option(help: "Architecture: \(SampleCommand.architectureChoices).") var architecture: String?
     @Option(help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
-    @Option(help: "Estimator: direct (default; sample everything), conditional (integrate W1, b1 out exactly) or marginal (Gauss-net, equally spaced 1-d inputs: also integrate b0 out, removing the e^{b0} heavy tail).")
+    @Option(help: "Estimator: direct (default; sample everything), conditional (integrate W1, b1 out exactly) or marginal (also integrate the neuron's random amplitude out, with its heavy tail; needs \(ArchitectureKind.marginalEstimatorRequirements)).")
     var estimator: String?
     @Option(help: "Write everything as JSON to this file.") var json: String?
     @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
@@ -51,7 +64,7 @@ public struct SampleCommand: ParsableCommand {
     public func makeSettings() throws -> SamplerSettings {
         let architecture = self.architecture ?? "gaussnet", estimator = self.estimator ?? "direct"
         guard let arch = ArchitectureKind(rawValue: architecture.lowercased()) else {
-            throw SampleCommandError("unknown architecture '\(architecture)' (expected gaussnet or cosnet)")
+            throw SampleCommandError("unknown architecture '\(architecture)' (expected \(ArchitectureKind.namesList()))")
         }
         guard let est = Estimator(rawValue: estimator.lowercased()) else {
             throw SampleCommandError("unknown estimator '\(estimator)' (expected direct, conditional or marginal)")
@@ -144,36 +157,39 @@ public struct SampleCommand: ParsableCommand {
         let output: SampleRun.Output
         do {
             (settings, output) = try resolve()
-        } catch let error as SamplerError {
-            throw fail("sample", "\(error)", status: ExitStatus.usage)
-        } catch let error as SampleCommandError {
-            throw fail("sample", error.message, status: ExitStatus.usage)
         } catch let error as ConfigError {
             throw fail("sample", error.description, status: ExitStatus.usage)
+        } catch let error as UserFacingError {
+            throw fail("sample", error.description, status: error.category.exitStatus)
         }
         do {
             try SampleRun.execute(settings: settings, output: output)
-        } catch let error as SamplerError {
-            throw fail("sample", "\(error)", status: ExitStatus.failure)
-        } catch let error as SampleCommandError {
-            throw fail("sample", error.message, status: ExitStatus.failure)
+        } catch let error as UserFacingError {
+            throw fail("sample", error.description, status: error.category.exitStatus)
         }
     }
 }
 
-/// A user-facing error of `frg sample` (bad flag values, file problems).
-public struct SampleCommandError: Error, CustomStringConvertible {
+/// A user-facing error of `frg sample`: bad flag values (`.invalidInput`, the default) or an output
+/// file that cannot be written (`.runFailed`).
+public struct SampleCommandError: UserFacingError {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    public let category: ErrorCategory
+    public init(_ message: String, category: ErrorCategory = .invalidInput) {
+        self.message = message
+        self.category = category
+    }
     public var description: String { message }
 }
 
-/// Running a validated sampling job: resumable bags, progress, outputs.
+/// Running a validated sampling job: resumable bags (`EnsembleJob` over a `DirectoryBagStore`),
+/// the progress line, the summary and the JSON/CSV outputs.
 public enum SampleRun {
     public struct Output {
         public var json: String?
         public var csv: String?
-        /// Per-run state lives in `stateDirectory/sample-<runKey>/bag-NNNN.json`.
+        /// Finished bags are kept in this `DirectoryBagStore` (`<stateDirectory>/sample-<runKey>/`);
+        /// nil: in memory only.
         public var stateDirectory: String?
         public var resume: Bool
         public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true) {
@@ -191,49 +207,22 @@ public enum SampleRun {
     }
 
     public static func execute(settings: SamplerSettings, output: Output) throws {
-        let sampler = try GaussNetSampler(settings: settings)
-        let key = settings.runKey
-        let stateURL = output.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("sample-\(key)") }
-        var finished: [Int: BagResult] = [:]
-        if let stateURL {
-            do {
-                try FileManager.default.createDirectory(at: stateURL, withIntermediateDirectories: true)
-            } catch {
-                throw SampleCommandError("cannot create state directory \(stateURL.path): \(error.localizedDescription)")
-            }
-            if output.resume {
-                for bag in 0..<settings.bags {
-                    let url = stateURL.appendingPathComponent(bagFileName(bag))
-                    guard let data = try? Data(contentsOf: url),
-                          let result = try? JSONDecoder().decode(BagResult.self, from: data),
-                          result.runKey == key, result.bag == bag else { continue }
-                    finished[bag] = result
-                }
-            }
-        }
-        let resumed = finished.count
+        let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
+            ?? InMemoryBagStore()
+        let job = EnsembleJob(settings: settings, store: store, resume: output.resume)
         let interactive = stderrIsTerminal
         let start = Date()
-        var sampledNow = 0
-        for bag in 0..<settings.bags where finished[bag] == nil {
-            let result = sampler.sampleBag(bag)
-            finished[bag] = result
-            sampledNow += 1
-            if let stateURL {
-                try atomicWrite(try JSONEncoder().encode(result), to: stateURL.appendingPathComponent(bagFileName(bag)))
-            }
-            if interactive {
-                let elapsed = Date().timeIntervalSince(start)
-                let remaining = settings.bags - finished.count
-                let eta = elapsed / Double(sampledNow) * Double(remaining)
-                FileHandle.standardError.write(Data(String(
-                    format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", finished.count, settings.bags, elapsed, eta).utf8))
-            }
+        let outcome = try job.run { progress in
+            guard interactive else { return }
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = elapsed / Double(progress.sampled) * Double(progress.total - progress.finished)
+            FileHandle.standardError.write(Data(String(
+                format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", progress.finished, progress.total, elapsed, eta).utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         let wall = Date().timeIntervalSince(start)
-        let measurement = try GaussNet.Measurement(settings: settings, bags: Array(finished.values))
-        print(summary(measurement, threads: sampler.threadCount, wallSeconds: wall, resumed: resumed))
+        let measurement = outcome.measurement
+        print(summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
         if let json = output.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -243,14 +232,12 @@ public enum SampleRun {
         if let csv = output.csv { try writeCSV(measurement, directory: csv) }
     }
 
-    static func bagFileName(_ bag: Int) -> String { String(format: "bag-%04d.json", bag) }
-
-    /// Atomic write (temporary file + rename, `Reports.writeAtomically`), errors as `SampleCommandError`.
+    /// Atomic write (`TextOutput.AtomicFile`); any failure is a failed run (exit status 1).
     static func atomicWrite(_ data: Data, to url: URL) throws {
         do {
-            try AtomicFile.write(String(decoding: data, as: UTF8.self), to: url.path)
-        } catch {
-            throw SampleCommandError("cannot write \(url.path): \(error.localizedDescription)")
+            try AtomicFile.write(data, to: url.path)
+        } catch let error as FileWriteError {
+            throw SampleCommandError(error.description, category: .runFailed)
         }
     }
 
@@ -279,9 +266,7 @@ public enum SampleRun {
             let pull = (mean - exact) / error
             guard abs(pull) > 4 else { continue }
             var line = "DISAGREES: measured \(name) is \(String(format: "%.1f", abs(pull))) standard errors from the exact value"
-            if s.architecture == .gaussNet && s.estimator == .direct {
-                line += " — the direct estimator misses the rare large e^{b0} draws that dominate E[g⁴], E[g⁶] (heavy tail, σ_b = \(formatNumber(s.sigmaB))); its error bar is underestimated too. --estimator marginal integrates b0, W1, b1 out exactly"
-            }
+            if let caveat = s.makeArchitecture().estimatorCaveat(s.estimator) { line += " — " + caveat }
             out += line + "\n"
         }
         out += "\n"

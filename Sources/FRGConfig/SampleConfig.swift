@@ -48,10 +48,7 @@ public struct SampleConfig: Sendable {
     public static func readSettings(_ m: ConfigMapping, requireWidth: Bool = true,
                                     validate: Bool = true) throws -> SamplerSettings {
         var s = SamplerSettings(width: 1)
-        if let a = m.optional("architecture") {
-            let name = try a.choice(["gaussnet", "cosnet"])
-            s.architecture = name == "gaussnet" ? .gaussNet : .cosNet
-        }
+        if let a = m.optional("architecture") { s.architecture = try a.choice(ArchitectureKind.self) }
         if let e = m.optional("estimator") { s.estimator = try e.choice(Estimator.self) }
         if let v = m.optional("sigmaW") { s.sigmaW = try v.double(greaterThan: 0, "σ_W") }
         if let v = m.optional("sigmaB") { s.sigmaB = try v.double(in: 0...Double.greatestFiniteMagnitude, "σ_b") }
@@ -117,7 +114,7 @@ public struct SampleConfig: Sendable {
         case .invalidInputDimension, .noInputs, .tooManyInputs, .inputDimensionMismatch, .nonFiniteInput, .invalidGrid:
             candidates = ["inputs", "grid"]
         case .invalidNetsPerBag: candidates = ["netsPerBag"]
-        case .invalidBagCount, .tooManyNetworks, .bagMismatch: candidates = ["bags", "netsPerBag"]
+        case .invalidBagCount, .tooManyNetworks, .bagMismatch, .nonFiniteResult: candidates = ["bags", "netsPerBag"]
         case .invalidThreadCount: candidates = ["threads"]
         case .estimatorUnsupported: candidates = ["estimator"]
         }

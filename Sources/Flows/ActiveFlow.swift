@@ -25,13 +25,6 @@ public enum ActiveFlowLaw: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Wave-function normalization of the Gauss-net kernel: `K⁻¹(p) ≈ Z (p² + m₀²)` near `p = 0`, with
-/// `K(p) = σ_W^{2−d} (d/2π)^{d/2} exp(−d p²/(2σ_W²))` (seed 001), so
-/// `Z = (d/2) (2π/d)^{d/2} σ_W^{d−4}` and `m₀² = 2σ_W²/d`.
-public func kernelNormalization(sigmaW: Double, dimension d: Double) -> Double {
-    (d / 2) * pow(2 * Double.pi / d, d / 2) * pow(sigmaW, d - 4)
-}
-
 /// The active flow: couplings `u4, u6` (more generally `u_{2n}`) as functions of `σ_W`,
 /// integrated with CVODE in `s = ln σ_W` from `σ_W,0` to `σ_W,1`.
 ///

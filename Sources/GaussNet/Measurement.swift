@@ -36,7 +36,7 @@ public struct CorrelatorSummary: Codable, Sendable, Equatable {
 /// Since `G^(2) = K` exactly, `ΔG^(4)` is the connected four-point function.
 public struct QuarticCoupling: Codable, Sendable, Equatable {
     public var combinations: [[Int]]
-    /// `N_K` per combination (closed form, `KernelIntegrals.star`).
+    /// `N_K` per combination (`Architecture.starIntegral`).
     public var normalization: [Double]
     /// Measured `G_c^(4) = ΔG^(4)` and its standard error.
     public var connected: [Double]
@@ -126,7 +126,7 @@ public struct Measurement: Codable, Sendable, Equatable {
                 throw SamplerError.bagMismatch("bag \(k) has the wrong number of combinations")
             }
             guard (b.twoPoint + b.fourPoint + b.sixPoint).allSatisfy(\.isFinite) else {
-                throw SamplerError.overflow("bag \(k) produced a non-finite G^(n) (products of outputs exceed double range)")
+                throw SamplerError.nonFiniteResult(bag: k)
             }
         }
         var recorded = settings
@@ -172,8 +172,7 @@ struct Analysis {
 
     init(settings: SamplerSettings) {
         self.settings = settings
-        let arch = settings.architecture.architecture(
-            sigmaW: settings.sigmaW, sigmaB: settings.sigmaB, inputDimension: settings.inputDimension)
+        let arch = settings.makeArchitecture()
         let x = settings.inputs
         self.x = x
         let p = x.count
@@ -189,12 +188,11 @@ struct Analysis {
         self.combinations = combinations
         self.gaussian = gaussian
         fourIndex = Combinatorics.MultisetIndex(count: p, size: 4)
-        let integrals = KernelIntegrals(sigmaW: settings.sigmaW, inputDimension: settings.inputDimension)
         exactFour = combinations[4]!.map { arch.exactConnectedFourPoint($0.map { x[$0] }, width: settings.width) }
         exactSix = combinations[6]!.map { arch.exactConnectedSixPoint($0.map { x[$0] }, width: settings.width) }
-        normalizationFour = combinations[4]!.map { integrals.star($0.map { x[$0] }) }
-        normalizationSix = combinations[6]!.map { integrals.star($0.map { x[$0] }) }
-        treeSix = combinations[6]!.map { integrals.twoVertexSum($0.map { x[$0] }) }
+        normalizationFour = combinations[4]!.map { arch.starIntegral($0.map { x[$0] }) }
+        normalizationSix = combinations[6]!.map { arch.starIntegral($0.map { x[$0] }) }
+        treeSix = combinations[6]!.map { arch.twoVertexSum($0.map { x[$0] }) }
         let index = fourIndex
         splitsSix = combinations[6]!.map { legs in
             Combinatorics.pairs(of: 6).map { pair in

@@ -30,8 +30,9 @@ public struct BagResult: Codable, Sendable, Equatable {
     }
 }
 
-/// The embedded ensemble sampler. Create it from validated settings, then either call `run` or,
-/// for resumable runs, `sampleBag(_:)` for each bag and `Measurement(settings:bags:)` at the end.
+/// The embedded ensemble sampler: one bag at a time (`sampleBag`). Create it from validated
+/// settings; `EnsembleJob` runs the bags of a run through a `BagStore` and a `BagExecutor`, and
+/// `run` is the shortcut for an in-memory run.
 ///
 /// Reproducibility: network `α` of bag `A` draws all its parameters from
 /// `CounterRandomStream(seed: seed, stream: A · n_nets + α)`; networks are summed in blocks of 32
@@ -46,8 +47,7 @@ public struct GaussNetSampler: Sendable {
     public init(settings: SamplerSettings) throws {
         try settings.validate()
         self.settings = settings
-        architecture = settings.architecture.architecture(
-            sigmaW: settings.sigmaW, sigmaB: settings.sigmaB, inputDimension: settings.inputDimension)
+        architecture = settings.makeArchitecture()
         pointCount = settings.inputs.count
         // About 2¹⁸ neuron evaluations per chunk (≈ 1 ms), a multiple of the 32-network block.
         let perNet = settings.width * (settings.inputDimension + 2) + 64
@@ -55,9 +55,7 @@ public struct GaussNetSampler: Sendable {
     }
 
     /// Number of worker threads actually used.
-    public var threadCount: Int {
-        settings.threads > 0 ? settings.threads : ProcessInfo.processInfo.activeProcessorCount
-    }
+    public var threadCount: Int { settings.threadCount }
 
     /// Samples bag `bag` (0-based) and returns its `G^(n)` estimates. Uses `threadCount` threads.
     public func sampleBag(_ bag: Int) -> BagResult {
@@ -67,14 +65,11 @@ public struct GaussNetSampler: Sendable {
         return open(architecture)
     }
 
-    /// Samples every bag in order; `progress(finished, total)` is called after each bag.
+    /// Samples every bag (one after another, in memory, nothing persisted) and analyses them;
+    /// `progress(finished, total)` is called after each bag. `EnsembleJob` is the general form
+    /// (stores, resuming, other executors).
     public func run(progress: ((Int, Int) -> Void)? = nil) throws -> Measurement {
-        var bags: [BagResult] = []
-        for bag in 0..<settings.bags {
-            bags.append(sampleBag(bag))
-            progress?(bag + 1, settings.bags)
-        }
-        return try Measurement(settings: settings, bags: bags)
+        try EnsembleJob(settings: settings).run { progress?($0.finished, $0.total) }.measurement
     }
 
     // MARK: - Implementation
@@ -82,7 +77,7 @@ public struct GaussNetSampler: Sendable {
     func sampleBag<L: HiddenLayerSampler>(_ bag: Int, layer: L) -> BagResult {
         let nets = settings.netsPerBag
         let chunkCount = (nets + netsPerChunk - 1) / netsPerChunk
-        let plan = EstimatorPlan(settings: settings, pointScale: layer.pointScale)
+        let plan = EstimatorPlan(settings: settings, layer: layer)
         let outputs = plan.accumulator.outputCount + plan.extraCount
         let chunkSums = UnsafeMutablePointer<Double>.allocate(capacity: chunkCount * outputs)
         defer { chunkSums.deallocate() }
@@ -121,7 +116,7 @@ public struct GaussNetSampler: Sendable {
         let outputs = plan.accumulator.outputCount
         let extras = context.extras
         for o in 0..<plan.extraCount { extras[o] = 0 }
-        let marginalLayer = plan.estimator == .marginal ? layer as? GaussNetLayer : nil
+        let marginalLayer = plan.estimator == .marginal ? layer.marginal : nil
         let (q2, q4, q6) = (context.powers, context.powers + 2 * pointCount, context.powers + 6 * pointCount)
         let n4 = 4 * (pointCount - 1) + 1, n6 = 6 * (pointCount - 1) + 1
         let lanes = ProductAccumulator.lanes
@@ -203,21 +198,22 @@ struct EstimatorPlan: Sendable {
     let extraCount: Int
     /// Per-point factors `exp(−σ_W² x_p²/d)` of the layer.
     let pointScale: [Double]
-    /// Cumulants of the neuron amplitude `A = W1 e^{b0 − σ_b²}`: `κ_4(A)`, `κ_6(A)`.
+    /// Marginal estimator: cumulants `κ_4(A)`, `κ_6(A)` of the neuron amplitude (the layer's
+    /// `MarginalPowerSampler.amplitudeCumulants`); 0 for the other estimators.
     let amplitudeKappa4: Double
     let amplitudeKappa6: Double
 
-    init(settings: SamplerSettings, pointScale: [Double]) {
+    init<L: HiddenLayerSampler>(settings: SamplerSettings, layer: L) {
         let pointCount = settings.inputs.count
         estimator = settings.estimator
         self.pointCount = pointCount
-        self.pointScale = pointScale
+        pointScale = layer.pointScale
         let pairList = Combinatorics.multisets(of: pointCount, size: 2)
         pairs = pairList.flatMap { $0 }
         let s = settings.sigmaW * settings.sigmaW / Double(settings.width)
-        let e4 = exp(4 * settings.sigmaB * settings.sigmaB)
-        amplitudeKappa4 = 3 * s * s * (e4 - 1)
-        amplitudeKappa6 = 15 * s * s * s * (exp(12 * settings.sigmaB * settings.sigmaB) - 3 * e4 + 2)
+        let cumulants = estimator == .marginal ? layer.marginal?.amplitudeCumulants(readoutVariance: s) : nil
+        amplitudeKappa4 = cumulants?.kappa4 ?? 0
+        amplitudeKappa6 = cumulants?.kappa6 ?? 0
         switch estimator {
         case .direct:
             itemCount = pointCount

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// How `G^(n)` is estimated from each network.
@@ -9,8 +10,9 @@ public enum Estimator: String, Codable, Sendable, CaseIterable, CustomStringConv
     /// `Σ(x,y) = (σ_W²/N) Σ_i g_i(x) g_i(y) + σ_b²`, so `E[f(x_1)⋯f(x_n) | hidden]` is the Wick sum
     /// over pairings of `Σ`. Unbiased for the same `G^(n)`, with smaller variance (Rao–Blackwell).
     case conditional
-    /// Gauss-net with equally spaced 1-d inputs only: sample `W0` alone; integrate `b0`, `W1`, `b1`
-    /// out exactly. Given `W0`, each neuron's term is `A_i v_i(x)` with a deterministic shape
+    /// Where the architecture's layer offers it (`HiddenLayerSampler.marginal`; today the Gauss-net
+    /// with equally spaced 1-d inputs): sample `W0` alone; integrate `b0`, `W1`, `b1` out exactly.
+    /// Given `W0`, each neuron's term is `A_i v_i(x)` with a deterministic shape
     /// `v_i(x) = exp(W0_i x − σ_W² x²/d)` and an i.i.d. scalar amplitude `A = W1 e^{b0 − σ_b²}`, so the
     /// conditional cumulants of `f` are `κ_2 = s Σ_i v_i v_i + σ_b²`, `κ_4 = κ_4(A) Σ_i v_i v_i v_i v_i`,
     /// `κ_6 = κ_6(A) Σ_i v_i⁶…` with `s = σ_W²/N`, `κ_4(A) = 3s²(e^{4σ_b²} − 1)`,
@@ -22,8 +24,10 @@ public enum Estimator: String, Codable, Sendable, CaseIterable, CustomStringConv
     public var description: String { rawValue }
 }
 
-/// Typed errors of the sampler's settings and analysis.
-public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
+/// Typed errors of the sampler's settings and analysis. Settings problems are the user's input
+/// (`.invalidInput`); bags that do not fit their run, or a run that overflowed, are failures of the
+/// run (`.runFailed`).
+public enum SamplerError: UserFacingError, Equatable, Sendable {
     case invalidInputDimension(Int)
     case invalidSigmaW(Double)
     case invalidSigmaB(Double)
@@ -41,6 +45,18 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidGrid(String)
     case bagMismatch(String)
     case estimatorUnsupported(String)
+    /// A bag's `G^(n)` came out non-finite (products of outputs beyond double range).
+    case nonFiniteResult(bag: Int)
+
+    public var category: ErrorCategory {
+        switch self {
+        case .bagMismatch, .nonFiniteResult: return .runFailed
+        case .invalidInputDimension, .invalidSigmaW, .invalidSigmaB, .invalidWidth, .noInputs, .tooManyInputs,
+             .inputDimensionMismatch, .nonFiniteInput, .invalidNetsPerBag, .invalidBagCount, .invalidThreadCount,
+             .tooManyNetworks, .widthTooLarge, .overflow, .invalidGrid, .estimatorUnsupported:
+            return .invalidInput
+        }
+    }
 
     public var description: String {
         switch self {
@@ -61,6 +77,7 @@ public enum SamplerError: Error, CustomStringConvertible, Equatable, Sendable {
         case .invalidGrid(let what): return "invalid input grid: \(what)"
         case .bagMismatch(let what): return "bag results do not match the settings: \(what)"
         case .estimatorUnsupported(let what): return "estimator not available: \(what)"
+        case .nonFiniteResult(let bag): return "overflow: bag \(bag) produced a non-finite G^(n) (products of outputs exceed double range)"
         }
     }
 }
@@ -127,6 +144,16 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         return points
     }
 
+    /// Worker threads a bag uses: `threads`, or all active processors when it is 0.
+    public var threadCount: Int {
+        threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// The architecture's exact formulas at these hyperparameters.
+    public func makeArchitecture() -> any Architecture {
+        architecture.architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
+    }
+
     /// Checks every field; throws the first problem found.
     public func validate() throws {
         guard inputDimension >= 1 else { throw SamplerError.invalidInputDimension(inputDimension) }
@@ -151,16 +178,12 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         guard width <= (1 << 30) / (inputDimension + 2) / 2 else {
             throw SamplerError.widthTooLarge(width: width, inputDimension: inputDimension)
         }
-        if estimator == .marginal {
-            guard architecture == .gaussNet, inputDimension == 1,
-                  GaussNetLayer.arithmeticProgression(inputs, dimension: 1) != nil else {
-                throw SamplerError.estimatorUnsupported(
-                    "the marginal estimator needs the Gauss-net with d = 1 and equally spaced inputs (at least two)")
-            }
+        let arch = makeArchitecture()
+        if let reason = arch.unsupportedReason(for: estimator, inputs: inputs) {
+            throw SamplerError.estimatorUnsupported(reason)
         }
         // The six-point moment of one neuron must be representable; for the Gauss-net it is
         // e^{12 σ_b²} times an input-dependent factor, so σ_b ≳ 7.7 overflows.
-        let arch = architecture.architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
         for x in inputs {
             let h6 = arch.neuronCorrelator(Array(repeating: x, count: 6))
             guard h6.isFinite else {

@@ -1,11 +1,13 @@
 import Foundation
+import GaussNet
 import XCTest
 @testable import Comparison
 
 final class PassiveMappingTests: XCTestCase {
     /// Without interactions the mass does not run: σ_W(k) = σ_W0 at every k.
     func testFreeTheoryKeepsSigma() throws {
-        let path = try PassiveMapping(u6: 0, startScale: 0.01, endScale: 100).trajectory(sigmaW0: 1.5, u4: 0, u6: 0, dimension: 1)
+        let network = GaussNetArchitecture(sigmaW: 1.5, sigmaB: 1, inputDimension: 1)
+        let path = try PassiveMapping(u6: 0, startScale: 0.01, endScale: 100).trajectory(network: network, u4: 0, u6: 0)
         XCTAssertEqual(path.ending, .completed)
         // CVODE runs at relative tolerance 1e-12 per step; the global error over the 9 e-folds stays below 1e-8.
         for s in path.sigmaW { XCTAssertEqual(s, 1.5, accuracy: 1e-8) }
@@ -16,7 +18,8 @@ final class PassiveMappingTests: XCTestCase {
     /// The O(u4²) remainder is ~1e-6 relative here.
     func testSmallCouplingMatchesFirstOrder() throws {
         let u4 = -1e-3, sigma0 = 1.0, d = 1.0
-        let path = try PassiveMapping(u6: 0, startScale: 1e-4, endScale: 1e4).trajectory(sigmaW0: sigma0, u4: u4, u6: 0, dimension: d)
+        let network = GaussNetArchitecture(sigmaW: sigma0, sigmaB: 1, inputDimension: Int(d))
+        let path = try PassiveMapping(u6: 0, startScale: 1e-4, endScale: 1e4).trajectory(network: network, u4: u4, u6: 0)
         let m0 = (2 * sigma0 * sigma0 / d).squareRoot()
         let expected = m0 * m0 - (1 / Double.pi) * u4 * Double.pi / (4 * m0)
         let u2End = 2 * path.sigmaW.last! * path.sigmaW.last! / d

@@ -15,7 +15,7 @@ final class SweepComparisonTests: XCTestCase {
                                       netsPerBag: 2000, bags: 16, seed: 7, estimator: .conditional)
 
     static func widthSweep() throws -> SweepResult {
-        try Sweep(base: base, variable: .width, values: [2, 3, 4, 6]).run(cache: MeasurementCache(directory: nil))
+        try Sweep(base: base, variable: .width, values: [2, 3, 4, 6]).run()
     }
 
     /// Acceptance band for "χ²/dof consistent with 1": the central 99.8 % of the χ² distribution with
@@ -70,32 +70,43 @@ final class SweepComparisonTests: XCTestCase {
     }
 
     /// A cached measurement is reused without calling the sampler; a changed setting resamples;
-    /// `threads` (which never changes the numbers) does not.
+    /// `threads` (which never changes the numbers) does not. The cache is the bag store of
+    /// `frg sample`; the counting executor sees every bag actually sampled.
     func testCacheReusesAndInvalidates() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("frg-cache-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        final class Counter: @unchecked Sendable { var calls = 0 }
+        /// Counts measurements that needed sampling, and bags sampled.
+        final class Counter: BagExecutor {
+            var calls = 0, bags = 0
+            func run(_ sampler: GaussNetSampler, bags indices: [Int], finished: (BagResult) throws -> Void) throws {
+                calls += 1
+                bags += indices.count
+                try LocalBagExecutor().run(sampler, bags: indices, finished: finished)
+            }
+        }
         let counter = Counter()
-        let cache = MeasurementCache(directory: directory) { settings in
-            counter.calls += 1
-            return try MeasurementCache.runSampler(settings)
+        let store = DirectoryBagStore(root: directory)
+        func measurement(for settings: SamplerSettings) throws -> (measurement: GaussNet.Measurement, reused: Bool) {
+            let outcome = try EnsembleJob(settings: settings, store: store, executor: counter).run()
+            return (outcome.measurement, outcome.reused)
         }
         var s = Self.base
         s.netsPerBag = 50
         s.bags = 4
-        let (first, reused1) = try cache.measurement(for: s)
+        let (first, reused1) = try measurement(for: s)
         XCTAssertFalse(reused1)
         XCTAssertEqual(counter.calls, 1)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(s.runKey).json").path))
+        XCTAssertEqual(counter.bags, 4)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: store.folder(for: s).appendingPathComponent("bag-0003.json").path))
 
-        let (second, reused2) = try cache.measurement(for: s)
+        let (second, reused2) = try measurement(for: s)
         XCTAssertTrue(reused2)
         XCTAssertEqual(counter.calls, 1, "the cached measurement must not be resampled")
         XCTAssertEqual(second, first)
 
         var threads = s
         threads.threads = 1
-        XCTAssertTrue(try cache.measurement(for: threads).reused)
+        XCTAssertTrue(try measurement(for: threads).reused)
         XCTAssertEqual(counter.calls, 1)
 
         for change in [{ (t: inout SamplerSettings) in t.seed += 1 }, { $0.width = 3 }, { $0.sigmaB = 0.6 },
@@ -103,27 +114,34 @@ final class SweepComparisonTests: XCTestCase {
             var changed = s
             change(&changed)
             let before = counter.calls
-            let (m, reused) = try cache.measurement(for: changed)
+            let (m, reused) = try measurement(for: changed)
             XCTAssertFalse(reused)
             XCTAssertEqual(counter.calls, before + 1)
             XCTAssertEqual(m.settings.seed, changed.seed)
-            XCTAssertTrue(try cache.measurement(for: changed).reused)
+            XCTAssertTrue(try measurement(for: changed).reused)
         }
 
-        // A file whose stored settings do not match its name (corrupt or hand-edited) is resampled.
-        let url = directory.appendingPathComponent("\(s.runKey).json")
-        var tampered = first
-        tampered.settings.width = 99
+        // A folder whose recorded settings do not match its name (corrupt or hand-edited) is resampled.
+        let url = store.folder(for: s).appendingPathComponent("settings.json")
+        var tampered = s
+        tampered.width = 99
         try JSONEncoder().encode(tampered).write(to: url)
-        let before = counter.calls
-        XCTAssertFalse(try cache.measurement(for: s).reused)
-        XCTAssertEqual(counter.calls, before + 1)
+        let before = (counter.calls, counter.bags)
+        XCTAssertFalse(try measurement(for: s).reused)
+        XCTAssertEqual(counter.calls, before.0 + 1)
+        XCTAssertEqual(counter.bags, before.1 + 4)
+
+        // A killed measurement resumes bag by bag: remove one bag, only that one is sampled.
+        try FileManager.default.removeItem(at: store.folder(for: s).appendingPathComponent("bag-0001.json"))
+        let bagsBefore = counter.bags
+        XCTAssertEqual(try measurement(for: s).measurement, first)
+        XCTAssertEqual(counter.bags, bagsBefore + 1)
 
         // A sweep through the cache: second run samples nothing.
         let sweep = try Sweep(base: s, variable: .width, values: [2, 3, 4])
-        let run1 = try sweep.run(cache: cache)
+        let run1 = try sweep.run(store: store, executor: counter)
         let calls = counter.calls
-        let run2 = try sweep.run(cache: cache)
+        let run2 = try sweep.run(store: store, executor: counter)
         XCTAssertEqual(counter.calls, calls)
         XCTAssertEqual(run2.reusedCount, 3)
         XCTAssertEqual(run2.measurements, run1.measurements)
@@ -135,7 +153,7 @@ final class SweepComparisonTests: XCTestCase {
     func testActiveFlowLawsOnSigmaSweep() throws {
         var s = SamplerSettings(sigmaB: 0.5, width: 4, netsPerBag: 100, bags: 6, seed: 3, estimator: .marginal)
         s.inputs = SamplerSettings.paperInputs
-        let result = try Sweep(base: s, variable: .sigmaW, values: [1, 2, 4, 8]).run(cache: MeasurementCache(directory: nil))
+        let result = try Sweep(base: s, variable: .sigmaW, values: [1, 2, 4, 8]).run()
         let u4 = try TheoryBuilder.study(result, observable: .u4)
         let fit = try XCTUnwrap(u4.fit)
         XCTAssertEqual(fit.exponent, -3, accuracy: 0.01)
@@ -154,6 +172,7 @@ final class SweepComparisonTests: XCTestCase {
         let ratio = lambda.measured[1].value / u4.measured[1].value
         let z = kernelNormalizationForTest(sigmaW: 2)
         XCTAssertEqual(ratio, 1 / (z * z), accuracy: 1e-12 / (z * z))
+        XCTAssertEqual(result.measurements[1].settings.makeArchitecture().wavefunctionNormalization!, z, accuracy: 1e-15 * z)
     }
 
     func kernelNormalizationForTest(sigmaW: Double) -> Double {

@@ -23,22 +23,31 @@ final class CompareCommandTests: XCTestCase {
         for name in names {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".json") }.count, 3)
+        // One bag folder per measurement (DirectoryBagStore), each with its settings and 4 bags.
+        let runs = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasPrefix("sample-") }
+        XCTAssertEqual(runs.count, 3)
+        for run in runs {
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache + "/" + run).sorted(),
+                           ["bag-0000.json", "bag-0001.json", "bag-0002.json", "bag-0003.json", "settings.json"])
+        }
         let first = try names.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }
         let svg = first[0]
         XCTAssertTrue(svg.contains("|u4|  (u4 &lt; 0; magnitude shown)") || svg.contains("|u4|  (u4 < 0; magnitude shown)"))
         XCTAssertTrue(first[4].contains("exact finite-N"))
 
-        // Second run: from the cache (the cache files are not rewritten), identical outputs.
-        let stamps = try FileManager.default.contentsOfDirectory(atPath: cache).sorted().map {
-            try FileManager.default.attributesOfItem(atPath: cache + "/" + $0)[.modificationDate] as? Date
+        // Second run: from the cache (no cache file is rewritten), identical outputs.
+        func stamps() throws -> [String: Date] {
+            var result: [String: Date] = [:]
+            for path in try FileManager.default.subpathsOfDirectory(atPath: cache) {
+                result[path] = try FileManager.default.attributesOfItem(atPath: cache + "/" + path)[.modificationDate] as? Date
+            }
+            return result
         }
+        let before = try stamps()
+        XCTAssertEqual(before.count, 3 + 3 * 5)
         try CompareCommand.parse([config.path, "--cache", cache]).run()
         let again = try names.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }
         XCTAssertEqual(again, first)
-        let stampsAgain = try FileManager.default.contentsOfDirectory(atPath: cache).sorted().map {
-            try FileManager.default.attributesOfItem(atPath: cache + "/" + $0)[.modificationDate] as? Date
-        }
-        XCTAssertEqual(stampsAgain, stamps)
+        XCTAssertEqual(try stamps(), before)
     }
 }

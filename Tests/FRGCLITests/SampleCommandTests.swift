@@ -60,7 +60,7 @@ final class SampleCommandTests: XCTestCase {
         let second = directory.appendingPathComponent("second.json").path
         try SampleRun.execute(settings: settings, output: .init(json: first, csv: directory.appendingPathComponent("csv").path, stateDirectory: state))
         let bagFiles = try FileManager.default.contentsOfDirectory(atPath: state + "/sample-\(settings.runKey)")
-        XCTAssertEqual(bagFiles.sorted(), ["bag-0000.json", "bag-0001.json", "bag-0002.json"])
+        XCTAssertEqual(bagFiles.sorted(), ["bag-0000.json", "bag-0001.json", "bag-0002.json", "settings.json"])
         // Remove one bag: the rerun samples only that bag and reproduces the same bytes.
         try FileManager.default.removeItem(atPath: state + "/sample-\(settings.runKey)/bag-0001.json")
         try SampleRun.execute(settings: settings, output: .init(json: second, stateDirectory: state))

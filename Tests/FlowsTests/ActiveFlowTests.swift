@@ -40,16 +40,6 @@ final class ActiveFlowTests: XCTestCase {
         XCTAssertEqual(result.k.last!, (2 * 400.0).squareRoot(), accuracy: 1e-10)
     }
 
-    func testNormalizedCouplingsObeyThePaperLaw() {
-        // λ4 = u4/Z² with raw u4 ∝ σ^{d−4} and Z ∝ σ^{d−4} gives λ4 ∝ σ^{4−d}: the two laws agree
-        // once the field is canonically normalized.
-        let d = 1.0
-        let raw = { (sigma: Double) in pow(sigma, d - 4) }
-        let lambda = { (sigma: Double) in raw(sigma) / pow(kernelNormalization(sigmaW: sigma, dimension: d), 2) }
-        let slope = log(lambda(10) / lambda(2)) / log(10.0 / 2)
-        XCTAssertEqual(slope, 4 - d, accuracy: 1e-12)
-    }
-
     func testInvalidSettingsAreErrors() {
         XCTAssertThrowsError(try ActiveFlow(law: .paper, dimension: 1, orders: [4], initialCouplings: [1], sigmaStart: 0, sigmaEnd: 2).run())
         XCTAssertThrowsError(try ActiveFlow(law: .paper, dimension: 1, orders: [4, 6], initialCouplings: [1], sigmaStart: 1, sigmaEnd: 2).run())

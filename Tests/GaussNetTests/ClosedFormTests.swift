@@ -111,7 +111,7 @@ final class ClosedFormTests: XCTestCase {
     func testKernelIntegralsByQuadrature() {
         let sW = 1.4
         for d in [1, 2] {
-            let integrals = KernelIntegrals(sigmaW: sW, inputDimension: d)
+            let integrals = GaussianWeightKernel(sigmaW: sW, inputDimension: d)
             let pts: [[Double]] = (0..<6).map { k in (0..<d).map { c in 0.3 * sin(Double(3 * k + c + 1)) } }
             let kW = { (x: [Double], a: [Double]) -> Double in
                 sW * sW * exp(-sW * sW / (2 * Double(d)) * zip(x, a).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) })

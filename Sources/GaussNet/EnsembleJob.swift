@@ -1,0 +1,87 @@
+/// Runs the bags of one sampling run. This is the seam for distributing the work: an executor may
+/// split the bags over processes or MPI ranks (each rank computing a disjoint subset), because a
+/// bag depends only on the settings and its index — every random number is a function of
+/// (seed, network, index) — so any split, order or thread count gives bit-identical bags.
+public protocol BagExecutor {
+    /// Samples the bags `bags` (distinct indices of the run) and hands each result to `finished`,
+    /// on the calling thread, as soon as it is complete, in any order. If `finished` throws, stop
+    /// and rethrow: the bags handed over so far are kept by the caller.
+    func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void) throws
+}
+
+/// Bags one after another in this process, each using all of the sampler's threads.
+public struct LocalBagExecutor: BagExecutor {
+    public init() {}
+
+    public func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void) throws {
+        for bag in bags { try finished(sampler.sampleBag(bag)) }
+    }
+}
+
+/// One sampling run from settings to `Measurement`: plans the bags `0..<settings.bags`, loads the
+/// ones `store` already holds (when resuming), runs the missing ones through `executor`, saves
+/// each as soon as it is finished, reports progress, and analyses all bags.
+///
+/// A run killed after `k` bags and started again resumes with those `k` and gives the same
+/// measurement, bit for bit, as the uninterrupted run.
+public struct EnsembleJob {
+    public var settings: SamplerSettings
+    public var store: any BagStore
+    public var executor: any BagExecutor
+    /// false: ignore the bags `store` holds for this run, resample all and overwrite them.
+    public var resume: Bool
+
+    public init(settings: SamplerSettings, store: any BagStore = InMemoryBagStore(),
+                executor: any BagExecutor = LocalBagExecutor(), resume: Bool = true) {
+        self.settings = settings
+        self.store = store
+        self.executor = executor
+        self.resume = resume
+    }
+
+    /// Reported after each sampled bag.
+    public struct Progress: Sendable, Equatable {
+        /// Bags available so far (resumed and sampled), of `total`.
+        public var finished: Int
+        public var total: Int
+        /// Bags taken from the store at the start.
+        public var resumed: Int
+        /// Bags sampled so far by this run.
+        public var sampled: Int
+    }
+
+    public struct Outcome: Sendable {
+        public var measurement: Measurement
+        /// Bags taken from the store.
+        public var resumedBags: Int
+        /// Bags sampled by this run.
+        public var sampledBags: Int
+        /// Whether the whole measurement came from the store.
+        public var reused: Bool { sampledBags == 0 }
+    }
+
+    /// Runs the job. Throws `SamplerError` for invalid settings or bags that do not fit the run,
+    /// and the store's errors when a bag cannot be saved.
+    public func run(progress: ((Progress) -> Void)? = nil) throws -> Outcome {
+        let sampler = try GaussNetSampler(settings: settings)
+        var bags = resume ? store.bags(for: settings) : [:]
+        let resumed = bags.count
+        let missing = (0..<settings.bags).filter { bags[$0] == nil }
+        if !missing.isEmpty {
+            try store.prepare(for: settings, discardExisting: !resume)
+            var sampled = 0
+            let wanted = Set(missing)
+            try executor.run(sampler, bags: missing) { result in
+                guard wanted.contains(result.bag), bags[result.bag] == nil, result.fits(settings) else {
+                    throw SamplerError.bagMismatch("the executor returned bag \(result.bag), which was not asked for or does not fit the run")
+                }
+                try store.save(result, for: settings)
+                bags[result.bag] = result
+                sampled += 1
+                progress?(Progress(finished: bags.count, total: settings.bags, resumed: resumed, sampled: sampled))
+            }
+        }
+        let measurement = try Measurement(settings: settings, bags: Array(bags.values))
+        return Outcome(measurement: measurement, resumedBags: resumed, sampledBags: missing.count)
+    }
+}

@@ -254,7 +254,7 @@ extension FixedPointsCommand {
             throw fail("fixed-points", error.description, status: ExitStatus.failure)
         }
         let eigenvalues = solution.eigenvalues.sorted { $0.re < $1.re }
-        let names = ["kappa", "lambda2", "lambda3", "lambda4"]
+        let names = solution.minimumCouplingDescriptors.names
         if json {
             var point: [String: Any] = [
                 "kind": FixedPoint.Kind.wilsonFisher.rawValue,
@@ -272,7 +272,7 @@ extension FixedPointsCommand {
             print("ω = \(String(format: "%.12f", solution.omega))   (change \(optionalNumber(solution.omegaChange, significant: 2)))")
             print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.map { formatNumber($0.re, significant: 11) }.joined(separator: ", "))
             print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
-            print("at φ = 0: " + zip(["u2", "u4", "u6"], solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
+            print("at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
         }
         if let plot {
             var figure = Plot(title: "LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d))",

@@ -1,5 +1,6 @@
 import FixedPoints
 import Foundation
+import Truncation
 
 /// The exact RG equation solved in the local potential approximation (LPA).
 public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -11,6 +12,14 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
     case polchinski
 
     public var description: String { rawValue }
+
+    /// The same equation as the polynomial truncations name it.
+    public var flowEquation: FlowEquation {
+        switch self {
+        case .wetterich: return .wetterich
+        case .polchinski: return .polchinski
+        }
+    }
 }
 
 /// Failures of the full-potential solvers, with the context to act on them.

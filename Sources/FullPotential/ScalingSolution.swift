@@ -93,6 +93,17 @@ public struct ScalingSolution: Sendable {
     public var originCouplings: [Double]
     /// `max |F|` of the collocation equations at the solution.
     public var residual: Double
+
+    /// What `minimumCouplings` are: `κ̄, λ̄2, λ̄3, λ̄4` of the expansion about the minimum.
+    public var minimumCouplingDescriptors: [CouplingDescriptor] {
+        let scheme = spec.scheme.flowEquation
+        return [.minimumLocation(scheme: scheme)] + (2...4).map { .potentialAtMinimum(derivative: $0, scheme: scheme) }
+    }
+
+    /// What `originCouplings` are: `ū2, ū4, ū6` (Polchinski: `v̄2, v̄4, v̄6`) of the expansion about `φ = 0`.
+    public var originCouplingDescriptors: [CouplingDescriptor] {
+        (1...3).map { .potential(order: 2 * $0, scheme: spec.scheme.flowEquation) }
+    }
 }
 
 /// Solves the LPA fixed-point equation for the Wilson–Fisher scaling solution and its spectrum.

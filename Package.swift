@@ -59,9 +59,15 @@ let package = Package(
                 .product(name: "BigInt", package: "BigInt"),
             ]
         ),
+        // Eigenvalues are swift-numerics' Complex<Double> (RealModule: a public Complex<Double>
+        // property needs Double's conformance to Real in scope).
         .target(
             name: "FixedPoints",
-            dependencies: ["Truncation", "CLapack"]
+            dependencies: [
+                "Truncation", "CLapack",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
         .target(
             name: "Flows",
@@ -69,7 +75,11 @@ let package = Package(
         ),
         .target(
             name: "FullPotential",
-            dependencies: ["ODE", "Truncation", "FixedPoints"]
+            dependencies: [
+                "ODE", "Truncation", "FixedPoints",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
         // The sampler's hot loops (random streams, ziggurat, direct network) in C, so that one
         // binary carries AVX-512, AVX2 and baseline clones chosen at load time.
@@ -98,6 +108,7 @@ let package = Package(
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "FRGConfig", "Reports",
                 "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(name: "frg", dependencies: ["FRGCLI"]),
@@ -106,14 +117,15 @@ let package = Package(
             dependencies: [
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
             ],
             path: "Benchmarks"
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
-        .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
-        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
+        .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet"]),
         // The config corpora are read through #filePath, not bundled.
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],

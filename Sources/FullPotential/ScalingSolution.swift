@@ -1,6 +1,8 @@
+import ComplexModule
 import Dispatch
 import FixedPoints
 import Foundation
+import RealModule
 import Truncation
 
 /// What to compute for a scaling solution of the LPA.
@@ -73,7 +75,7 @@ public struct ScalingSolution: Sendable {
     /// Eigenvalues `θ` of the stability operator (`t = ln k`: relevant `θ < 0`), increasing.
     /// With the error estimate on, only those that agree to `1e-6` (relative) between the two
     /// resolutions are listed; without it the lowest `N/4`.
-    public var eigenvalues: [Complex]
+    public var eigenvalues: [Complex<Double>]
     /// `|ν − ν_refined|` and the same for `ω` (see ``ScalingSolutionSpec/estimatesError``); nil
     /// without the error estimate.
     public var nuChange: Double?
@@ -149,7 +151,7 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
         omegaChange = abs(omega - omega2)
         eigenvalues = []
         for (a, b) in zip(base.eigenvalues, refined.eigenvalues) {
-            guard hypot(a.re - b.re, a.im - b.im) <= 1e-6 * (1 + hypot(a.re, a.im)) else { break }
+            guard hypot(a.real - b.real, a.imaginary - b.imaginary) <= 1e-6 * (1 + hypot(a.real, a.imaginary)) else { break }
             eigenvalues.append(a)
         }
     }
@@ -159,9 +161,9 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
                            originCouplings: base.originCouplings, residual: base.residual)
 }
 
-private func exponents(_ eigenvalues: [Complex], spec: ScalingSolutionSpec) throws -> (nu: Double, omega: Double) {
-    let real = eigenvalues.filter { abs($0.im) <= 1e-9 * (1 + abs($0.re)) }.map(\.re)
-    let relevant = eigenvalues.filter { $0.re < 0 }
+private func exponents(_ eigenvalues: [Complex<Double>], spec: ScalingSolutionSpec) throws -> (nu: Double, omega: Double) {
+    let real = eigenvalues.filter { abs($0.imaginary) <= 1e-9 * (1 + abs($0.real)) }.map(\.real)
+    let relevant = eigenvalues.filter { $0.real < 0 }
     guard relevant.count == 1, let theta1 = real.first, theta1 < 0, let omega = real.first(where: { $0 > 0 }) else {
         throw FullPotentialError.unexpectedSpectrum(scheme: spec.scheme, dimension: spec.dimension, relevantCount: relevant.count)
     }
@@ -169,7 +171,7 @@ private func exponents(_ eigenvalues: [Complex], spec: ScalingSolutionSpec) thro
 }
 
 private struct CollocatedSolution {
-    var eigenvalues: [Complex]
+    var eigenvalues: [Complex<Double>]
     var minimum: Double
     var samples: [PotentialSample]
     var minimumCouplings: [Double]

@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Truncation",
             dependencies: [
-                "TextOutput",
+                "Diagnostics", "TextOutput",
                 // Exact rationals for the symbolic projection (orders up to 2n = 40 need factorials
                 // far beyond Int64).
                 .product(name: "BigInt", package: "BigInt"),
@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "FixedPoints",
             dependencies: [
-                "Truncation", "CLapack",
+                "Truncation", "CLapack", "Diagnostics",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "FullPotential",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints",
+                "ODE", "Truncation", "FixedPoints", "Diagnostics",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
-        .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
+        .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI", "Diagnostics", "Truncation", "FixedPoints", "FullPotential"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,10 +1,12 @@
 import CLapack
 import ComplexModule
+import Diagnostics
 import Foundation
 import RealModule
 
-/// Failures of the dense linear algebra behind Newton steps and stability matrices.
-public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+/// Failures of the dense linear algebra behind Newton steps and stability matrices. They are
+/// failures of a run (`ErrorCategory.runFailed`): the matrices come from the program, not the user.
+public enum LinearAlgebraError: UserFacingError, Equatable {
     /// LAPACK reported an illegal argument (`info < 0`) — a bug, reported with the routine's name.
     case illegalArgument(routine: String, argument: Int)
     /// The matrix is exactly singular: `U(i,i) = 0` in the LU factorization (`dgesv`, `info = i`).
@@ -22,6 +24,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
         case let .nonFiniteInput(routine): return "LAPACK \(routine): the matrix has non-finite entries"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }
 
 /// Solves `A x = b` for a dense `n × n` row-major `A` by LU with partial pivoting (LAPACK `dgesv`).

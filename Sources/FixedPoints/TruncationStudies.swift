@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Truncation
 
@@ -84,8 +85,8 @@ public enum TruncationStudies {
     }
 }
 
-/// Why a fixed-point study could not start.
-public enum TruncationStudyError: Error, CustomStringConvertible, Equatable {
+/// Why a fixed-point study could not start: a result of the search (`ErrorCategory.runFailed`).
+public enum TruncationStudyError: UserFacingError, Equatable {
     case noWilsonFisher(order: Int, dimension: Double, found: [FixedPoint.Kind])
 
     public var description: String {
@@ -94,4 +95,6 @@ public enum TruncationStudyError: Error, CustomStringConvertible, Equatable {
             return "no Wilson–Fisher fixed point found at order \(order) in d = \(d) (found: \(found.map(\.rawValue).joined(separator: ", ")))"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }

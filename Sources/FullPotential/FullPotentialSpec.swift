@@ -1,3 +1,4 @@
+import Diagnostics
 import FixedPoints
 import Foundation
 import Truncation
@@ -23,7 +24,13 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
 }
 
 /// Failures of the full-potential solvers, with the context to act on them.
-public enum FullPotentialError: Error, CustomStringConvertible {
+///
+/// Every case is `ErrorCategory.runFailed` (exit status 1), as `frg` has always reported them:
+/// the command line and the configuration reader check the user's values before they reach the
+/// solvers, so a parameter or initial potential refused here (a dimension outside `2 < d < 4`
+/// for the scaling solution, a potential with `1 + u'' ≤ 0` on the grid) is one those checks let
+/// through, alongside genuine solver failures.
+public enum FullPotentialError: UserFacingError {
     /// The dimension is outside the range the solver handles, and why.
     case unsupportedDimension(Double, reason: String)
     /// A numerical parameter (basis size, grid, range, time) is out of range.
@@ -57,4 +64,6 @@ public enum FullPotentialError: Error, CustomStringConvertible {
             return "full potential: the flow failed at t = \(t): \(underlying)"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }

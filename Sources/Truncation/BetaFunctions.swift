@@ -47,7 +47,7 @@ public struct BetaFunctions: Sendable {
     public init(_ spec: TruncationSpec) throws {
         try spec.validate()
         let key = spec.derivationKey
-        let symbolic = try DerivationCache.shared.system(for: key) { SymbolicSystem(try Derivation.derive(key)) }
+        let symbolic = try BetaFunctions.symbolicSystem(key)
         let regulator = spec.regulator.regulator
         self.spec = spec
         self.regulator = regulator
@@ -61,6 +61,19 @@ public struct BetaFunctions: Sendable {
 
     /// The position of the coupling with `role`, if this truncation has one.
     public func index(of role: CouplingDescriptor.Role) -> Int? { couplings.firstIndex(of: role) }
+
+    /// The couplings `BetaFunctions(spec)` would have, without compiling anything for `spec`'s
+    /// dimension (the derivation is shared with every later `BetaFunctions` of the same key):
+    /// for readers that only need to know which couplings a truncation has.
+    public static func couplings(for spec: TruncationSpec) throws -> [CouplingDescriptor] {
+        try spec.validate()
+        return try symbolicSystem(spec.derivationKey).derived.couplings
+    }
+
+    /// The cached symbolic system of `key`, derived on the first request.
+    private static func symbolicSystem(_ key: DerivationKey) throws -> SymbolicSystem {
+        try DerivationCache.shared.system(for: key) { SymbolicSystem(try Derivation.derive(key)) }
+    }
 
     // MARK: Hot path
 

@@ -73,6 +73,17 @@ final class DerivationCacheTests: XCTestCase {
                                                               order: 4, regulator: .exponential)))
     }
 
+    /// The couplings of a truncation without a compiled system: the same descriptors, from the
+    /// same (single) derivation.
+    func testCouplingsWithoutCompiling() throws {
+        let spec = TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 2.2, order: 12)
+        let couplings = try BetaFunctions.couplings(for: spec)
+        XCTAssertEqual(couplings.map(\.role), [.minimumLocation] + (2...6).map { .potentialAtMinimum(derivative: $0) })
+        XCTAssertEqual(try BetaFunctions(spec).couplings, couplings)
+        XCTAssertEqual(derivations(spec), 1)
+        XCTAssertThrowsError(try BetaFunctions.couplings(for: TruncationSpec(dimension: 3, order: 5)))
+    }
+
     /// Many threads asking at once for a key nobody has derived: one derivation, and each thread's
     /// system gives bit for bit what a serially built one gives at its d.
     func testConcurrentFirstRequestsDeriveOnce() throws {

@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
@@ -52,15 +53,21 @@ let package = Package(
         .target(
             name: "Truncation",
             dependencies: [
-                "TextOutput",
+                "Diagnostics", "TextOutput",
                 // Exact rationals for the symbolic projection (orders up to 2n = 40 need factorials
                 // far beyond Int64).
                 .product(name: "BigInt", package: "BigInt"),
             ]
         ),
+        // Eigenvalues are swift-numerics' Complex<Double> (RealModule: a public Complex<Double>
+        // property needs Double's conformance to Real in scope).
         .target(
             name: "FixedPoints",
-            dependencies: ["Truncation", "CLapack"]
+            dependencies: [
+                "Truncation", "CLapack", "Diagnostics",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
         .target(
             name: "Flows",
@@ -68,7 +75,11 @@ let package = Package(
         ),
         .target(
             name: "FullPotential",
-            dependencies: ["ODE", "Truncation", "FixedPoints"]
+            dependencies: [
+                "ODE", "Truncation", "FixedPoints", "Diagnostics",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
         // The sampler's hot loops (random streams, ziggurat, direct network) in C, so that one
         // binary carries AVX-512, AVX2 and baseline clones chosen at load time.
@@ -102,6 +113,7 @@ let package = Package(
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "Runs", "FRGConfig", "Reports",
                 "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
         .executableTarget(name: "frg", dependencies: ["FRGCLI"]),
@@ -110,21 +122,22 @@ let package = Package(
             dependencies: [
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
             ],
             path: "Benchmarks"
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
-        .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints"]),
-        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints"]),
+        .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet", "Diagnostics"]),
         // The config corpora are read through #filePath, not bundled.
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "FRGConfig"]),
-        .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI"]),
+        .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI", "Diagnostics", "Truncation", "FixedPoints", "FullPotential"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplexModule
 import Dispatch
 import Foundation
 import FullPotential
@@ -41,7 +42,7 @@ struct FullPotentialBenchmark: ParsableCommand {
                          spec.basisSize, low, median))
             print(String(format: "    ν = %.12f (change %.1e)   ω = %.12f (change %.1e)", s.nu, s.nuChange ?? .nan,
                          s.omega, s.omegaChange ?? .nan))
-            print("    eigenvalues: " + s.eigenvalues.prefix(6).map { String(format: "%.10f", $0.re) }.joined(separator: ", "))
+            print("    eigenvalues: " + s.eigenvalues.prefix(6).map { String(format: "%.10f", $0.real) }.joined(separator: ", "))
         }
         let broken = FullPotentialFlowSpec(dimension: 3, fieldMax: 3, gridPoints: 301, tEnd: -8, outputCount: 17)
         var ending: FullPotentialFlowEnding?

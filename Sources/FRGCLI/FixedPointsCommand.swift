@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComplexModule
 import FixedPoints
 import Foundation
 import TextOutput
@@ -192,7 +193,7 @@ extension FixedPointsCommand {
                 for step in study.steps {
                     let p = step.fixedPoint
                     table.append([study.label, formatExact(step.parameter), p.kind.rawValue, p.nu.map(formatExact) ?? "",
-                                  p.omega.map(formatExact) ?? "", p.eigenvalues.map { $0.im == 0 ? formatExact($0.re) : "\($0.re)\($0.im < 0 ? "-" : "+")\(abs($0.im))i" }.joined(separator: " ")])
+                                  p.omega.map(formatExact) ?? "", p.eigenvalues.map(csvEigenvalue).joined(separator: " ")])
                 }
             }
             try AtomicFile.write(table.csv(), to: csv)
@@ -253,13 +254,13 @@ extension FixedPointsCommand {
         } catch let error as FullPotentialError {
             throw fail("fixed-points", error.description, status: ExitStatus.failure)
         }
-        let eigenvalues = solution.eigenvalues.sorted { $0.re < $1.re }
-        let names = ["kappa", "lambda2", "lambda3", "lambda4"]
+        let eigenvalues = solution.eigenvalues.sorted { $0.real < $1.real }
+        let names = solution.minimumCouplingDescriptors.names
         if json {
             var point: [String: Any] = [
                 "kind": FixedPoint.Kind.wilsonFisher.rawValue,
                 "couplings": Dictionary(uniqueKeysWithValues: zip(names, solution.minimumCouplings)),
-                "eigenvalues": eigenvalues.map { ["re": $0.re, "im": $0.im] },
+                "eigenvalues": eigenvalues.map(eigenvalueObject),
                 "nu": solution.nu, "omega": solution.omega, "eta": NSNull(),
             ]
             point["nuChange"] = solution.nuChange ?? NSNull()
@@ -270,9 +271,9 @@ extension FixedPointsCommand {
             print("# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed; the change is the difference to a finer, longer-domain solve")
             print("ν = \(String(format: "%.12f", solution.nu))   (change \(optionalNumber(solution.nuChange, significant: 2)))")
             print("ω = \(String(format: "%.12f", solution.omega))   (change \(optionalNumber(solution.omegaChange, significant: 2)))")
-            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.map { formatNumber($0.re, significant: 11) }.joined(separator: ", "))
+            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.map { formatNumber($0.real, significant: 11) }.joined(separator: ", "))
             print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
-            print("at φ = 0: " + zip(["u2", "u4", "u6"], solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
+            print("at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
         }
         if let plot {
             var figure = Plot(title: "LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d))",
@@ -314,9 +315,21 @@ func optionalNumber(_ x: Double?, significant: Int) -> String {
     x.map { formatNumber($0, significant: significant) } ?? "—"
 }
 
-private func formatEigenvalue(_ c: Complex) -> String {
-    c.im == 0 ? formatNumber(c.re, significant: 6)
-        : "\(formatNumber(c.re, significant: 6))\(c.im < 0 ? "−" : "+")\(formatNumber(abs(c.im), significant: 6))i"
+/// An eigenvalue in a table: `θ` or `a+bi` / `a−bi` (six significant digits, a true minus sign).
+private func formatEigenvalue(_ c: Complex<Double>) -> String {
+    c.imaginary == 0 ? formatNumber(c.real, significant: 6)
+        : "\(formatNumber(c.real, significant: 6))\(c.imaginary < 0 ? "−" : "+")\(formatNumber(abs(c.imaginary), significant: 6))i"
+}
+
+/// An eigenvalue in CSV: the real part exactly (`formatExact`) when real, else `a+bi` / `a-bi`
+/// with Swift's shortest round-trip digits and an ASCII minus.
+private func csvEigenvalue(_ c: Complex<Double>) -> String {
+    c.imaginary == 0 ? formatExact(c.real) : "\(c.real)\(c.imaginary < 0 ? "-" : "+")\(abs(c.imaginary))i"
+}
+
+/// An eigenvalue in JSON: `{"re": a, "im": b}`.
+private func eigenvalueObject(_ c: Complex<Double>) -> [String: Double] {
+    ["re": c.real, "im": c.imaginary]
 }
 
 private func continuationTable(_ steps: [ContinuationStep], parameter: String) -> Table {
@@ -339,7 +352,7 @@ func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
     [
         "kind": p.kind.rawValue,
         "couplings": Dictionary(uniqueKeysWithValues: zip(p.couplingNames, p.couplings)),
-        "eigenvalues": p.eigenvalues.map { ["re": $0.re, "im": $0.im] },
+        "eigenvalues": p.eigenvalues.map(eigenvalueObject),
         "nu": p.nu ?? NSNull(),
         "omega": p.omega ?? NSNull(),
         "eta": p.eta ?? NSNull(),

@@ -1,3 +1,4 @@
+import Diagnostics
 import Truncation
 
 /// One stage of a continuation: the parameter value and the fixed point followed to it.
@@ -7,9 +8,10 @@ public struct ContinuationStep: Sendable {
     public var fixedPoint: FixedPoint
 }
 
-/// Why a continuation stopped early.
-public struct ContinuationFailure: Error, CustomStringConvertible, Sendable {
-    public enum Reason: Error, Sendable, CustomStringConvertible {
+/// Why a continuation stopped early: a result of a study rather than a mistake in its input
+/// (`ErrorCategory.runFailed`).
+public struct ContinuationFailure: UserFacingError, Sendable {
+    public enum Reason: UserFacingError, Sendable {
         /// Newton's method did not converge from the predicted start.
         case newton(NewtonFailure)
         /// Newton's method converged, but to a fixed point of another kind (for example the
@@ -23,6 +25,8 @@ public struct ContinuationFailure: Error, CustomStringConvertible, Sendable {
                 return "Newton's method converged to a \(to.rawValue) fixed point instead of the \(from.rawValue) one being followed"
             }
         }
+
+        public var category: ErrorCategory { .runFailed }
     }
 
     /// Parameter value at which the branch was lost.
@@ -34,6 +38,8 @@ public struct ContinuationFailure: Error, CustomStringConvertible, Sendable {
     public var description: String {
         "lost the fixed-point branch at parameter \(parameter): \(reason)"
     }
+
+    public var category: ErrorCategory { .runFailed }
 }
 
 /// Follows a fixed point through a sequence of systems: in the order (φ⁴ → φ⁶ → …, each order

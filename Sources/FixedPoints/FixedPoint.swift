@@ -1,4 +1,6 @@
+import ComplexModule
 import Foundation
+import RealModule
 import Truncation
 
 /// A zero of the beta functions with its linearized flow.
@@ -23,9 +25,9 @@ public struct FixedPoint: Sendable {
     public var couplings: [Double]
     public var kind: Kind
     /// Eigenvalues of the stability matrix, ordered by increasing real part.
-    public var eigenvalues: [Complex]
+    public var eigenvalues: [Complex<Double>]
     /// Right eigenvectors, one per eigenvalue, unit length, in the coupling basis.
-    public var eigenvectors: [[Complex]]
+    public var eigenvectors: [[Complex<Double>]]
     /// Number of eigenvalues with `Re θ < −marginalTolerance`.
     public var relevantDirections: Int
     /// Number of eigenvalues with `|Re θ| ≤ marginalTolerance`.
@@ -63,15 +65,15 @@ public func analyzeFixedPoint(_ field: some VectorField, at point: [Double], res
     let n = field.dimension
     let decomposition = try eigenDecomposition(field.jacobian(at: point), dimension: n)
     let values = decomposition.values
-    let relevant = values.filter { $0.re < -options.marginalTolerance }.count
-    let marginal = values.filter { abs($0.re) <= options.marginalTolerance }.count
-    let thetaMin = values.filter { $0.im == 0 && $0.re < -options.marginalTolerance }.map(\.re).min()
-    let omega = values.filter { $0.re > options.marginalTolerance }.map(\.re).min()
+    let relevant = values.filter { $0.real < -options.marginalTolerance }.count
+    let marginal = values.filter { abs($0.real) <= options.marginalTolerance }.count
+    let thetaMin = values.filter { $0.imaginary == 0 && $0.real < -options.marginalTolerance }.map(\.real).min()
+    let omega = values.filter { $0.real > options.marginalTolerance }.map(\.real).min()
 
     let kind: FixedPoint.Kind
     if field.isGaussian(point, tolerance: options.gaussianTolerance) {
         kind = .gaussian
-    } else if relevant == 1, values.first.map({ $0.im == 0 }) == true {
+    } else if relevant == 1, values.first.map({ $0.imaginary == 0 }) == true {
         kind = .wilsonFisher
     } else if relevant >= 2 {
         kind = .multicritical

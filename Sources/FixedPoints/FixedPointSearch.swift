@@ -1,3 +1,4 @@
+import Diagnostics
 import Dispatch
 import Foundation
 import Truncation
@@ -19,7 +20,11 @@ public struct SearchRegion: Sendable, Equatable {
 }
 
 /// Why a search could not run.
-public enum FixedPointSearchError: Error, Equatable, CustomStringConvertible {
+///
+/// `ErrorCategory.runFailed` for every case: the command line checks `--starts` and `--width`
+/// itself and builds the region, so what reaches here (a region overflowing to infinity for an
+/// enormous `--width`, say) has exited with status 1 so far.
+public enum FixedPointSearchError: UserFacingError, Equatable {
     case regionDimension(expected: Int, got: Int)
     case emptyRegion(coupling: String, lower: Double, upper: Double)
     case invalidStarts(Int)
@@ -31,6 +36,8 @@ public enum FixedPointSearchError: Error, Equatable, CustomStringConvertible {
         case .invalidStarts(let s): return "number of starts must be at least 1, got \(s)"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }
 
 /// Multi-start Newton search for every real fixed point inside a region.

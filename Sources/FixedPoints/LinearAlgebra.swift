@@ -1,8 +1,12 @@
 import CLapack
+import ComplexModule
+import Diagnostics
 import Foundation
+import RealModule
 
-/// Failures of the dense linear algebra behind Newton steps and stability matrices.
-public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
+/// Failures of the dense linear algebra behind Newton steps and stability matrices. They are
+/// failures of a run (`ErrorCategory.runFailed`): the matrices come from the program, not the user.
+public enum LinearAlgebraError: UserFacingError, Equatable {
     /// LAPACK reported an illegal argument (`info < 0`) — a bug, reported with the routine's name.
     case illegalArgument(routine: String, argument: Int)
     /// The matrix is exactly singular: `U(i,i) = 0` in the LU factorization (`dgesv`, `info = i`).
@@ -20,16 +24,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible {
         case let .nonFiniteInput(routine): return "LAPACK \(routine): the matrix has non-finite entries"
         }
     }
-}
 
-/// A complex number, as eigenvalues come out of a real non-symmetric matrix.
-public struct Complex: Hashable, Sendable, Codable, CustomStringConvertible {
-    public var re: Double
-    public var im: Double
-    public init(re: Double, im: Double = 0) { self.re = re; self.im = im }
-    public var description: String {
-        im == 0 ? "\(re)" : "\(re)\(im < 0 ? "-" : "+")\(abs(im))i"
-    }
+    public var category: ErrorCategory { .runFailed }
 }
 
 /// Solves `A x = b` for a dense `n × n` row-major `A` by LU with partial pivoting (LAPACK `dgesv`).
@@ -48,10 +44,10 @@ public func solveLinearSystem(_ a: [Double], _ b: [Double]) throws -> [Double] {
 /// Eigenvalues and right eigenvectors of a real non-symmetric matrix.
 public struct EigenDecomposition: Sendable {
     /// Eigenvalues, ordered by increasing real part (ties: increasing imaginary part).
-    public var values: [Complex]
+    public var values: [Complex<Double>]
     /// `vectors[k]` is the right eigenvector of `values[k]`, normalized to unit Euclidean length,
     /// with its largest-magnitude component made real and positive.
-    public var vectors: [[Complex]]
+    public var vectors: [[Complex<Double>]]
 }
 
 /// Eigen-decomposition of a dense row-major `n × n` matrix with LAPACK `dgeev`.
@@ -68,29 +64,30 @@ public func eigenDecomposition(_ matrix: [Double], dimension n: Int) throws -> E
     if info > 0 { throw LinearAlgebraError.eigenvaluesDidNotConverge(routine: "dgeev", info: Int(info)) }
 
     // dgeev stores a complex pair's eigenvectors as columns j (real part) and j+1 (imaginary part).
-    var pairs: [(Complex, [Complex])] = []
+    var pairs: [(Complex<Double>, [Complex<Double>])] = []
     var j = 0
     while j < n {
         if wi[j] == 0 {
-            pairs.append((Complex(re: wr[j]), (0..<n).map { Complex(re: vr[$0 * n + j]) }))
+            pairs.append((Complex(wr[j], 0), (0..<n).map { Complex(vr[$0 * n + j], 0) }))
             j += 1
         } else {
-            let v = (0..<n).map { Complex(re: vr[$0 * n + j], im: vr[$0 * n + j + 1]) }
-            pairs.append((Complex(re: wr[j], im: wi[j]), v))
-            pairs.append((Complex(re: wr[j + 1], im: wi[j + 1]), v.map { Complex(re: $0.re, im: -$0.im) }))
+            let v = (0..<n).map { Complex(vr[$0 * n + j], vr[$0 * n + j + 1]) }
+            pairs.append((Complex(wr[j], wi[j]), v))
+            pairs.append((Complex(wr[j + 1], wi[j + 1]), v.map(\.conjugate)))
             j += 2
         }
     }
-    pairs.sort { ($0.0.re, $0.0.im) < ($1.0.re, $1.0.im) }
+    pairs.sort { ($0.0.real, $0.0.imaginary) < ($1.0.real, $1.0.imaginary) }
     return EigenDecomposition(values: pairs.map(\.0), vectors: pairs.map { normalized($0.1) })
 }
 
-private func normalized(_ v: [Complex]) -> [Complex] {
-    guard let k = v.indices.max(by: { hypot(v[$0].re, v[$0].im) < hypot(v[$1].re, v[$1].im) }) else { return v }
-    let norm = v.reduce(0) { $0 + $1.re * $1.re + $1.im * $1.im }.squareRoot()
-    let r = hypot(v[k].re, v[k].im)
+private func normalized(_ v: [Complex<Double>]) -> [Complex<Double>] {
+    // Component-wise arithmetic, not Complex's operators: the rounding is part of the output.
+    guard let k = v.indices.max(by: { hypot(v[$0].real, v[$0].imaginary) < hypot(v[$1].real, v[$1].imaginary) }) else { return v }
+    let norm = v.reduce(0) { $0 + $1.real * $1.real + $1.imaginary * $1.imaginary }.squareRoot()
+    let r = hypot(v[k].real, v[k].imaginary)
     guard norm > 0, r > 0 else { return v }
     // Multiply by conj(v_k)/|v_k| / norm: the largest component becomes real and positive.
-    let cr = v[k].re / r / norm, ci = -v[k].im / r / norm
-    return v.map { Complex(re: $0.re * cr - $0.im * ci, im: $0.re * ci + $0.im * cr) }
+    let cr = v[k].real / r / norm, ci = -v[k].imaginary / r / norm
+    return v.map { Complex($0.real * cr - $0.imaginary * ci, $0.real * ci + $0.imaginary * cr) }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Truncation
 
@@ -19,8 +20,9 @@ public struct NewtonOptions: Sendable {
     public init() {}
 }
 
-/// Why a Newton iteration did not converge. These are ordinary outcomes of a multi-start search.
-public enum NewtonFailure: Error, Equatable, CustomStringConvertible {
+/// Why a Newton iteration did not converge. These are ordinary outcomes of a multi-start search;
+/// thrown on, they are failures of the run (`ErrorCategory.runFailed`).
+public enum NewtonFailure: UserFacingError, Equatable {
     case singularJacobian(iteration: Int)
     case noDescent(iteration: Int, residual: Double)
     case leftDomain(iteration: Int)
@@ -34,6 +36,8 @@ public enum NewtonFailure: Error, Equatable, CustomStringConvertible {
         case .tooManyIterations(let r): return "no convergence within the iteration budget (max |β| = \(r))"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }
 
 /// Solves `β(ū) = 0` by Newton's method with the exact Jacobian and a backtracking line search on

@@ -1,33 +1,26 @@
+import Diagnostics
 import Foundation
 import Truncation
 
 /// Fixed-point studies of derived truncations: default search regions, the Wilson–Fisher branch
 /// followed in the order and in the dimension.
 public enum TruncationStudies {
-    /// The natural magnitude of each coupling. Rescaling `φ = √K_d ψ`, `u = K_d w` removes `K_d`
-    /// from the Wetterich LPA, so `ū_{2m} ~ K_d^{1−m}`, `κ ~ K_d`, `λ_j ~ K_d^{1−j}`; the normalized
-    /// Polchinski couplings `v_{2m}` are of order one; the couplings `z_j` of `Z_k(φ)` (derivative2)
-    /// scale like `K_d^{−j}`.
+    /// The natural magnitude of each coupling, `K_d^p` with `p` its
+    /// `CouplingDescriptor.naturalScaleExponent`: rescaling `φ = √K_d ψ`, `u = K_d w` removes `K_d`
+    /// from the Wetterich flow, so `ū_{2m} ~ K_d^{1−m}`, `κ ~ K_d`, `λ_j ~ K_d^{1−j}` and the
+    /// couplings `z_j` of `Z_k(φ)` (derivative2) `~ K_d^{−j}`; the normalized Polchinski couplings
+    /// are of order one.
     public static func naturalScales(_ beta: BetaFunctions) -> [Double] {
-        let k = beta.ballVolumeFactor
-        return beta.couplingNames.map { name in
-            if name == "kappa" { return k }
-            if name.hasPrefix("lambda"), let j = Int(name.dropFirst("lambda".count)) { return pow(k, Double(1 - j)) }
-            if name.hasPrefix("u"), let twoM = Int(name.dropFirst()) { return pow(k, Double(1 - twoM / 2)) }
-            // z_j = ∂^j z/∂ρ̄^j with ρ̄ ~ K_d (derivative2).
-            if name.hasPrefix("z"), let j = Int(name.dropFirst()) { return pow(k, Double(-j)) }
-            return 1
-        }
+        beta.couplings.map { $0.naturalScale(ballVolumeFactor: beta.ballVolumeFactor) }
     }
 
-    /// A box of `±width` natural units around the origin, with `κ ≥ 0` and the mass `ū2 > −1`.
+    /// A box of `±width` natural units around the origin, with `κ ≥ 0` and, where the equations
+    /// have the threshold pole `1 + ū2 = 0` (Wetterich about `φ = 0`), the mass `ū2 > −1`.
     public static func defaultRegion(_ beta: BetaFunctions, width: Double = 3) -> SearchRegion {
         let scales = naturalScales(beta)
         var lower = scales.map { -width * $0 }, upper = scales.map { width * $0 }
-        for (i, name) in beta.couplingNames.enumerated() {
-            if name == "kappa" { lower[i] = 0 }
-            if name == "u2" { lower[i] = -0.999 }
-        }
+        if let kappa = beta.index(of: .minimumLocation) { lower[kappa] = 0 }
+        if beta.hasThresholds, let mass = beta.index(of: .potential(order: 2)) { lower[mass] = -0.999 }
         return SearchRegion(lower: lower, upper: upper)
     }
 
@@ -92,8 +85,8 @@ public enum TruncationStudies {
     }
 }
 
-/// Why a fixed-point study could not start.
-public enum TruncationStudyError: Error, CustomStringConvertible, Equatable {
+/// Why a fixed-point study could not start: a result of the search (`ErrorCategory.runFailed`).
+public enum TruncationStudyError: UserFacingError, Equatable {
     case noWilsonFisher(order: Int, dimension: Double, found: [FixedPoint.Kind])
 
     public var description: String {
@@ -102,4 +95,6 @@ public enum TruncationStudyError: Error, CustomStringConvertible, Equatable {
             return "no Wilson–Fisher fixed point found at order \(order) in d = \(d) (found: \(found.map(\.rawValue).joined(separator: ", ")))"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }

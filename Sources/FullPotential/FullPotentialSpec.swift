@@ -1,5 +1,7 @@
+import Diagnostics
 import FixedPoints
 import Foundation
+import Truncation
 
 /// The exact RG equation solved in the local potential approximation (LPA).
 public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -11,10 +13,24 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
     case polchinski
 
     public var description: String { rawValue }
+
+    /// The same equation as the polynomial truncations name it.
+    public var flowEquation: FlowEquation {
+        switch self {
+        case .wetterich: return .wetterich
+        case .polchinski: return .polchinski
+        }
+    }
 }
 
 /// Failures of the full-potential solvers, with the context to act on them.
-public enum FullPotentialError: Error, CustomStringConvertible {
+///
+/// Every case is `ErrorCategory.runFailed` (exit status 1), as `frg` has always reported them:
+/// the command line and the configuration reader check the user's values before they reach the
+/// solvers, so a parameter or initial potential refused here (a dimension outside `2 < d < 4`
+/// for the scaling solution, a potential with `1 + u'' ≤ 0` on the grid) is one those checks let
+/// through, alongside genuine solver failures.
+public enum FullPotentialError: UserFacingError {
     /// The dimension is outside the range the solver handles, and why.
     case unsupportedDimension(Double, reason: String)
     /// A numerical parameter (basis size, grid, range, time) is out of range.
@@ -48,4 +64,6 @@ public enum FullPotentialError: Error, CustomStringConvertible {
             return "full potential: the flow failed at t = \(t): \(underlying)"
         }
     }
+
+    public var category: ErrorCategory { .runFailed }
 }

@@ -1,6 +1,8 @@
+import ComplexModule
 import Dispatch
 import FixedPoints
 import Foundation
+import RealModule
 import Truncation
 
 /// What to compute for a scaling solution of the LPA.
@@ -73,7 +75,7 @@ public struct ScalingSolution: Sendable {
     /// Eigenvalues `θ` of the stability operator (`t = ln k`: relevant `θ < 0`), increasing.
     /// With the error estimate on, only those that agree to `1e-6` (relative) between the two
     /// resolutions are listed; without it the lowest `N/4`.
-    public var eigenvalues: [Complex]
+    public var eigenvalues: [Complex<Double>]
     /// `|ν − ν_refined|` and the same for `ω` (see ``ScalingSolutionSpec/estimatesError``); nil
     /// without the error estimate.
     public var nuChange: Double?
@@ -93,6 +95,17 @@ public struct ScalingSolution: Sendable {
     public var originCouplings: [Double]
     /// `max |F|` of the collocation equations at the solution.
     public var residual: Double
+
+    /// What `minimumCouplings` are: `κ̄, λ̄2, λ̄3, λ̄4` of the expansion about the minimum.
+    public var minimumCouplingDescriptors: [CouplingDescriptor] {
+        let scheme = spec.scheme.flowEquation
+        return [.minimumLocation(scheme: scheme)] + (2...4).map { .potentialAtMinimum(derivative: $0, scheme: scheme) }
+    }
+
+    /// What `originCouplings` are: `ū2, ū4, ū6` (Polchinski: `v̄2, v̄4, v̄6`) of the expansion about `φ = 0`.
+    public var originCouplingDescriptors: [CouplingDescriptor] {
+        (1...3).map { .potential(order: 2 * $0, scheme: spec.scheme.flowEquation) }
+    }
 }
 
 /// Solves the LPA fixed-point equation for the Wilson–Fisher scaling solution and its spectrum.
@@ -138,7 +151,7 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
         omegaChange = abs(omega - omega2)
         eigenvalues = []
         for (a, b) in zip(base.eigenvalues, refined.eigenvalues) {
-            guard hypot(a.re - b.re, a.im - b.im) <= 1e-6 * (1 + hypot(a.re, a.im)) else { break }
+            guard hypot(a.real - b.real, a.imaginary - b.imaginary) <= 1e-6 * (1 + hypot(a.real, a.imaginary)) else { break }
             eigenvalues.append(a)
         }
     }
@@ -148,9 +161,9 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
                            originCouplings: base.originCouplings, residual: base.residual)
 }
 
-private func exponents(_ eigenvalues: [Complex], spec: ScalingSolutionSpec) throws -> (nu: Double, omega: Double) {
-    let real = eigenvalues.filter { abs($0.im) <= 1e-9 * (1 + abs($0.re)) }.map(\.re)
-    let relevant = eigenvalues.filter { $0.re < 0 }
+private func exponents(_ eigenvalues: [Complex<Double>], spec: ScalingSolutionSpec) throws -> (nu: Double, omega: Double) {
+    let real = eigenvalues.filter { abs($0.imaginary) <= 1e-9 * (1 + abs($0.real)) }.map(\.real)
+    let relevant = eigenvalues.filter { $0.real < 0 }
     guard relevant.count == 1, let theta1 = real.first, theta1 < 0, let omega = real.first(where: { $0 > 0 }) else {
         throw FullPotentialError.unexpectedSpectrum(scheme: spec.scheme, dimension: spec.dimension, relevantCount: relevant.count)
     }
@@ -158,7 +171,7 @@ private func exponents(_ eigenvalues: [Complex], spec: ScalingSolutionSpec) thro
 }
 
 private struct CollocatedSolution {
-    var eigenvalues: [Complex]
+    var eigenvalues: [Complex<Double>]
     var minimum: Double
     var samples: [PotentialSample]
     var minimumCouplings: [Double]

@@ -11,8 +11,11 @@ import Foundation
 /// A value of this type is immutable and may be shared across threads.
 public struct BetaFunctions: Sendable {
     public let spec: TruncationSpec
-    /// Coupling identifiers: `u2, u4, …` (Wetterich about φ = 0), `v2, v4, …` (Polchinski about
-    /// φ = 0), `kappa, lambda2, …` (about the minimum).
+    /// What each coupling is, in the order of the state vector.
+    public let couplings: [CouplingDescriptor]
+    /// Coupling identifiers (`couplings.map(\.name)`): `u2, u4, …` (Wetterich about φ = 0),
+    /// `v2, v4, …` (Polchinski about φ = 0), `kappa, lambda2, …` (about the minimum), then
+    /// `z1, z2, …` (derivative2).
     public let couplingNames: [String]
     /// Mass dimension of each dimensionful coupling at `d = spec.dimension` (engineering
     /// dimension; with LPA′ the field's scaling dimension adds `η`).
@@ -29,23 +32,47 @@ public struct BetaFunctions: Sendable {
     let storage: Storage
 
     /// Number of couplings `n`.
-    public var count: Int { couplingNames.count }
+    public var count: Int { couplings.count }
     /// True when the truncation carries an anomalous dimension (LPA′).
     public var hasAnomalousDimension: Bool { storage.eta != nil }
     /// True when the beta functions contain threshold functions (Wetterich), i.e. have a pole.
     public var hasThresholds: Bool { storage.argument != nil }
 
-    /// Derives the beta functions for `spec`; throws `TruncationError` for invalid combinations.
+    /// The beta functions for `spec`; throws `TruncationError` for invalid combinations.
+    ///
+    /// The symbolic derivation is shared by every spec with the same `derivationKey` (it is
+    /// independent of `d` and of the regulator) and done once per process; this initializer
+    /// derives only on the first request for a key and otherwise just compiles the cached system
+    /// for `spec.dimension` and `spec.regulator`.
     public init(_ spec: TruncationSpec) throws {
-        let derived = try Derivation.derive(spec)
+        try spec.validate()
+        let key = spec.derivationKey
+        let symbolic = try BetaFunctions.symbolicSystem(key)
         let regulator = spec.regulator.regulator
         self.spec = spec
         self.regulator = regulator
-        couplingNames = derived.couplingNames
+        couplings = symbolic.derived.couplings
+        couplingNames = couplings.names
         let d = spec.dimension
-        canonicalDimensions = derived.canonicalDimensionCoefficients.map { $0.0.doubleValue + $0.1.doubleValue * d }
+        canonicalDimensions = couplings.map { $0.canonicalDimension(at: d) }
         ballVolumeFactor = Truncation.ballVolumeFactor(dimension: d)
-        storage = try Storage(derived: derived, regulator: regulator)
+        storage = try Storage(symbolic: symbolic, regulator: regulator, dimension: d)
+    }
+
+    /// The position of the coupling with `role`, if this truncation has one.
+    public func index(of role: CouplingDescriptor.Role) -> Int? { couplings.firstIndex(of: role) }
+
+    /// The couplings `BetaFunctions(spec)` would have, without compiling anything for `spec`'s
+    /// dimension (the derivation is shared with every later `BetaFunctions` of the same key):
+    /// for readers that only need to know which couplings a truncation has.
+    public static func couplings(for spec: TruncationSpec) throws -> [CouplingDescriptor] {
+        try spec.validate()
+        return try symbolicSystem(spec.derivationKey).derived.couplings
+    }
+
+    /// The cached symbolic system of `key`, derived on the first request.
+    private static func symbolicSystem(_ key: DerivationKey) throws -> SymbolicSystem {
+        try DerivationCache.shared.system(for: key) { SymbolicSystem(try Derivation.derive(key)) }
     }
 
     // MARK: Hot path
@@ -163,43 +190,12 @@ public struct BetaFunctions: Sendable {
         let maximumExponent: Int
         let exponentStride: Int
 
-        init(derived: DerivedSystem, regulator: any Regulator) throws {
+        init(symbolic: SymbolicSystem, regulator: any Regulator, dimension d: Double) throws {
+            let derived = symbolic.derived
             self.derived = derived
-            let n = derived.couplingCount
-            couplingCount = n
-            let d = derived.spec.dimension
+            couplingCount = derived.couplingCount
             let constants = derived.constants
-            let etaIndex = derived.etaIndex
-            let w = derived.thresholdArgument ?? .zero
-            let gradientW = (0..<n).map { w.derivative(variable: $0, argumentDerivative: .zero) }
-            // Symbolic differentiation of the n rows is independent work: spread it over the cores.
-            var jacRows = [[SymbolicExpression]](repeating: [], count: n)
-            jacRows.withUnsafeMutableBufferPointer { rows in
-                let rowsBase = rows.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: n) { i in
-                    let b = derived.betas[i]
-                    rowsBase[i] = (0..<n).map { b.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
-                }
-            }
-            let jac = jacRows.flatMap { $0 }
-            var etaGrad: [SymbolicExpression]? = nil
-            var denominatorGrad: [SymbolicExpression]? = nil
-            var betaEta: [SymbolicExpression]? = nil
-            if let e = derived.eta {
-                etaGrad = (0..<n).map { e.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
-                denominatorGrad = derived.etaDenominator.map { den in
-                    (0..<n).map { den.derivative(variable: $0, argumentDerivative: gradientW[$0]) }
-                }
-                betaEta = derived.betas.map { $0.coefficient(ofLinearVariable: etaIndex) }
-                precondition(derived.betas.allSatisfy { $0.maximumPower(variable: etaIndex) <= 1 },
-                             "beta functions must be linear in η")
-            }
-            var all = derived.betas + jac + [w]
-            if let e = derived.eta { all += [e] + etaGrad! + betaEta! }
-            if let den = derived.etaDenominator { all += [den] + denominatorGrad! }
-            // The η slot is a variable only when η exists; `d` and the moments are substituted numerically.
-            let variableCount = derived.eta == nil ? n : n + 1
-            let layout = EvaluationLayout(expressions: all, variableCount: variableCount, constants: constants)
+            let layout = symbolic.layout
             self.layout = layout
             powerTableSize = layout.powerTableSize
             atomCount = layout.atomCount
@@ -212,13 +208,13 @@ public struct BetaFunctions: Sendable {
                 CompiledExpressions(e, layout: layout, dimension: d, constants: constants)
             }
             betas = compile(derived.betas)
-            jacobian = compile(jac)
+            jacobian = compile(symbolic.jacobian)
             argument = derived.thresholdArgument.map { compile([$0]) }
             eta = derived.eta.map { compile([$0]) }
-            etaGradient = etaGrad.map(compile)
+            etaGradient = symbolic.etaGradient.map(compile)
             etaDenominator = derived.etaDenominator.map { compile([$0]) }
-            etaDenominatorGradient = denominatorGrad.map(compile)
-            betaEtaDerivative = betaEta.map(compile)
+            etaDenominatorGradient = symbolic.etaDenominatorGradient.map(compile)
+            betaEtaDerivative = symbolic.betaEtaDerivative.map(compile)
         }
 
         private func fillPowers(variable v: Int, value x: Double, table: UnsafeMutablePointer<Double>) {

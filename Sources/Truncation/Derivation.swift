@@ -1,14 +1,11 @@
 /// The symbolic result of projecting a flow equation onto the couplings of a truncation.
 ///
-/// Variables: the `n` couplings at indices `0..<n`, then `η` at `n` and `d` at `n + 1`.
+/// Variables: the `n` couplings at indices `0..<n`, then `η` at `n` and `d` at `n + 1`. Nothing
+/// here depends on the value of `d` or on the regulator (see `DerivationKey`).
 struct DerivedSystem: Sendable {
-    var spec: TruncationSpec
-    var couplingNames: [String]
-    /// Readable symbols for output: plain text and LaTeX.
-    var textSymbols: [String]
-    var latexSymbols: [String]
-    /// Mass dimension of each coupling as a function of `d`: `dim = a + b d` stored as (a, b).
-    var canonicalDimensionCoefficients: [(Rational, Rational)]
+    var key: DerivationKey
+    /// What each coupling (variable `i < n`) is.
+    var couplings: [CouplingDescriptor]
     /// `∂_t ū_i`, with `η` still a symbol when `eta != nil`.
     var betas: [SymbolicExpression]
     /// The anomalous dimension as a function of the couplings (LPA′), else nil. With
@@ -23,7 +20,12 @@ struct DerivedSystem: Sendable {
 
     var constants: ConstantSymbols { ConstantSymbols(dimensionIndex: dimensionIndex, moments: moments) }
 
-    var couplingCount: Int { couplingNames.count }
+    var couplingNames: [String] { couplings.names }
+    /// Readable symbols for output: plain text and LaTeX.
+    var textSymbols: [String] { couplings.map(\.symbol) }
+    var latexSymbols: [String] { couplings.map(\.latexSymbol) }
+
+    var couplingCount: Int { couplings.count }
     var etaIndex: Int { couplingCount }
     var dimensionIndex: Int { couplingCount + 1 }
     var variableCount: Int { couplingCount + 2 }
@@ -52,27 +54,25 @@ struct DerivedSystem: Sendable {
 /// the Litim regulator `∂_x G` vanishes for `q² < k²` and the `−η R_k` part does not contribute, so
 /// `η = K_d ū'''²/(1+w)^4 = A^{anomalous}_4(w) · 2κ(3λ2 + 2κλ3)²`, with `ū''' = ∂³u/∂φ̄³` at `φ̄0`.
 enum Derivation {
-    static func derive(_ spec: TruncationSpec) throws -> DerivedSystem {
-        try spec.validate()
-        switch spec.expansion {
-        case .zero: return deriveAboutZero(spec)
+    /// The symbolic system of `key`. Callers validate the full `TruncationSpec` first: the key
+    /// alone cannot say whether a regulator fits.
+    static func derive(_ key: DerivationKey) throws -> DerivedSystem {
+        DerivationCounter.shared.record(key)
+        switch key.expansion {
+        case .zero: return deriveAboutZero(key)
         case .minimum:
-            return spec.truncation == .derivative2 ? try deriveDerivative2(spec) : deriveAboutMinimum(spec)
+            return key.truncation == .derivative2 ? try deriveDerivative2(key) : deriveAboutMinimum(key)
         }
     }
 
     // MARK: - Expansion about φ = 0
 
-    private static func deriveAboutZero(_ spec: TruncationSpec) -> DerivedSystem {
-        let n = spec.potentialCouplingCount
+    private static func deriveAboutZero(_ key: DerivationKey) -> DerivedSystem {
+        let n = key.potentialCouplingCount
         let etaIndex = n
         let dIndex = n + 1
-        let polchinski = spec.scheme == .polchinski
-        let letter = polchinski ? "v" : "u"
-        let names = (1...n).map { "\(letter)\(2 * $0)" }
-        let text = (1...n).map { "\(letter)̄\(2 * $0)" }
-        let latex = (1...n).map { "\\bar{\(letter)}_{\(2 * $0)}" }
-        let dims = (1...n).map { m in (Rational(2 * m), Rational(1 - m)) }
+        let polchinski = key.scheme == .polchinski
+        let couplings = (1...n).map { CouplingDescriptor.potential(order: 2 * $0, scheme: key.scheme) }
 
         // u(s) = Σ ū_{2m} s^m/(2m)!
         var u = FieldSeries(degree: n)
@@ -85,7 +85,7 @@ enum Derivation {
         let uPP = Rational(2) * us + Rational(4) * uss.timesX         // u'' = 2 u_s + 4 s u_ss
         let d = SymbolicExpression(variable: dIndex)
         // η is a symbol only in the truncations that have one; in the LPA it is identically zero.
-        let eta = spec.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
+        let eta = key.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
         let half = Rational(1, 2)
 
         var flow: FieldSeries
@@ -99,38 +99,33 @@ enum Derivation {
             argument = w
             var delta = uPP
             delta[0] = .zero
-            let loop = thresholdExpansion(spec, delta: delta, eta: eta)
+            let loop = thresholdExpansion(key, delta: delta, eta: eta)
             let fieldDimension = half * (d - SymbolicExpression(constant: Rational(2)) + eta)
             flow = (Rational(-1) * (d * u)) + (fieldDimension * phiUPrime) + loop
         }
         let betas = (1...n).map { m in Rational.factorial(2 * m) * flow[m] }
-        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
-                             canonicalDimensionCoefficients: dims, betas: betas, eta: nil,
-                             thresholdArgument: argument)
+        return DerivedSystem(key: key, couplings: couplings, betas: betas, eta: nil, thresholdArgument: argument)
     }
 
     /// `ℓ(w + δ) = Σ_k (−1)^k [A_{k+1}(w) − η A^η_{k+1}(w)] δ^k` as a field series (computed by the
     /// reciprocal recurrence of `FieldSeries.thresholdExpansion`).
-    private static func thresholdExpansion(_ spec: TruncationSpec, delta: FieldSeries,
+    private static func thresholdExpansion(_ key: DerivationKey, delta: FieldSeries,
                                            eta: SymbolicExpression) -> FieldSeries {
         let loop = FieldSeries.thresholdExpansion(family: .loop, delta: delta)
-        guard spec.truncation != .lpa else { return loop }
+        guard key.truncation != .lpa else { return loop }
         let etaPart = FieldSeries(loop.coefficients.map { eta * $0.relabelingThresholds(as: .etaInsertion) })
         return loop - etaPart
     }
 
     // MARK: - Expansion about the running minimum
 
-    private static func deriveAboutMinimum(_ spec: TruncationSpec) -> DerivedSystem {
-        let n = spec.potentialCouplingCount
+    private static func deriveAboutMinimum(_ key: DerivationKey) -> DerivedSystem {
+        let n = key.potentialCouplingCount
         let etaIndex = n
         let dIndex = n + 1
-        let polchinski = spec.scheme == .polchinski
-        let names = ["kappa"] + (2...n).map { "lambda\($0)" }
-        let text = ["κ̄"] + (2...n).map { "λ̄\($0)" }
-        let latex = ["\\bar{\\kappa}"] + (2...n).map { "\\bar{\\lambda}_{\($0)}" }
-        // κ = ρ0 has mass dimension d − 2; λ_j = U^{(j)}(ρ) has d − j(d − 2) = 2j − (j−1)d.
-        let dims = [(Rational(-2), Rational(1))] + (2...n).map { j in (Rational(2 * j), Rational(1 - j)) }
+        let polchinski = key.scheme == .polchinski
+        let couplings = [CouplingDescriptor.minimumLocation(scheme: key.scheme)]
+            + (2...n).map { CouplingDescriptor.potentialAtMinimum(derivative: $0, scheme: key.scheme) }
         func lambda(_ j: Int) -> SymbolicExpression {
             j <= n ? SymbolicExpression(variable: j - 1) : .zero
         }
@@ -145,7 +140,7 @@ enum Derivation {
         let rhoUpp = (kappa * upp) + upp.timesX                       // ρ u''
         let d = SymbolicExpression(variable: dIndex)
         // η is a symbol only in the truncations that have one; in the LPA it is identically zero.
-        let eta = spec.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
+        let eta = key.truncation == .lpa ? SymbolicExpression.zero : SymbolicExpression(variable: etaIndex)
         let two = SymbolicExpression(constant: Rational(2))
 
         var flow: FieldSeries
@@ -160,9 +155,9 @@ enum Derivation {
             argument = w
             var delta = uPhiPhi
             delta[0] = .zero
-            let loop = thresholdExpansion(spec, delta: delta, eta: eta)
+            let loop = thresholdExpansion(key, delta: delta, eta: eta)
             flow = (Rational(-1) * (d * u)) + ((d - two + eta) * rhoUp) + loop
-            if spec.truncation == .lpaPrime {
+            if key.truncation == .lpaPrime {
                 // U_φφφ² = 2ρ (3u'' + 2ρ u''')² at ρ = κ.
                 let vertex = Rational(3) * lambda(2) + Rational(2) * (kappa * lambda(3))
                 let vertexSquared = Rational(2) * (kappa * (vertex * vertex))
@@ -177,8 +172,7 @@ enum Derivation {
             if j < n { b += lambda(j + 1) * betaKappa }
             betas.append(b)
         }
-        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
-                             canonicalDimensionCoefficients: dims, betas: betas, eta: etaExpression,
+        return DerivedSystem(key: key, couplings: couplings, betas: betas, eta: etaExpression,
                              thresholdArgument: argument)
     }
 }

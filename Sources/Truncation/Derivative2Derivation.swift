@@ -44,8 +44,9 @@
 /// `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and the normalization `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`,
 /// linear in `η`, gives `η = N/D`.
 extension Derivation {
-    static func deriveDerivative2(_ spec: TruncationSpec) throws -> DerivedSystem {
-        let n = spec.potentialCouplingCount
+    static func deriveDerivative2(_ key: DerivationKey) throws -> DerivedSystem {
+        let n = key.potentialCouplingCount
+        let order = key.order
         let nz = n - 1
         let count = n + nz
         let etaIndex = count
@@ -53,12 +54,9 @@ extension Derivation {
         // `y = q²/k²` is a symbol until the integrals are done; then `μ_m` takes index yIndex + m.
         let yIndex = count + 2
 
-        let names = ["kappa"] + (2...n).map { "lambda\($0)" } + (1...nz).map { "z\($0)" }
-        let text = ["κ̄"] + (2...n).map { "λ̄\($0)" } + (1...nz).map { "z̄\($0)" }
-        let latex = ["\\bar{\\kappa}"] + (2...n).map { "\\bar{\\lambda}_{\($0)}" } + (1...nz).map { "\\bar{z}_{\($0)}" }
-        // Z is dimensionless, ρ has dimension d − 2: z_j = ∂^j Z/∂ρ^j has 2j − j d.
-        let dims = [(Rational(-2), Rational(1))] + (2...n).map { j in (Rational(2 * j), Rational(1 - j)) }
-            + (1...nz).map { j in (Rational(2 * j), Rational(-j)) }
+        let couplings = [CouplingDescriptor.minimumLocation(scheme: key.scheme)]
+            + (2...n).map { CouplingDescriptor.potentialAtMinimum(derivative: $0, scheme: key.scheme) }
+            + (1...nz).map { CouplingDescriptor.wavefunction(derivative: $0) }
         func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
         func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
         let kappa = SymbolicExpression(variable: 0)
@@ -117,7 +115,7 @@ extension Derivation {
                     if m > 0 {
                         guard yIndex + m < maximumVariableCount else {
                             throw TruncationError.unsupported(
-                                "derivative2 at order \(spec.order) needs more symbols than the symbolic layer packs (\(maximumVariableCount)); use a lower order")
+                                "derivative2 at order \(order) needs more symbols than the symbolic layer packs (\(maximumVariableCount)); use a lower order")
                         }
                         k.exponents[yIndex + m] = 1
                         maximumMoment = max(maximumMoment, m)
@@ -151,8 +149,7 @@ extension Derivation {
         let numerator = Rational(-1) * normalization.substituting(variable: etaIndex, value: .zero)
         let denominator = normalization.coefficient(ofLinearVariable: etaIndex)
 
-        return DerivedSystem(spec: spec, couplingNames: names, textSymbols: text, latexSymbols: latex,
-                             canonicalDimensionCoefficients: dims, betas: betas, eta: numerator,
+        return DerivedSystem(key: key, couplings: couplings, betas: betas, eta: numerator,
                              thresholdArgument: w[0], etaDenominator: denominator,
                              moments: maximumMoment == 0 ? [] : (1...maximumMoment).map {
                                  ConstantSymbols.Moment(index: yIndex + $0, order: $0)

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// The functional flow equation that is projected.
 public enum FlowEquation: String, Sendable, CaseIterable, Codable {
     /// Wetterich's equation for the effective average action `Γ_k`.
@@ -109,7 +111,11 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
 }
 
 /// Why a truncation could not be derived or evaluated.
-public enum TruncationError: Error, CustomStringConvertible, Equatable {
+///
+/// Every case is the user's to fix (`ErrorCategory.invalidInput`, exit status 2): a spec that is
+/// impossible or not implemented, coupling values that do not fit the truncation, a point on the
+/// threshold pole, or a potential without the minimum an expansion needs.
+public enum TruncationError: UserFacingError, Equatable {
     case invalidDimension(Double)
     case invalidOrder(Int)
     case incompatible(String)
@@ -139,4 +145,6 @@ public enum TruncationError: Error, CustomStringConvertible, Equatable {
             return "not finite (threshold pole?): \(why)"
         }
     }
+
+    public var category: ErrorCategory { .invalidInput }
 }

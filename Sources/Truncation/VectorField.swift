@@ -78,8 +78,10 @@ extension BetaFunctions: VectorField {
     public var dimension: Int { count }
     public var coordinateNames: [String] { couplingNames }
 
+    /// All couplings vanish, except the position `κ` of the minimum, which a flat potential
+    /// leaves undetermined.
     public func isGaussian(_ u: [Double], tolerance: Double) -> Bool {
-        zip(couplingNames, u).allSatisfy { $0 == "kappa" || abs($1) <= tolerance }
+        zip(couplings, u).allSatisfy { $0.role == .minimumLocation || abs($1) <= tolerance }
     }
 
     /// The threshold denominator `1 + w` (Wetterich) must stay above `thresholdStopLevel`; the
@@ -95,13 +97,13 @@ extension BetaFunctions: VectorField {
                 meaning: "the threshold denominator 1 + w (w = \(spec.expansion == .zero ? "ū2" : "2κλ2")) approaches the pole: the flow runs into the broken phase, which this truncation cannot follow",
                 stopBelow: thresholdStopLevel) { beta.thresholdMargin($0) })
         }
-        if let kappa = couplingNames.firstIndex(of: "kappa") {
+        if let kappa = index(of: .minimumLocation) {
             constraints.append(DomainConstraint(
                 name: "minimum κ ≥ 0",
                 meaning: "the running minimum reached φ = 0: the flow enters the symmetric phase, where the expansion about the minimum ends (use expansion: zero)",
                 stopBelow: 0) { $0[kappa] })
         }
-        if let lambda2 = couplingNames.firstIndex(of: "lambda2") {
+        if let lambda2 = index(of: .potentialAtMinimum(derivative: 2)) {
             // ∂_t κ = −(flow of U'(κ))/λ2: the expansion about the minimum has a pole at λ2 = 0.
             constraints.append(DomainConstraint(
                 name: "curvature λ2 > 0",

@@ -1,3 +1,4 @@
+import ComplexModule
 import Foundation
 import XCTest
 @testable import FixedPoints
@@ -18,8 +19,8 @@ final class DerivedTruncationTests: XCTestCase {
                 let gaussian = try analyzeFixedPoint(beta, at: [Double](repeating: 0, count: beta.dimension), residual: 0)
                 XCTAssertEqual(gaussian.kind, .gaussian)
                 let expected = (1...order / 2).map { m in -(2 * Double(m) - Double(m - 1) * d) }.sorted()
-                XCTAssertEqual(gaussian.eigenvalues.map(\.re), expected, accuracy: 1e-13)
-                XCTAssertTrue(gaussian.eigenvalues.allSatisfy { $0.im == 0 })
+                XCTAssertEqual(gaussian.eigenvalues.map(\.real), expected, accuracy: 1e-13)
+                XCTAssertTrue(gaussian.eigenvalues.allSatisfy { $0.imaginary == 0 })
             }
         }
     }

@@ -1,3 +1,4 @@
+import ComplexModule
 import Foundation
 import XCTest
 @testable import FixedPoints
@@ -28,8 +29,8 @@ final class FixedPointSearchTests: XCTestCase {
             let gaussian = try analyzeFixedPoint(field, at: [0, 0, 0], residual: 0)
             XCTAssertEqual(gaussian.kind, .gaussian)
             let expected = [-2, -(4 - d), -(6 - 2 * d)].sorted()
-            XCTAssertEqual(gaussian.eigenvalues.map(\.re), expected)
-            XCTAssertTrue(gaussian.eigenvalues.allSatisfy { $0.im == 0 })
+            XCTAssertEqual(gaussian.eigenvalues.map(\.real), expected)
+            XCTAssertTrue(gaussian.eigenvalues.allSatisfy { $0.imaginary == 0 })
         }
     }
 
@@ -114,14 +115,14 @@ final class FixedPointSearchTests: XCTestCase {
     func testEigenDecompositionOfKnownMatrix() throws {
         // [[0, 1], [−2, −3]] has eigenvalues −1, −2; [[0, −1], [1, 0]] has ±i.
         let real = try eigenDecomposition([0, 1, -2, -3], dimension: 2)
-        XCTAssertEqual(real.values.map(\.re), [-2, -1].map(Double.init), accuracy: 1e-14)
+        XCTAssertEqual(real.values.map(\.real), [-2, -1].map(Double.init), accuracy: 1e-14)
         let rotation = try eigenDecomposition([0, -1, 1, 0], dimension: 2)
-        XCTAssertEqual(rotation.values.map(\.im), [-1, 1], accuracy: 1e-14)
+        XCTAssertEqual(rotation.values.map(\.imaginary), [-1, 1], accuracy: 1e-14)
         // A v = θ v for the real case.
         for (theta, v) in zip(real.values, real.vectors) {
-            let av0 = 0 * v[0].re + 1 * v[1].re, av1 = -2 * v[0].re - 3 * v[1].re
-            XCTAssertEqual(av0, theta.re * v[0].re, accuracy: 1e-13)
-            XCTAssertEqual(av1, theta.re * v[1].re, accuracy: 1e-13)
+            let av0 = 0 * v[0].real + 1 * v[1].real, av1 = -2 * v[0].real - 3 * v[1].real
+            XCTAssertEqual(av0, theta.real * v[0].real, accuracy: 1e-13)
+            XCTAssertEqual(av1, theta.real * v[1].real, accuracy: 1e-13)
         }
     }
 }

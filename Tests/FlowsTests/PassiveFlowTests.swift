@@ -1,3 +1,4 @@
+import ComplexModule
 import Foundation
 import XCTest
 @testable import Flows
@@ -66,8 +67,8 @@ final class PassiveFlowTests: XCTestCase {
         let beta = try lpa6(d: 3)
         let wf = try TruncationStudies.wilsonFisherByOrder(beta.spec).last!.fixedPoint
         for index in [0, 1] {
-            let theta = wf.eigenvalues[index].re
-            let v = wf.eigenvectors[index].map(\.re)
+            let theta = wf.eigenvalues[index].real
+            let v = wf.eigenvectors[index].map(\.real)
             let epsilon = 1e-7 * (1 + (wf.couplings.map(abs).max() ?? 0))
             let start = zip(wf.couplings, v).map { $0 + epsilon * $1 }
             var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions, initialCouplings: start, tEnd: -2)

@@ -1,3 +1,4 @@
+import ComplexModule
 import FullPotential
 import XCTest
 
@@ -17,8 +18,8 @@ final class ScalingSolutionTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(solution.nuChange), 1e-10)
         XCTAssertLessThan(try XCTUnwrap(solution.omegaChange), 1e-10)
         // One relevant even direction, all eigenvalues real, at least four converged.
-        XCTAssertEqual(solution.eigenvalues.filter { $0.re < 0 }.count, 1)
-        XCTAssertTrue(solution.eigenvalues.allSatisfy { $0.im == 0 })
+        XCTAssertEqual(solution.eigenvalues.filter { $0.real < 0 }.count, 1)
+        XCTAssertTrue(solution.eigenvalues.allSatisfy { $0.imaginary == 0 })
         XCTAssertGreaterThanOrEqual(solution.eigenvalues.count, 4)
     }
 
@@ -41,7 +42,7 @@ final class ScalingSolutionTests: XCTestCase {
         let wetterich = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3, estimatesError: false))
         // The higher eigenvalues agree as well (the two flows are related by a Legendre-type map).
         for k in 0..<4 {
-            XCTAssertEqual(solution.eigenvalues[k].re, wetterich.eigenvalues[k].re, accuracy: 1e-7, "eigenvalue \(k)")
+            XCTAssertEqual(solution.eigenvalues[k].real, wetterich.eigenvalues[k].real, accuracy: 1e-7, "eigenvalue \(k)")
         }
     }
 

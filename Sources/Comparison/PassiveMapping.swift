@@ -58,10 +58,9 @@ public struct PassiveMapping: Sendable, Equatable {
         flow.solver.absoluteTolerance = 1e-30
         flow.solver.relativeTolerance = 1e-12
         let result = try flow.run()
-        let names = result.couplingNames
-        guard let i2 = names.firstIndex(of: "u2"), let i4 = names.firstIndex(of: "u4"), let i6 = names.firstIndex(of: "u6") else {
-            throw StatisticsError.nonFinite(what: "the LPA truncation's couplings u2, u4, u6")
-        }
+        // The φ⁶ LPA about φ = 0 has exactly these three couplings.
+        let i2 = beta.index(of: .potential(order: 2))!, i4 = beta.index(of: .potential(order: 4))!,
+            i6 = beta.index(of: .potential(order: 6))!
         var k: [Double] = [], sigma: [Double] = [], c4: [Double] = [], c6: [Double] = []
         for (s, u) in result.dimensionful.enumerated() where u[i2] > 0 && u.allSatisfy(\.isFinite) {
             guard let sigmaW = network.sigmaW(massSquared: u[i2]) else { continue }

@@ -151,15 +151,16 @@ public struct FlowConfig: Sendable {
         var couplings: [(name: String, value: Double)] = []
         switch (initial.optional("couplings"), initial.optional("table")) {
         case (let c?, nil):
-            let names = (1...50).map { "u\(2 * $0)" }
-            couplings = try readCouplings(c, allowed: names)
+            // The whole potential's Taylor coefficients about φ = 0: u2, u4, … up to φ¹⁰⁰.
+            let descriptors = (1...50).map { CouplingDescriptor.potential(order: 2 * $0, scheme: .wetterich) }
+            couplings = try readCouplings(c, allowed: descriptors.names)
             guard !couplings.isEmpty else { throw c.error("expected at least one coupling u2, u4, …") }
             let given = Dictionary(uniqueKeysWithValues: couplings.map { ($0.name, $0.value) })
-            let highest = couplings.map { Int($0.name.dropFirst())! }.max()!
-            potential = .couplings((1...(highest / 2)).map { m in
-                let value = given["u\(2 * m)"] ?? 0
-                // ū_{2m} = Λ^{−D} u_{2m}, D = 2m − (m−1)d: values in units of Λ.
-                return units == .dimensionful ? value * pow(uvScale, -(2 * Double(m) - Double(m - 1) * dimension)) : value
+            let highest = descriptors.lastIndex { given[$0.name] != nil }!
+            potential = .couplings(descriptors[0...highest].map { coupling in
+                let value = given[coupling.name] ?? 0
+                // ū_{2m} = Λ^{−D} u_{2m}: values in units of Λ.
+                return units == .dimensionful ? value * pow(uvScale, -coupling.canonicalDimension(at: dimension)) : value
             })
         case (nil, let t?):
             let table = try t.mapping(allowedKeys: ["field", "potential"])
@@ -274,7 +275,7 @@ public struct FlowConfig: Sendable {
 
     static func couplingNames(for spec: TruncationSpec, at value: ConfigValue) throws -> [String] {
         do {
-            return try BetaFunctions(spec).couplingNames
+            return try BetaFunctions.couplings(for: spec).names
         } catch let error as TruncationError {
             throw ConfigError(value.location, keyPath: value.keyPath, error.description)
         }

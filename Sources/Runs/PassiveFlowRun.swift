@@ -88,8 +88,8 @@ public struct PassiveFlowRun: FlowRun {
         }
         var figure = TrajectoryFigure(title: "Passive flow: \(spec.outline)", xLabel: "RG time t = ln(k/Λ)",
                                       yLabel: "dimensionless couplings (symmetric log scale)", yScale: .symlog)
-        for (i, name) in names.enumerated() {
-            figure.series.append(.init(label: barred(name), x: result.t, y: result.dimensionless.map { $0[i] }))
+        for (i, coupling) in beta.couplings.enumerated() {
+            figure.series.append(.init(label: coupling.symbol, x: result.t, y: result.dimensionless.map { $0[i] }))
         }
 
         var ending: [String: Any] = ["description": result.ending.description]
@@ -127,13 +127,4 @@ extension TruncationSpec {
     public var outline: String {
         "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator"
     }
-}
-
-/// The dimensionless symbol of a coupling: ū2, v̄4, κ̄, λ̄3.
-func barred(_ name: String) -> String {
-    let bar = "\u{0304}"
-    if name == "kappa" { return "κ" + bar }
-    if name.hasPrefix("lambda") { return "λ" + bar + name.dropFirst("lambda".count) }
-    guard let first = name.first else { return name }
-    return String(first) + bar + name.dropFirst()
 }

@@ -150,7 +150,8 @@ final class CompiledExpressions: @unchecked Sendable {
         // Merge terms that differ only in their constant symbols (d, moments) once d is a number.
         var merged: [TermKey: Double] = [:]
         merged.reserveCapacity(e.terms.count)
-        for (key, c) in e.terms {
+        // In a fixed order: terms that merge are summed the same way in every process.
+        for (key, c) in e.terms.sorted(by: { TermKey.precedes($0.key, $1.key) }) {
             var k = key
             let value = c.doubleValue * constants.strip(&k, dimension: d)
             merged[k, default: 0] += value

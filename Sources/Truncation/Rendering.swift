@@ -32,7 +32,7 @@ extension BetaFunctions {
         let d = spec.dimension
         let constants = derived.constants
         var merged: [TermKey: Double] = [:]
-        for (key, c) in expression.terms {
+        for (key, c) in expression.terms.sorted(by: { TermKey.precedes($0.key, $1.key) }) {
             var k = key
             var value = c.doubleValue * constants.strip(&k, dimension: d)
             if regulator.isClosedForm, k.atom.thresholdFamily == .etaInsertion { value /= (d + 2) }

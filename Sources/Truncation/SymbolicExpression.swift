@@ -8,6 +8,12 @@ struct Exponents: Hashable, Sendable {
 
     init() {}
 
+    /// Lexicographic order of the packed words: a total order, for reproducible summation.
+    func precedes(_ other: Exponents) -> Bool {
+        for i in 0..<8 where word(i) != other.word(i) { return word(i) < other.word(i) }
+        return false
+    }
+
     /// Every lane set to `value`.
     init(repeating value: Int8) {
         let b = UInt64(UInt8(bitPattern: value)) &* 0x0101_0101_0101_0101
@@ -121,6 +127,13 @@ struct ThresholdAtom: Hashable, Sendable, Comparable {
 struct TermKey: Hashable, Sendable {
     var exponents: Exponents
     var atom: ThresholdAtom
+
+    /// A total order (atom, then the packed exponents): sums over the terms of an expression run in
+    /// this order, never in the dictionary's, whose hash seed changes from process to process.
+    static func precedes(_ a: TermKey, _ b: TermKey) -> Bool {
+        if a.atom != b.atom { return a.atom < b.atom }
+        return a.exponents.precedes(b.exponents)
+    }
 }
 
 /// A finite sum `Σ c · Π_v x_v^{e_v} · A(w)` with exact rational `c`, integer (possibly negative)

@@ -47,7 +47,7 @@ let package = Package(
         // Layer 3: the Swift ODE wrapper.
         .target(
             name: "ODE",
-            dependencies: ["CVodeShim"]
+            dependencies: ["CVodeShim", "Diagnostics"]
         ),
         // Physics.
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "Flows",
-            dependencies: ["ODE", "Truncation"]
+            dependencies: ["ODE", "Truncation", "Diagnostics"]
         ),
         .target(
             name: "FullPotential",
@@ -100,11 +100,11 @@ let package = Package(
         // Configuration and reports.
         .target(
             name: "FRGConfig",
-            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Runs", "TextOutput", "Yams"]
+            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Runs", "Diagnostics", "TextOutput", "Yams"]
         ),
         .target(
             name: "Reports",
-            dependencies: ["Runs", "TextOutput"]
+            dependencies: ["Runs", "Diagnostics", "TextOutput"]
         ),
         // Command line.
         .target(

@@ -4,9 +4,6 @@ import Truncation
 
 /// `frg beta`: derives beta functions from the Wetterich or Polchinski equation for a chosen
 /// truncation and prints them (text, LaTeX or JSON), optionally evaluated at a point.
-///
-/// Options are read as strings and parsed here so that every bad value gets one clear line on
-/// stderr and exit code 2.
 public struct BetaCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "beta",
@@ -23,8 +20,8 @@ public struct BetaCommand: ParsableCommand {
 
     @OptionGroup var truncation: TruncationOptions
 
-    @Option(help: "Output format: text | latex | json.")
-    var format: String = "text"
+    @Option(help: "Output format.")
+    var format: EquationFormat = .text
 
     @Option(help: "Evaluate at a point: comma-separated name=value for every coupling, e.g. u2=-0.1,u4=0.5,u6=1.")
     var at: String?
@@ -32,22 +29,12 @@ public struct BetaCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        do {
-            print(try output())
-        } catch let error as UsageError {
-            throw fail("beta", error.description, status: ExitStatus.usage)
-        } catch let error as TruncationError {
-            throw fail("beta", error.description, status: ExitStatus.usage)
-        }
+        print(try output())
     }
 
     /// The full text that `run` prints; throws `UsageError` or `TruncationError`.
     func output() throws -> String {
-        let spec = try truncation.spec()
-        guard let outputFormat = EquationFormat(rawValue: format) else {
-            throw UsageError("unknown --format '\(format)'; use text, latex or json")
-        }
-        let beta = try BetaFunctions(spec)
+        let beta = try BetaFunctions(truncation.spec())
         let point = try at.map { try parsePoint($0, beta: beta) }
         if let point {
             let values = beta.evaluate(point) + [beta.anomalousDimension(at: point) ?? 0]
@@ -56,12 +43,12 @@ public struct BetaCommand: ParsableCommand {
                     "the beta functions diverge at this point (threshold margin 1+w = \(beta.thresholdMargin(at: point).map { "\($0)" } ?? "n/a"))")
             }
         }
-        switch outputFormat {
+        switch format {
         case .json:
             return try beta.json(at: point)
         case .text, .latex:
-            var out = beta.equations(format: outputFormat)
-            if let point { out += "\n" + evaluationLines(beta, point, latex: outputFormat == .latex) }
+            var out = beta.equations(format: format)
+            if let point { out += "\n" + evaluationLines(beta, point, latex: format == .latex) }
             return out
         }
     }

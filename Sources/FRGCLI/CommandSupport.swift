@@ -1,19 +1,26 @@
 import ArgumentParser
+import Diagnostics
+import FRGConfig
 import Foundation
+import GaussNet
+import Reports
+import Runs
+import Truncation
 
-/// Exit codes of every `frg` subcommand.
-public enum ExitStatus {
-    /// Bad flags, impossible combinations, invalid configuration files.
-    public static let usage: Int32 = 2
-    /// The run itself failed (for example a CVODE error).
-    public static let failure: Int32 = 1
+/// A mistake on the command line found after parsing (a value that only the library can judge).
+/// Cross-flag checks belong in the commands' `validate()`, which throws `ValidationError`.
+struct UsageError: UserFacingError {
+    var description: String
+    var category: ErrorCategory { .invalidInput }
+    init(_ message: String) { description = message }
 }
 
-/// Prints `frg <command>: error: <message>` on stderr and returns the exit code to throw.
-func fail(_ command: String, _ message: String, status: Int32) -> ExitCode {
-    fflush(stdout)
-    FileHandle.standardError.write(Data("frg \(command): error: \(message)\n".utf8))
-    return ExitCode(status)
+/// An error with the input it concerns in front: `flows/x.yaml: <error>`.
+struct InContext: UserFacingError {
+    var context: String
+    var underlying: any UserFacingError
+    var category: ErrorCategory { underlying.category }
+    var description: String { "\(context): \(underlying.description)" }
 }
 
 /// Writes a line to stderr (progress and notes, never results).
@@ -25,3 +32,12 @@ func note(_ message: String) {
 
 /// Whether stderr is a terminal (progress lines are only drawn there).
 var stderrIsTerminal: Bool { isatty(FileHandle.standardError.fileDescriptor) != 0 }
+
+// Choices the command line accepts, spelled as in configuration files: ArgumentParser lists them in
+// the help and rejects anything else with the allowed values.
+extension FlowEquation: ExpressibleByArgument {}
+extension RegulatorKind: ExpressibleByArgument {}
+extension EquationFormat: ExpressibleByArgument {}
+extension ArchitectureKind: ExpressibleByArgument {}
+extension Estimator: ExpressibleByArgument {}
+extension FlowConfig.OutputFormat: ExpressibleByArgument {}

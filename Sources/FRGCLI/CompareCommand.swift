@@ -1,6 +1,5 @@
 import ArgumentParser
 import Comparison
-import Diagnostics
 import FRGConfig
 import Foundation
 import GaussNet
@@ -38,45 +37,29 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Worker threads for the sampler (0 = all cores; overrides sampler.threads). Does not change the numbers.")
     var threads: Int?
 
+    func validate() throws {
+        if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
+    }
+
     func run() throws {
-        let settings: CompareConfig
-        let sweep: Sweep
-        do {
-            settings = try CompareConfig.load(path: config)
-            var base = settings.base
-            if let threads {
-                guard threads >= 0 else { throw fail("compare", "--threads must be ≥ 0, got \(threads)", status: ExitStatus.usage) }
-                base.threads = threads
-            }
-            sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
+        let settings = try CompareConfig.load(path: config)
+        var base = settings.base
+        if let threads { base.threads = threads }
+        let sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
                               values: settings.values, companion: settings.companion)
-        } catch let error as ConfigError {
-            throw fail("compare", error.description, status: ExitStatus.usage)
-        } catch let error as UserFacingError {
-            throw fail("compare", error.description, status: error.category.exitStatus)
-        }
         let store: any BagStore = noCache ? InMemoryBagStore()
             : DirectoryBagStore(root: URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache"))
         let directory = outputDirectory ?? settings.outputDirectory
-        do {
-            let start = Date()
-            let result = try sweep.run(store: store) { done, total, reused in
-                note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
-            }
-            let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
-            let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),
-                                                    passive: passive)
-            let report = CompareReport(result: result, studies: studies, configPath: config)
-            print(report.text())
-            try report.write(to: directory)
-            note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
-        } catch let error as UserFacingError {
-            throw fail("compare", error.description, status: error.category.exitStatus)
-        } catch let error as PlotError {
-            throw fail("compare", error.description, status: ExitStatus.failure)
-        } catch {
-            // Flow (CVODE) errors of the active-flow theory.
-            throw fail("compare", "\(error)", status: ExitStatus.failure)
+        let start = Date()
+        let result = try sweep.run(store: store) { done, total, reused in
+            note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
         }
+        let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
+        let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),
+                                                passive: passive)
+        let report = CompareReport(result: result, studies: studies, configPath: config)
+        print(report.text())
+        try report.write(to: directory)
+        note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
     }
 }

@@ -1,5 +1,4 @@
 import Comparison
-import Diagnostics
 import Foundation
 import TextOutput
 import GaussNet
@@ -8,12 +7,6 @@ import Reports
 /// Renders the studies of `frg compare`: text on stdout, and per observable an SVG, a CSV of the
 /// same data, plus `report.md` with every table.
 struct CompareReport {
-    /// An output file or folder that cannot be written: a failed run (exit status 1).
-    struct WriteError: UserFacingError {
-        let description: String
-        var category: ErrorCategory { .runFailed }
-    }
-
     let result: SweepResult
     let studies: [ObservableStudy]
     let configPath: String
@@ -150,18 +143,11 @@ struct CompareReport {
         return (plot, csv)
     }
 
+    /// Writes every figure, CSV file and `report.md` into `directory` (created if missing).
     func write(to directory: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(description: "cannot create \(directory): \(error.localizedDescription)")
-        }
         let url = URL(fileURLWithPath: directory)
         func save(_ text: String, _ name: String) throws {
-            let path = url.appendingPathComponent(name).path
-            do { try AtomicFile.write(text, to: path) } catch let error as FileWriteError {
-                throw WriteError(description: error.description)
-            }
+            try AtomicFile.write(text, to: url.appendingPathComponent(name).path)
         }
         for st in studies {
             let (plot, csv) = plot(st)

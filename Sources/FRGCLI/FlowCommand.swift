@@ -1,8 +1,7 @@
 import ArgumentParser
+import Diagnostics
 import FRGConfig
-import Flows
 import Foundation
-import ODE
 import Reports
 import Runs
 import TextOutput
@@ -29,54 +28,36 @@ struct FlowCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the trajectory here (overrides output.file).")
     var output: String?
 
-    @Option(help: "Output format: csv or json (overrides output.format).")
-    var format: String?
+    @Option(help: "Output format (overrides output.format).")
+    var format: FlowConfig.OutputFormat?
 
     @Option(help: "Also draw the couplings against the running scale as an SVG file.")
     var plot: String?
 
-    @Option(help: "Rows of the summary table on stdout.")
+    @Option(help: "Rows of the summary table on stdout (at least 2).")
     var rows: Int = 11
 
-    func run() throws {
-        let settings: FlowConfig
-        do {
-            settings = try FlowConfig.load(path: config)
-        } catch let error as ConfigError {
-            throw fail("flow", error.description, status: ExitStatus.usage)
-        }
-        var outputFormat = settings.outputFormat
-        if let format {
-            guard let parsed = FlowConfig.OutputFormat(rawValue: format) else {
-                throw fail("flow", "--format must be csv or json, got '\(format)'", status: ExitStatus.usage)
-            }
-            outputFormat = parsed
-        }
-        guard rows >= 2 else { throw fail("flow", "--rows must be at least 2, got \(rows)", status: ExitStatus.usage) }
+    func validate() throws {
+        guard rows >= 2 else { throw ValidationError("--rows must be at least 2, got \(rows)") }
+    }
 
+    func run() throws {
+        let settings = try FlowConfig.load(path: config)
         let trajectory: FlowTrajectory
         do {
             trajectory = try settings.run.run()
-        } catch let error as FlowError {
-            throw fail("flow", "\(config): \(error)", status: ExitStatus.usage)
-        } catch let error as TruncationError {
-            throw fail("flow", "\(config): \(error)", status: ExitStatus.usage)
-        } catch let error as ODEError {
-            throw fail("flow", "\(config): \(error)", status: error.flagName == nil ? ExitStatus.usage : ExitStatus.failure)
+        } catch let error as any UserFacingError {
+            throw InContext(context: config, underlying: error)
         }
         let rendering = FlowRendering(settings: settings, trajectory: trajectory)
         print(rendering.summary(rows: rows))
-        do {
-            if let path = output ?? settings.outputFile {
-                try AtomicFile.write(outputFormat == .csv ? rendering.csv() : rendering.json(), to: path)
-                note("wrote \(path)")
-            }
-            if let plot {
-                try AtomicFile.write(try Plot(trajectory.figure).svg(), to: plot)
-                note("wrote \(plot)")
-            }
-        } catch {
-            throw fail("flow", "\(error)", status: ExitStatus.failure)
+        if let path = output ?? settings.outputFile {
+            try AtomicFile.write((format ?? settings.outputFormat) == .csv ? rendering.csv() : rendering.json(), to: path)
+            note("wrote \(path)")
+        }
+        if let plot {
+            try AtomicFile.write(try Plot(trajectory.figure).svg(), to: plot)
+            note("wrote \(plot)")
         }
     }
 }
@@ -122,6 +103,3 @@ struct FlowRendering {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
-
-/// One-line description of a truncation, as printed in headers and titles.
-func describe(_ spec: TruncationSpec) -> String { spec.outline }

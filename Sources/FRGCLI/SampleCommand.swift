@@ -1,5 +1,4 @@
 import ArgumentParser
-import Diagnostics
 import FRGConfig
 import Foundation
 import TextOutput
@@ -30,11 +29,6 @@ public struct SampleCommand: ParsableCommand {
         ArchitectureKind.allCases.map { "\($0.rawValue): \($0.architectureType.neuronFormula)" }.joined(separator: "; ")
     }
 
-    /// `gaussnet (default) or cosnet`, from the registry.
-    static var architectureChoices: String {
-        ArchitectureKind.namesList(marking: SamplerSettings(width: 1).architecture)
-    }
-
     @Argument(help: "A sampling configuration (YAML; keys in examples/README.md). Cannot be combined with the sampling flags below; --json, --csv, --state, --no-resume and --threads override the file.")
     var config: String?
 
@@ -49,10 +43,10 @@ public struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
     @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
-    @Option(help: "Architecture: \(SampleCommand.architectureChoices).") var architecture: String?
+    @Option(help: "Architecture (default gaussnet).") var architecture: ArchitectureKind?
     @Option(help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
-    @Option(help: "Estimator: direct (default; sample everything), conditional (integrate W1, b1 out exactly) or marginal (also integrate the neuron's random amplitude out, with its heavy tail; needs \(ArchitectureKind.marginalEstimatorRequirements)).")
-    var estimator: String?
+    @Option(help: "Estimator (default direct): direct samples everything, conditional integrates W1, b1 out exactly, marginal also integrates the neuron's random amplitude out, with its heavy tail (needs \(ArchitectureKind.marginalEstimatorRequirements)).")
+    var estimator: Estimator?
     @Option(help: "Write everything as JSON to this file.") var json: String?
     @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
     @Option(help: "Directory for resumable per-bag state (default .frg-state).") var state: String?
@@ -60,58 +54,70 @@ public struct SampleCommand: ParsableCommand {
 
     public init() {}
 
-    /// The settings these flags describe (validated).
-    public func makeSettings() throws -> SamplerSettings {
-        let architecture = self.architecture ?? "gaussnet", estimator = self.estimator ?? "direct"
-        guard let arch = ArchitectureKind(rawValue: architecture.lowercased()) else {
-            throw SampleCommandError("unknown architecture '\(architecture)' (expected \(ArchitectureKind.namesList()))")
-        }
-        guard let est = Estimator(rawValue: estimator.lowercased()) else {
-            throw SampleCommandError("unknown estimator '\(estimator)' (expected direct, conditional or marginal)")
-        }
-        let inputs: [[Double]]
-        if points != nil && grid != nil { throw SampleCommandError("give --points or --grid, not both") }
-        if let grid {
-            let parts = grid.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 3, let lower = parts[0], let upper = parts[1], let count = parts[2],
-                  count == count.rounded(), count >= 1 else {
-                throw SampleCommandError("--grid must be LOWER:UPPER:COUNT, got '\(grid)'")
+    /// Flag syntax and combinations; the values themselves are judged by `SamplerSettings.validate()`.
+    public func validate() throws {
+        if let config {
+            let given = samplingFlagsGiven
+            guard given.isEmpty else {
+                throw ValidationError("a config file and the sampling flags \(given.joined(separator: ", ")) cannot be combined; put the values in \(config)")
             }
-            inputs = try SamplerSettings.gridInputs(lower: lower, upper: upper, count: Int(count), inputDimension: dimension ?? 1)
-        } else if let points {
-            inputs = try SampleCommand.parsePoints(points)
-            if let dimension, inputs.first?.count != dimension {
-                throw SampleCommandError("--dimension \(dimension) does not match the points' \(inputs.first?.count ?? 0) components")
-            }
-        } else {
-            inputs = SamplerSettings.paperInputs
         }
-        let settings = SamplerSettings(
-            architecture: arch, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW ?? 1, sigmaB: sigmaB ?? 1,
-            width: width ?? 10, inputs: inputs, netsPerBag: nets ?? 30_000, bags: bags ?? 30, seed: seed ?? 1,
-            threads: threads ?? 0, estimator: est)
-        try settings.validate()
-        return settings
+        if points != nil && grid != nil { throw ValidationError("give --points or --grid, not both") }
+        if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0 (0 = all cores), got \(threads)") }
+        if let dimension, !(1...64).contains(dimension) { throw ValidationError("--dimension must be from 1 to 64, got \(dimension)") }
+        if let grid, gridAxis == nil { throw ValidationError("--grid must be LOWER:UPPER:COUNT, got '\(grid)'") }
+        if points != nil { _ = try parsedPoints() }
     }
 
-    /// `"a,b,c"` (d = 1) or `"a,b;c,d"` (points separated by `;`).
-    static func parsePoints(_ text: String) throws -> [[Double]] {
-        let groups = text.contains(";") ? text.split(separator: ";").map(String.init) : text.split(separator: ",").map(String.init)
+    /// `--grid LOWER:UPPER:COUNT`.
+    var gridAxis: (lower: Double, upper: Double, count: Int)? {
+        guard let grid else { return nil }
+        let parts = grid.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let lower = parts[0], let upper = parts[1], let count = parts[2],
+              count == count.rounded(), count >= 1, count <= Double(Int32.max) else { return nil }
+        return (lower, upper, Int(count))
+    }
+
+    /// `--points "a,b,c"` (d = 1) or `"a,b;c,d"` (points separated by `;`, components by `,`).
+    func parsedPoints() throws -> [[Double]] {
+        let text = points ?? ""
         let perPointComponents = text.contains(";")
+        let groups = (perPointComponents ? text.split(separator: ";") : text.split(separator: ",")).map(String.init)
         var result: [[Double]] = []
         for group in groups {
-            let fields = perPointComponents ? group.split(separator: ",").map(String.init) : [group]
             var point: [Double] = []
-            for field in fields {
+            for field in perPointComponents ? group.split(separator: ",").map(String.init) : [group] {
                 guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    throw SampleCommandError("--points: '\(field)' is not a finite number")
+                    throw ValidationError("--points: '\(field)' is not a finite number")
                 }
                 point.append(value)
             }
             result.append(point)
         }
-        guard !result.isEmpty else { throw SampleCommandError("--points is empty") }
+        guard !result.isEmpty else { throw ValidationError("--points is empty") }
         return result
+    }
+
+    /// The settings these flags describe, validated (`SamplerError` for values out of range).
+    public func makeSettings() throws -> SamplerSettings {
+        let inputs: [[Double]]
+        if let axis = gridAxis {
+            inputs = try SamplerSettings.gridInputs(lower: axis.lower, upper: axis.upper, count: axis.count,
+                                                    inputDimension: dimension ?? 1)
+        } else if points != nil {
+            inputs = try parsedPoints()
+            if let dimension, inputs.first?.count != dimension {
+                throw UsageError("--dimension \(dimension) does not match the points' \(inputs.first?.count ?? 0) components")
+            }
+        } else {
+            inputs = SamplerSettings.paperInputs
+        }
+        let settings = SamplerSettings(
+            architecture: architecture ?? .gaussNet, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW ?? 1,
+            sigmaB: sigmaB ?? 1, width: width ?? 10, inputs: inputs, netsPerBag: nets ?? 30_000, bags: bags ?? 30,
+            seed: seed ?? 1, threads: threads ?? 0, estimator: estimator ?? .direct)
+        try settings.validate()
+        return settings
     }
 
     /// Sampling flags given on the command line (those a config file cannot be combined with).
@@ -131,55 +137,23 @@ public struct SampleCommand: ParsableCommand {
         return given
     }
 
-    /// Settings and outputs from the config file (when given) or the flags. A config file and
-    /// sampling flags together are a usage error: one source of truth for the physics; output
-    /// flags and --threads override the file.
+    /// Settings and outputs from the config file (when given) or the flags: one source of truth for
+    /// the physics; output flags and --threads override the file.
     func resolve() throws -> (SamplerSettings, SampleRun.Output) {
         guard let config else {
             return (try makeSettings(), .init(json: json, csv: csv, stateDirectory: state ?? ".frg-state", resume: !noResume))
         }
-        let given = samplingFlagsGiven
-        guard given.isEmpty else {
-            throw SampleCommandError("a config file and the sampling flags \(given.joined(separator: ", ")) cannot be combined; put the values in \(config)")
-        }
         let file = try SampleConfig.load(path: config)
         var settings = file.settings
-        if let threads {
-            guard threads >= 0 else { throw SamplerError.invalidThreadCount(threads) }
-            settings.threads = threads
-        }
+        if let threads { settings.threads = threads }
         return (settings, .init(json: json ?? file.json, csv: csv ?? file.csv,
                                 stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume))
     }
 
     public func run() throws {
-        let settings: SamplerSettings
-        let output: SampleRun.Output
-        do {
-            (settings, output) = try resolve()
-        } catch let error as ConfigError {
-            throw fail("sample", error.description, status: ExitStatus.usage)
-        } catch let error as UserFacingError {
-            throw fail("sample", error.description, status: error.category.exitStatus)
-        }
-        do {
-            try SampleRun.execute(settings: settings, output: output)
-        } catch let error as UserFacingError {
-            throw fail("sample", error.description, status: error.category.exitStatus)
-        }
+        let (settings, output) = try resolve()
+        try SampleRun.execute(settings: settings, output: output)
     }
-}
-
-/// A user-facing error of `frg sample`: bad flag values (`.invalidInput`, the default) or an output
-/// file that cannot be written (`.runFailed`).
-public struct SampleCommandError: UserFacingError {
-    public let message: String
-    public let category: ErrorCategory
-    public init(_ message: String, category: ErrorCategory = .invalidInput) {
-        self.message = message
-        self.category = category
-    }
-    public var description: String { message }
 }
 
 /// Running a validated sampling job: resumable bags (`EnsembleJob` over a `DirectoryBagStore`),
@@ -226,19 +200,9 @@ public enum SampleRun {
         if let json = output.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try atomicWrite(try encoder.encode(Report(frgVersion: frgVersion, measurement: measurement)),
-                            to: URL(fileURLWithPath: json))
+            try AtomicFile.write(try encoder.encode(Report(frgVersion: frgVersion, measurement: measurement)), to: json)
         }
         if let csv = output.csv { try writeCSV(measurement, directory: csv) }
-    }
-
-    /// Atomic write (`TextOutput.AtomicFile`); any failure is a failed run (exit status 1).
-    static func atomicWrite(_ data: Data, to url: URL) throws {
-        do {
-            try AtomicFile.write(data, to: url.path)
-        } catch let error as FileWriteError {
-            throw SampleCommandError(error.description, category: .runFailed)
-        }
     }
 
     static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
@@ -296,7 +260,7 @@ public enum SampleRun {
             for k in combinations.indices {
                 table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
             }
-            try atomicWrite(Data(table.csv().utf8), to: dir.appendingPathComponent(name))
+            try AtomicFile.write(table.csv(), to: dir.appendingPathComponent(name).path)
         }
         for c in m.correlators {
             try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",

@@ -2,71 +2,73 @@ import ArgumentParser
 import Truncation
 
 /// The flags that choose a truncation, shared by `frg beta` and `frg fixed-points`.
-///
-/// Values are read as strings and checked here, so that every mistake gets one clear line and
-/// exit status 2 (ArgumentParser's own enum parsing would exit 64).
 struct TruncationOptions: ParsableArguments {
-    @Option(help: "Functional equation: wetterich or polchinski.")
-    var scheme: String = "wetterich"
+    /// `--truncation`: the derivative-expansion truncations, or the whole LPA potential.
+    enum Choice: String, ExpressibleByArgument, CaseIterable {
+        case lpa
+        case lpaPrime = "lpa-prime"
+        case derivative2
+        /// The LPA potential as a whole function (FullPotential), not projected on couplings.
+        case fullPotential = "full-potential"
 
-    @Option(help: "Truncation: lpa, lpa-prime, derivative2, or full-potential (the whole LPA potential; fixed-points and flow configs).")
-    var truncation: String = "lpa"
+        var kind: TruncationKind? { TruncationKind(rawValue: rawValue) }
+    }
 
-    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both, with fixed-points --convergence.")
-    var expansion: String = "zero"
+    /// `--expansion`: a point of the field expansion, or both (fixed-points `--convergence`).
+    enum Expansion: String, ExpressibleByArgument, CaseIterable {
+        case zero
+        case minimum
+        case both
+
+        var point: ExpansionPoint? { ExpansionPoint(rawValue: rawValue) }
+    }
+
+    @Option(help: "Functional equation.")
+    var scheme: FlowEquation = .wetterich
+
+    @Option(help: "Truncation (full-potential: the whole LPA potential; fixed-points and flow configs).")
+    var truncation: Choice = .lpa
+
+    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both with fixed-points --convergence.")
+    var expansion: Expansion = .zero
 
     @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0). Required.")
-    var dimension: String?
+    var dimension: Double?
 
-    @Option(help: "Order 2n: the highest power of the field kept (even).")
-    var order: String = "6"
+    @Option(help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder)).")
+    var order: Int = 6
 
-    @Option(help: "Regulator: litim (default) or exponential; Wetterich only.")
-    var regulator: String?
+    @Option(help: "Regulator (Wetterich only; default litim).")
+    var regulator: RegulatorKind?
 
-    /// True for `--truncation full-potential`: the LPA potential as a whole function, solved by
-    /// the FullPotential module rather than projected on couplings.
-    var isFullPotential: Bool { truncation == "full-potential" }
-
-    /// The validated specification; throws a one-line message for the user.
-    func spec() throws -> TruncationSpec {
-        if isFullPotential {
-            throw UsageError("--truncation full-potential has no coupling equations to print; use it with frg fixed-points or a flow config")
+    func validate() throws {
+        if let dimension, !(dimension.isFinite && dimension > 0) {
+            throw ValidationError("--dimension must be a real number > 0, got \(dimension)")
         }
-        func choice<E: RawRepresentable & CaseIterable>(_ flag: String, _ value: String, _: E.Type) throws -> E where E.RawValue == String {
-            guard let parsed = E(rawValue: value) else {
-                throw UsageError("--\(flag) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'")
-            }
-            return parsed
+        guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
+            throw ValidationError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got \(order)")
+        }
+        if regulator != nil, scheme == .polchinski {
+            throw ValidationError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
+        }
+    }
+
+    /// The truncation at `expansion` (default: the flag's), validated by `TruncationSpec.validate()`;
+    /// throws `UsageError` when `--dimension` is missing or the choice has no coupling equations,
+    /// and `TruncationError` for impossible combinations.
+    func spec(expansion point: ExpansionPoint? = nil) throws -> TruncationSpec {
+        guard let kind = truncation.kind else {
+            throw UsageError("--truncation full-potential has no coupling equations to print; use it with frg fixed-points or a flow config")
         }
         guard let dimension else {
             throw UsageError("--dimension is required (a real number d > 0, e.g. --dimension 3)")
         }
-        guard let d = Double(dimension), d.isFinite, d > 0 else {
-            throw UsageError("--dimension must be a real number > 0, got '\(dimension)'")
+        guard let point = point ?? expansion.point else {
+            throw UsageError("--expansion both goes with fixed-points --convergence")
         }
-        if regulator != nil, scheme == FlowEquation.polchinski.rawValue {
-            throw UsageError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
-        }
-        guard let order = Int(order), order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
-            throw UsageError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got '\(self.order)'")
-        }
-        let spec = TruncationSpec(scheme: try choice("scheme", scheme, FlowEquation.self),
-                                  truncation: try choice("truncation", truncation, TruncationKind.self),
-                                  expansion: try choice("expansion", expansion, ExpansionPoint.self),
-                                  dimension: d, order: order,
-                                  regulator: try choice("regulator", regulator ?? "litim", RegulatorKind.self))
-        do {
-            try spec.validate()
-        } catch let error as TruncationError {
-            throw UsageError(error.description)
-        }
+        let spec = TruncationSpec(scheme: scheme, truncation: kind, expansion: point, dimension: dimension,
+                                  order: order, regulator: regulator ?? .litim)
+        try spec.validate()
         return spec
     }
-}
-
-/// A mistake in the command line: printed as one line, exit status 2.
-struct UsageError: Error, CustomStringConvertible {
-    var description: String
-    init(_ message: String) { description = message }
 }

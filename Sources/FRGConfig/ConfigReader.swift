@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import TextOutput
 import Yams
@@ -20,7 +21,9 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
 /// Everything that can be wrong with a configuration file.
 ///
 /// The description is one line, `file:line:column: message`, the form editors and terminals link to.
-public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ConfigError: UserFacingError, Equatable, Sendable {
+    public var category: ErrorCategory { .invalidInput }
+
     public var location: SourceLocation
     /// Dotted key path of the offending entry (`solver.relativeTolerance`), empty for the document.
     public var keyPath: String

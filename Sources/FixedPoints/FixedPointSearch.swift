@@ -21,9 +21,8 @@ public struct SearchRegion: Sendable, Equatable {
 
 /// Why a search could not run.
 ///
-/// `ErrorCategory.runFailed` for every case: the command line checks `--starts` and `--width`
-/// itself and builds the region, so what reaches here (a region overflowing to infinity for an
-/// enormous `--width`, say) has exited with status 1 so far.
+/// A start count or a region that the caller chose is invalid input; a region that does not fit
+/// the truncation is a failure of the code that built it.
 public enum FixedPointSearchError: UserFacingError, Equatable {
     case regionDimension(expected: Int, got: Int)
     case emptyRegion(coupling: String, lower: Double, upper: Double)
@@ -33,11 +32,16 @@ public enum FixedPointSearchError: UserFacingError, Equatable {
         switch self {
         case let .regionDimension(e, g): return "search region has \(g) couplings, the truncation \(e)"
         case let .emptyRegion(c, l, u): return "search region for \(c) is empty or not finite: [\(l), \(u)]"
-        case .invalidStarts(let s): return "number of starts must be at least 1, got \(s)"
+        case .invalidStarts(let s): return "the number of starts must be from 1 to \(FixedPointCensus.maximumStarts), got \(s)"
         }
     }
 
-    public var category: ErrorCategory { .runFailed }
+    public var category: ErrorCategory {
+        switch self {
+        case .regionDimension: return .runFailed
+        case .emptyRegion, .invalidStarts: return .invalidInput
+        }
+    }
 }
 
 /// Multi-start Newton search for every real fixed point inside a region.

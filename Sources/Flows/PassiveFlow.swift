@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import ODE
 import Truncation
@@ -77,7 +78,10 @@ public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Errors in the settings of a flow (the solver's own failures come as `ODEError`).
-public enum FlowError: Error, Equatable, CustomStringConvertible {
+public enum FlowError: UserFacingError, Equatable {
+    /// Every case is a setting the caller gave.
+    public var category: ErrorCategory { .invalidInput }
+
     case initialCount(expected: Int, got: Int)
     case invalidScale(name: String, value: Double)
     case emptyRange(start: Double, end: Double)

@@ -25,11 +25,8 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
 
 /// Failures of the full-potential solvers, with the context to act on them.
 ///
-/// Every case is `ErrorCategory.runFailed` (exit status 1), as `frg` has always reported them:
-/// the command line and the configuration reader check the user's values before they reach the
-/// solvers, so a parameter or initial potential refused here (a dimension outside `2 < d < 4`
-/// for the scaling solution, a potential with `1 + u'' ≤ 0` on the grid) is one those checks let
-/// through, alongside genuine solver failures.
+/// A dimension, parameter or initial potential the solvers cannot take is the caller's input
+/// (`ErrorCategory.invalidInput`); Newton, LAPACK or CVODE failing on valid input is a failed run.
 public enum FullPotentialError: UserFacingError {
     /// The dimension is outside the range the solver handles, and why.
     case unsupportedDimension(Double, reason: String)
@@ -65,5 +62,10 @@ public enum FullPotentialError: UserFacingError {
         }
     }
 
-    public var category: ErrorCategory { .runFailed }
+    public var category: ErrorCategory {
+        switch self {
+        case .unsupportedDimension, .invalidParameter, .invalidInitialPotential: return .invalidInput
+        case .scalingSolutionNotFound, .unexpectedSpectrum, .linearAlgebra, .flowFailed: return .runFailed
+        }
+    }
 }

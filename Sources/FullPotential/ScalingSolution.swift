@@ -406,3 +406,15 @@ struct CollocatedFixedPointEquations: VectorField {
         }
     }
 }
+
+extension ScalingSolution {
+    /// The whole-potential scaling solution that the polynomial truncation `spec` approaches as its
+    /// order grows: the same LPA (Wetterich with the Litim regulator, or Polchinski) in the same
+    /// dimension; nil where there is none to compare with (other truncations or regulators,
+    /// `d` outside `(2, 4)`) or when it cannot be computed.
+    public static func lpaReference(for spec: TruncationSpec) -> ScalingSolution? {
+        guard spec.truncation == .lpa, spec.regulator == .litim, spec.dimension > 2, spec.dimension < 4 else { return nil }
+        let scheme: LPAScheme = spec.scheme == .wetterich ? .wetterich : .polchinski
+        return try? scalingSolution(ScalingSolutionSpec(scheme: scheme, dimension: spec.dimension))
+    }
+}

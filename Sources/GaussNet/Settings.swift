@@ -65,7 +65,7 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         case .invalidSigmaB(let s): return "σ_b must be finite and ≥ 0, got \(s)"
         case .invalidWidth(let n): return "width N must be ≥ 1, got \(n)"
         case .noInputs: return "at least one input point is required"
-        case .tooManyInputs(let count, let limit): return "\(count) input points given; at most \(limit) are supported (the six-point combinations grow as P⁶/720)"
+        case .tooManyInputs(let count, let limit): return "\(count == Int.max ? "more than 10¹⁸" : "\(count)") input points given; at most \(limit) are supported (the six-point combinations grow as P⁶/720)"
         case .inputDimensionMismatch(let p, let c, let e): return "input point \(p + 1) has \(c) components, expected d = \(e)"
         case .nonFiniteInput(let p): return "input point \(p + 1) is not finite"
         case .invalidNetsPerBag(let n): return "networks per bag must be ≥ 1, got \(n)"
@@ -137,6 +137,13 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         guard count >= 1 else { throw SamplerError.invalidGrid("count must be ≥ 1, got \(count)") }
         guard lower.isFinite, upper.isFinite, lower <= upper else {
             throw SamplerError.invalidGrid("need finite lower ≤ upper, got \(lower)…\(upper)")
+        }
+        // count^d points: checked before any is built (a 3-point axis in 20 dimensions is 3.5e9).
+        if count > 1 {
+            let total = pow(Double(count), Double(d))
+            guard total <= Double(maximumInputCount) else {
+                throw SamplerError.tooManyInputs(count: total < 1e18 ? Int(total) : Int.max, limit: maximumInputCount)
+            }
         }
         let axis = (0..<count).map { k in count == 1 ? lower : lower + (upper - lower) * Double(k) / Double(count - 1) }
         var points: [[Double]] = [[]]

@@ -1,8 +1,10 @@
+import Diagnostics
+
 /// Errors of ``ODEProblem/solve(from:to:initialState:output:events:options:)``.
 ///
 /// All cases except ``solverFailed(_:)`` are found by validating the input before CVODE is
 /// called.
-public enum ODEError: Error, CustomStringConvertible {
+public enum ODEError: UserFacingError {
     case invalidDimension(Int)
     case initialStateCount(expected: Int, actual: Int)
     case nonFiniteInitialState(component: Int, value: Double)
@@ -20,6 +22,9 @@ public enum ODEError: Error, CustomStringConvertible {
     case invalidStopTime(Double, end: Double)
     /// CVODE returned a failure flag.
     case solverFailed(CVodeFailure)
+
+    /// Validation errors are the caller's input; a CVODE failure is a failed run.
+    public var category: ErrorCategory { flagName == nil ? .invalidInput : .runFailed }
 
     /// CVODE's flag name for ``solverFailed(_:)``, nil for validation errors.
     public var flagName: String? {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import TextOutput
 
@@ -39,7 +40,10 @@ public struct PlotSeries: Sendable {
 }
 
 /// Why a plot cannot be drawn.
-public enum PlotError: Error, CustomStringConvertible, Equatable {
+public enum PlotError: UserFacingError, Equatable {
+    /// The data cannot be drawn as asked: a failure of the run, not of its input.
+    public var category: ErrorCategory { .runFailed }
+
     case mismatchedLengths(series: String)
     case nonPositiveOnLogAxis(series: String, axis: String, value: Double)
     case noFiniteData

@@ -120,11 +120,3 @@ public struct PassiveFlowRun: FlowRun {
             figure: figure, jsonMembers: json)
     }
 }
-
-extension TruncationSpec {
-    /// One line naming the truncation, as in output headers and figure titles:
-    /// `wetterich lpa, expansion about φ = 0, order φ^6, d = 3, litim regulator`.
-    public var outline: String {
-        "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator"
-    }
-}

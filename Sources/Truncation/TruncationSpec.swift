@@ -1,3 +1,5 @@
+import TextOutput
+
 import Diagnostics
 
 /// The functional flow equation that is projected.
@@ -67,6 +69,12 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
         self.dimension = dimension
         self.order = order
         self.regulator = regulator
+    }
+
+    /// One line naming the truncation, as in output headers and figure titles:
+    /// `wetterich lpa, expansion about φ = 0, order φ^6, d = 3, litim regulator`.
+    public var outline: String {
+        "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator"
     }
 
     /// `n`, the number of potential couplings.

@@ -44,17 +44,21 @@ final class ErrorCategoryTests: XCTestCase {
         XCTAssertTrue(noFixedPoint is TruncationStudyError)
         XCTAssertEqual(noFixedPoint.category, .runFailed)
         XCTAssertEqual(exitCode(["fixed-points", "--dimension", "4.5", "--convergence", "4:6"]), noFixedPoint.category.exitStatus)
+    }
+
+    func testSearchBoxesTheUserChoseAreInvalidInput() throws {
         // A width so large that the box of natural units overflows.
         let beta = try BetaFunctions(TruncationSpec(dimension: 3, order: 6))
         let overflow = try thrown { _ = try FixedPointSearch(region: TruncationStudies.defaultRegion(beta, width: 1e308)).run(beta) }
         XCTAssertTrue(overflow is FixedPointSearchError)
+        XCTAssertEqual(overflow.category, .invalidInput)
         XCTAssertEqual(exitCode(["fixed-points", "--dimension", "3", "--order", "6", "--width", "1e308"]), overflow.category.exitStatus)
     }
 
-    func testFullPotentialErrorsAreFailedRuns() throws {
+    func testFullPotentialOutsideItsDimensionsIsInvalidInput() throws {
         let outside = try thrown { _ = try scalingSolution(ScalingSolutionSpec(dimension: 5)) }
         XCTAssertTrue(outside is FullPotentialError)
+        XCTAssertEqual(outside.category, .invalidInput)
         XCTAssertEqual(exitCode(["fixed-points", "--truncation", "full-potential", "--dimension", "5"]), outside.category.exitStatus)
-        XCTAssertEqual(outside.category, .runFailed)
     }
 }

@@ -30,23 +30,28 @@ final class SampleCommandTests: XCTestCase {
     }
 
     func testBadInputIsATypedError() {
+        /// The message a bad command line gets: from the parser (flag syntax, choices, combinations)
+        /// or from the settings' own validation (values).
         func message(_ arguments: [String]) -> String? {
             do {
                 _ = try SampleCommand.parse(arguments).makeSettings()
                 return nil
-            } catch let error as SampleCommandError {
-                return error.message
             } catch let error as SamplerError {
                 return error.description
             } catch {
-                return "unexpected \(error)"
+                return SampleCommand.message(for: error)
             }
         }
         XCTAssertEqual(message(["--width", "0"]), "width N must be ≥ 1, got 0")
         XCTAssertEqual(message(["--points", "0.1,x"]), "--points: 'x' is not a finite number")
-        XCTAssertEqual(message(["--architecture", "relu"]), "unknown architecture 'relu' (expected gaussnet or cosnet)")
+        XCTAssertEqual(message(["--architecture", "relu"]),
+                       "The value 'relu' is invalid for '--architecture <architecture>'. Please provide one of 'gaussnet' and 'cosnet'.")
         XCTAssertEqual(message(["--grid", "0:1"]), "--grid must be LOWER:UPPER:COUNT, got '0:1'")
         XCTAssertEqual(message(["--bags", "1"]), "at least 2 bags are needed for a standard deviation over bags, got 1")
+        // A 3-point axis in 20 dimensions is 3²⁰ points: refused before any is built.
+        XCTAssertEqual(message(["--grid", "-1:1:3", "--dimension", "20"]),
+                       "3486784401 input points given; at most 12 are supported (the six-point combinations grow as P⁶/720)")
+        XCTAssertEqual(message(["--grid", "-1:1:3", "--dimension", "65"]), "--dimension must be from 1 to 64, got 65")
         XCTAssertNil(message([]))
     }
 

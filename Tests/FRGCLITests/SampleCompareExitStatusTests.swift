@@ -22,7 +22,7 @@ final class SampleCompareExitStatusTests: XCTestCase {
         XCTAssertEqual(FRG.run(["sample", "--architecture", "relu"]), 2)
         XCTAssertEqual(FRG.run(["sample", "--estimator", "marginal", "--points", "0,0.1,0.3"]), 2)
         XCTAssertEqual(FRG.run(tiny + ["--state", file]), 1, "the state folder cannot be created")
-        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.path]), 1, "the JSON path is a folder")
+        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.path]), 2, "the JSON path is a folder: a bad output path")
         XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.appendingPathComponent("m.json").path]), 0)
     }
 

@@ -30,8 +30,8 @@ final class SampleConfigCommandTests: XCTestCase {
     func testConfigAndSamplingFlagsAreRejected() throws {
         let path = try writeConfig("width: 7\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        XCTAssertThrowsError(try SampleCommand.parse([path, "--width", "5", "--seed", "2"]).resolve()) { error in
-            XCTAssertEqual((error as? SampleCommandError)?.message,
+        XCTAssertThrowsError(try SampleCommand.parse([path, "--width", "5", "--seed", "2"])) { error in
+            XCTAssertEqual(SampleCommand.message(for: error),
                            "a config file and the sampling flags --width, --seed cannot be combined; put the values in \(path)")
         }
     }

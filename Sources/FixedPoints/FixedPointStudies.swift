@@ -1,0 +1,133 @@
+import Diagnostics
+import Foundation
+import Truncation
+
+/// The Wilson–Fisher fixed point followed through a parameter — the order of the truncation or
+/// the dimension — and where the branch was lost, if it was. A lost branch is a result of the
+/// study (the stages done and the reason), not an error.
+public struct BranchStudy: Sendable {
+    public enum Parameter: String, Sendable {
+        /// The order `2n` of the field expansion.
+        case order
+        /// The dimension `d`.
+        case dimension = "d"
+    }
+
+    /// The truncation at the study's last stage.
+    public var spec: TruncationSpec
+    public var parameter: Parameter
+    public var steps: [ContinuationStep]
+    /// Why the branch ended before the last stage, nil when it reached it.
+    public var stopped: String?
+
+    /// The Wilson–Fisher point found at φ⁴ by a search and followed order by order up to
+    /// `spec.order`; the steps below `fromOrder` are dropped from the result.
+    public static func byOrder(_ spec: TruncationSpec, fromOrder: Int = 2, starts: Int = 400, seed: UInt64 = 1) throws -> BranchStudy {
+        var study = try BranchStudy(spec: spec, parameter: .order) {
+            try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
+        }
+        study.steps = study.steps.filter { Int($0.parameter) >= fromOrder }
+        return study
+    }
+
+    /// The Wilson–Fisher point of `spec` (at its order) followed through `dimensions`, starting
+    /// from a search at the first of them.
+    public static func byDimension(_ spec: TruncationSpec, dimensions: [Double], starts: Int = 400,
+                                   seed: UInt64 = 1) throws -> BranchStudy {
+        var first = spec
+        first.dimension = dimensions.first ?? spec.dimension
+        return try BranchStudy(spec: first, parameter: .dimension) {
+            try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
+        }
+    }
+
+    private init(spec: TruncationSpec, parameter: Parameter, _ follow: () throws -> [ContinuationStep]) throws {
+        self.spec = spec
+        self.parameter = parameter
+        do {
+            steps = try follow()
+        } catch let failure as ContinuationFailure {
+            steps = failure.completed
+            stopped = failure.description
+        }
+    }
+}
+
+/// Dimensions from `from` to `to` in steps of `step` (the last one `to` itself), for a study in `d`.
+public struct DimensionGrid: Sendable, Equatable {
+    public var from: Double
+    public var to: Double
+    public var step: Double
+
+    /// Most dimensions a grid may hold; a study follows the branch through every one.
+    public static let maximumCount = 100_000
+
+    public init(from: Double, to: Double, step: Double) {
+        self.from = from
+        self.to = to
+        self.step = step
+    }
+
+    /// The dimensions, checked before anything is allocated.
+    public func dimensions() throws -> [Double] {
+        guard from.isFinite, to.isFinite, from > 0, to > 0, step.isFinite, step > 0 else {
+            throw DimensionGridError.invalid(self)
+        }
+        let intervals = (abs(from - to) / step + 1e-9).rounded(.down)
+        guard intervals < Double(Self.maximumCount) else { throw DimensionGridError.tooMany(self, count: intervals + 1) }
+        let count = Int(intervals)
+        let direction: Double = to < from ? -1 : 1
+        var dimensions = (0...count).map { from + direction * Double($0) * step }
+        if abs(dimensions.last! - to) > 1e-9 * step { dimensions.append(to) }
+        return dimensions
+    }
+}
+
+/// A dimension grid that cannot be used.
+public enum DimensionGridError: UserFacingError, Equatable {
+    case invalid(DimensionGrid)
+    case tooMany(DimensionGrid, count: Double)
+
+    public var category: ErrorCategory { .invalidInput }
+
+    public var description: String {
+        switch self {
+        case .invalid(let g):
+            return "a dimension sweep needs positive, finite dimensions and step, got \(g.from):\(g.to):\(g.step)"
+        case let .tooMany(g, count):
+            return "the dimension sweep \(g.from):\(g.to):\(g.step) has \(String(format: "%.3g", count)) points; at most \(DimensionGrid.maximumCount) are followed"
+        }
+    }
+}
+
+/// Every real fixed point of a truncation that a multi-start search finds.
+public struct FixedPointCensus: Sendable {
+    public var spec: TruncationSpec
+    public var beta: BetaFunctions
+    public var points: [FixedPoint]
+    /// Newton starts run: the random ones, the origin, and the Wilson–Fisher branch followed from φ⁴.
+    public var startCount: Int
+
+    /// Most random starts a search accepts (each is one Newton iteration, run on all cores).
+    public static let maximumStarts = 1_000_000
+
+    /// Searches a box of `±width` natural units (`TruncationStudies.defaultRegion`) from `starts`
+    /// reproducible random points and the origin. At orders above φ⁴ the Wilson–Fisher point
+    /// followed order by order from φ⁴ is a start too: at high orders random starts rarely land
+    /// in its basin.
+    public init(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1, width: Double = 3) throws {
+        guard (1...Self.maximumStarts).contains(starts) else { throw FixedPointSearchError.invalidStarts(starts) }
+        let beta = try BetaFunctions(spec)
+        var search = FixedPointSearch(region: TruncationStudies.defaultRegion(beta, width: width))
+        search.starts = starts
+        search.seed = seed
+        if spec.order > TruncationStudies.startingOrder(spec),
+           let wf = try? TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).last {
+            search.extraStarts = [wf.fixedPoint.couplings]
+        }
+        self.spec = spec
+        self.beta = beta
+        points = try search.run(beta)
+        startCount = search.starts + 1 + search.extraStarts.count
+    }
+}

@@ -9,6 +9,10 @@
 //   → FRGConfig, Reports (configs, tables, CSV/JSON/SVG) → FRGCLI → frg (executable)
 import PackageDescription
 
+/// Modules built in the Swift 6 language mode (complete concurrency checking). Truncation and
+/// GaussNet stay in Swift 5 mode: their parallel loops hand raw buffers to concurrentPerform.
+let v6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "frg",
     platforms: [.macOS(.v13)],
@@ -27,8 +31,10 @@ let package = Package(
     targets: [
         // Leaves every layer may use: the user-facing error protocol, and number formatting with
         // atomic file writes.
-        .target(name: "Diagnostics"),
-        .target(name: "TextOutput", dependencies: ["Diagnostics"]),
+        .target(name: "Diagnostics",
+            swiftSettings: v6),
+        .target(name: "TextOutput", dependencies: ["Diagnostics"],
+            swiftSettings: v6),
         // Layer 1: SUNDIALS from Debian's libsundials-dev, linked by name (no pkg-config file).
         .systemLibrary(
             name: "CSundials",
@@ -47,7 +53,8 @@ let package = Package(
         // Layer 3: the Swift ODE wrapper.
         .target(
             name: "ODE",
-            dependencies: ["CVodeShim", "Diagnostics"]
+            dependencies: ["CVodeShim", "Diagnostics"],
+            swiftSettings: v6
         ),
         // Physics.
         .target(
@@ -67,11 +74,13 @@ let package = Package(
                 "Truncation", "CLapack", "Diagnostics",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
-            ]
+            ],
+            swiftSettings: v6
         ),
         .target(
             name: "Flows",
-            dependencies: ["ODE", "Truncation", "Diagnostics"]
+            dependencies: ["ODE", "Truncation", "Diagnostics"],
+            swiftSettings: v6
         ),
         .target(
             name: "FullPotential",
@@ -79,7 +88,8 @@ let package = Package(
                 "ODE", "Truncation", "FixedPoints", "Diagnostics",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
-            ]
+            ],
+            swiftSettings: v6
         ),
         // The sampler's hot loops (random streams, ziggurat, direct network) in C, so that one
         // binary carries AVX-512, AVX2 and baseline clones chosen at load time.
@@ -90,21 +100,25 @@ let package = Package(
         ),
         .target(
             name: "Comparison",
-            dependencies: ["GaussNet", "Flows", "Truncation", "Diagnostics", "TextOutput"]
+            dependencies: ["GaussNet", "Flows", "Truncation", "Diagnostics", "TextOutput"],
+            swiftSettings: v6
         ),
         // Runs: every kind of flow behind one protocol, with its presentation-neutral trajectory.
         .target(
             name: "Runs",
-            dependencies: ["Flows", "FullPotential", "Truncation", "GaussNet", "Diagnostics", "TextOutput"]
+            dependencies: ["Flows", "FullPotential", "Truncation", "GaussNet", "Diagnostics", "TextOutput"],
+            swiftSettings: v6
         ),
         // Configuration and reports.
         .target(
             name: "FRGConfig",
-            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Runs", "Diagnostics", "TextOutput", "Yams"]
+            dependencies: ["Truncation", "Flows", "GaussNet", "FullPotential", "Runs", "Diagnostics", "TextOutput", "Yams"],
+            swiftSettings: v6
         ),
         .target(
             name: "Reports",
-            dependencies: ["Runs", "Diagnostics", "TextOutput"]
+            dependencies: ["Runs", "Diagnostics", "TextOutput"],
+            swiftSettings: v6
         ),
         // Command line.
         .target(
@@ -114,7 +128,8 @@ let package = Package(
                 "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
-            ]
+            ],
+            swiftSettings: v6
         ),
         .executableTarget(name: "frg", dependencies: ["FRGCLI"]),
         .executableTarget(

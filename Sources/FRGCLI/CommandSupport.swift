@@ -26,7 +26,7 @@ struct InContext: UserFacingError {
 /// Writes a line to stderr (progress and notes, never results).
 func note(_ message: String) {
     // Results printed so far reach the terminal first.
-    fflush(stdout)
+    fflush(nil)
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 

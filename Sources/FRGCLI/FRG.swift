@@ -64,7 +64,7 @@ extension FRG {
 
     private static func report(_ error: Error, prefix: String) -> Int32 {
         // Results already printed reach the terminal before the error.
-        fflush(stdout)
+        fflush(nil)
         if let error = error as? UserFacingError {
             FileHandle.standardError.write(Data((prefix + error.description + "\n").utf8))
             return error.category.exitStatus

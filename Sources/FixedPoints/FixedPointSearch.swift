@@ -77,12 +77,14 @@ public struct FixedPointSearch: Sendable {
             startPoints.append((0..<n).map { region.lower[$0] + (region.upper[$0] - region.lower[$0]) * rng.nextUniform() })
         }
 
-        let results = UnsafeMutableBufferPointer<[Double]?>.allocate(capacity: startPoints.count)
+        // Each start writes only its own slot, so the workers never share an element.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<[Double]?>.allocate(capacity: startPoints.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let options = newton
-        DispatchQueue.concurrentPerform(iterations: startPoints.count) { index in
-            if case .success(let root) = newtonSolve(field, from: startPoints[index], options: options) {
+        let starting = startPoints
+        DispatchQueue.concurrentPerform(iterations: starting.count) { index in
+            if case .success(let root) = newtonSolve(field, from: starting[index], options: options) {
                 results[index] = root.root
             }
         }

@@ -133,7 +133,8 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
     // The base and the refined solve are independent: one per core.
     let resolutions = [(spec.basisSize, length), (spec.basisSize + spec.basisSize / 2, 1.25 * length)]
     let solves = spec.estimatesError ? 2 : 1
-    let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: solves)
+    // Each solve writes only its own slot.
+    nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: solves)
     slots.initialize(repeating: nil)
     defer { slots.deallocate() }
     DispatchQueue.concurrentPerform(iterations: solves) { k in

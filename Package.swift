@@ -2,11 +2,13 @@
 //
 // frg — functional renormalization group solver for the NN-QFT correspondence.
 //
-// Dependency graph (it points one way):
+// Dependency graph (it points one way; ARCHITECTURE.md says where new things go):
+//   Diagnostics, TextOutput (leaves: the user-facing error protocol; number formats, atomic writes)
 //   CSundials (system library) → CVodeShim (C) → ODE (Swift)
-//   → Truncation, FixedPoints, Flows, GaussNet (physics; no YAML, no terminal; GaussNet's hot
-//     loops are the C target GaussNetKernels)
-//   → FRGConfig, Reports (configs, tables, CSV/JSON/SVG) → FRGCLI → frg (executable)
+//   → physics, no YAML and no terminal: Truncation → FixedPoints → FullPotential; Flows;
+//     GaussNet (hot loops in the C target GaussNetKernels) → Comparison; Runs (every flow behind one
+//     protocol)
+//   → FRGConfig (YAML), Reports (tables, CSV, SVG) → FRGCLI (parses, calls, renders) → frg
 import PackageDescription
 
 /// Modules built in the Swift 6 language mode (complete concurrency checking). Truncation and

@@ -23,6 +23,10 @@ struct InContext: UserFacingError {
     var description: String { "\(context): \(underlying.description)" }
 }
 
+/// Where the bags of `frg sample` and `frg compare` are computed: in this process today. A
+/// distributed executor (MPI ranks) is chosen here, and only here.
+func bagExecutor() -> any BagExecutor { LocalBagExecutor() }
+
 /// Writes a line to stderr (progress and notes, never results).
 func note(_ message: String) {
     // Results printed so far reach the terminal first.

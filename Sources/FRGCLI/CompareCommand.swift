@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
             : DirectoryBagStore(root: URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache"))
         let directory = outputDirectory ?? settings.outputDirectory
         let start = Date()
-        let result = try sweep.run(store: store) { done, total, reused in
+        let result = try sweep.run(store: store, executor: bagExecutor()) { done, total, reused in
             note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
         }
         let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }

@@ -183,7 +183,7 @@ public enum SampleRun {
     public static func execute(settings: SamplerSettings, output: Output) throws {
         let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
             ?? InMemoryBagStore()
-        let job = EnsembleJob(settings: settings, store: store, resume: output.resume)
+        let job = EnsembleJob(settings: settings, store: store, executor: bagExecutor(), resume: output.resume)
         let interactive = stderrIsTerminal
         let start = Date()
         let outcome = try job.run { progress in

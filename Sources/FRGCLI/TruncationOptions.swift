@@ -3,15 +3,37 @@ import Truncation
 
 /// The flags that choose a truncation, shared by `frg beta` and `frg fixed-points`.
 struct TruncationOptions: ParsableArguments {
-    /// `--truncation`: the derivative-expansion truncations, or the whole LPA potential.
-    enum Choice: String, ExpressibleByArgument, CaseIterable {
-        case lpa
-        case lpaPrime = "lpa-prime"
-        case derivative2
-        /// The LPA potential as a whole function (FullPotential), not projected on couplings.
-        case fullPotential = "full-potential"
+    /// `--truncation`: every `TruncationKind`, or the whole LPA potential (FullPotential, not
+    /// projected on couplings).
+    enum Choice: Equatable, ExpressibleByArgument {
+        case projected(TruncationKind)
+        case fullPotential
 
-        var kind: TruncationKind? { TruncationKind(rawValue: rawValue) }
+        static let fullPotentialName = "full-potential"
+
+        init?(argument: String) {
+            if argument == Self.fullPotentialName {
+                self = .fullPotential
+            } else if let kind = TruncationKind(rawValue: argument) {
+                self = .projected(kind)
+            } else {
+                return nil
+            }
+        }
+
+        static var allValueStrings: [String] { TruncationKind.allCases.map(\.rawValue) + [fullPotentialName] }
+
+        var defaultValueDescription: String {
+            switch self {
+            case .projected(let kind): return kind.rawValue
+            case .fullPotential: return Self.fullPotentialName
+            }
+        }
+
+        var kind: TruncationKind? {
+            if case .projected(let kind) = self { return kind }
+            return nil
+        }
     }
 
     /// `--expansion`: a point of the field expansion, or both (fixed-points `--convergence`).
@@ -27,7 +49,7 @@ struct TruncationOptions: ParsableArguments {
     var scheme: FlowEquation = .wetterich
 
     @Option(help: "Truncation (full-potential: the whole LPA potential; fixed-points and flow configs).")
-    var truncation: Choice = .lpa
+    var truncation: Choice = .projected(.lpa)
 
     @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both with fixed-points --convergence.")
     var expansion: Expansion = .zero

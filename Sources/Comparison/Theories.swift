@@ -14,7 +14,7 @@ public enum Observable: String, Sendable, Codable, CaseIterable {
     /// `⟨|m_6|⟩`.
     case m6
     /// `λ4 = ū4/Z²`: the quartic coupling of the canonically normalized field, with `Z` the
-    /// architecture's `wavefunctionNormalization` (`(d/2)(2π/d)^{d/2} σ_W^{d−4}` for the Gaussian
+    /// architecture's `wavefunctionNormalization` (`(d/2) σ_W^{d−4} (2πd)^{−d/2}` for the Gaussian
     /// kernel, convention at `GaussianWeightKernel.wavefunctionNormalization`).
     case lambda4
     /// `λ6 = ū6/Z³`.

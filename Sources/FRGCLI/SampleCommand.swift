@@ -174,12 +174,6 @@ public enum SampleRun {
         }
     }
 
-    /// The JSON document written by `--json`.
-    struct Report: Encodable {
-        let frgVersion: String
-        let measurement: GaussNet.Measurement
-    }
-
     public static func execute(settings: SamplerSettings, output: Output) throws {
         let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
             ?? InMemoryBagStore()
@@ -200,7 +194,7 @@ public enum SampleRun {
         if let json = output.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(Report(frgVersion: frgVersion, measurement: measurement)), to: json)
+            try AtomicFile.write(try encoder.encode(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
         }
         if let csv = output.csv { try writeCSV(measurement, directory: csv) }
     }

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import GaussNet
 import FullPotential
 import ODE
 import Runs
@@ -60,7 +61,7 @@ public struct FlowConfig: Sendable {
             if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
                 run = try Self.readFullPotential(top, solver: solver, given: top.contains("solver"))
             } else {
-                run = try Self.readPassive(top, solver: solver)
+                run = try Self.readPassive(top, solver: solver, configFile: root.file)
             }
         case .active:
             for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
@@ -102,15 +103,21 @@ public struct FlowConfig: Sendable {
         return spec
     }
 
-    static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings) throws -> PassiveFlowRun {
+    static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings, configFile: String) throws -> any FlowRun {
         let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
         let spec = try readSpec(specValue)
+        let initialValue = try top.required("initial", "the initial couplings")
+        let initial = try initialValue.mapping(allowedKeys: ["units", "uvScale", "couplings", "measured", "irScale", "u6"])
+        if initial.contains("measured") {
+            return try readMeasured(top, initial: initial, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+        }
+        for key in ["irScale", "u6"] where initial.contains(key) {
+            throw initial.error(at: key, "only with 'measured' (couplings read from a measurement)")
+        }
         let names = try couplingNames(for: spec, at: specValue)
-
-        let initial = try top.required("initial", "the initial couplings").mapping(allowedKeys: ["units", "uvScale", "couplings"])
         let units = try initial.optional("units")?.choice(CouplingUnits.self) ?? .dimensionless
         let uvScale = try initial.optional("uvScale")?.double(greaterThan: 0, "the UV scale Λ") ?? 1
-        let couplings = try readCouplings(initial.required("couplings", "a mapping of coupling names to values"), allowed: names)
+        let couplings = try readCouplings(initial.required("couplings", "a mapping of coupling names to values (or 'measured': a measurement file)"), allowed: names)
 
         let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
         let tEndValue = try range.required("tEnd", "final RG time t = ln(k/Λ), negative toward the infrared")
@@ -128,6 +135,63 @@ public struct FlowConfig: Sendable {
         }
         return PassiveFlowRun(spec: spec, units: units, uvScale: uvScale, couplings: couplings, tEnd: tEnd,
                               sampling: sampled, thresholdStop: thresholdStop, runawayBound: runaway, solver: solver)
+    }
+
+    /// `initial.measured`: the couplings of a measurement as the infrared condition, integrated
+    /// toward the ultraviolet (`MeasuredFlow`).
+    static func readMeasured(_ top: ConfigMapping, initial: ConfigMapping, spec: TruncationSpec, specValue: ConfigValue,
+                             solver: FlowSolverSettings, configFile: String) throws -> MeasuredFlow {
+        for key in ["units", "uvScale", "couplings"] where initial.contains(key) {
+            throw initial.error(at: key, "not with 'measured': the couplings come from the measurement (canonically normalized, at k_IR = irScale · m0)")
+        }
+        let file = try initial.required("measured", "")
+        let measurement: GaussNet.Measurement
+        do {
+            measurement = try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
+        } catch let error as MeasurementFileError {
+            throw file.error(error.description)
+        }
+        let irScaleValue = initial.optional("irScale")
+        let irScale = try irScaleValue?.double(in: 1e-12...0.5, "the infrared scale k_IR/m0 (≪ 1)") ?? 0.01
+        let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
+        let tEndValue = try range.required("tEnd", "final RG time t = ln(k/m0), above ln(irScale) toward the ultraviolet")
+        let tEnd = try tEndValue.double()
+        guard tEnd != log(irScale) else { throw tEndValue.error("expected a final RG time other than the start ln(irScale) = \(log(irScale))") }
+        let (low, high) = (min(irScale, exp(tEnd)), max(irScale, exp(tEnd)))
+        var flow = MeasuredFlow(measurement: measurement, source: try file.string(), spec: spec, tEnd: tEnd)
+        flow.irScale = irScale
+        flow.sampling = try readSampling(range, positiveRange: (low, high), unit: "k/m0")
+        flow.solver = solver
+        if let u6 = initial.optional("u6") {
+            if (try? u6.string()) == "measured" {
+                flow.sixthOrder = .measured
+            } else if let value = try? u6.double() {
+                flow.sixthOrder = .chosen(value)
+            } else {
+                throw u6.error("expected 'measured' or a number (a chosen u6 in the raw convention of the measurement)")
+            }
+        }
+        if let stop = top.optional("stop") {
+            let m = try stop.mapping(allowedKeys: ["threshold", "runawayFactor"])
+            flow.thresholdStop = try m.optional("threshold")?.double(in: 1e-12...0.5, "the threshold stop level") ?? flow.thresholdStop
+            flow.runawayFactor = try m.optional("runawayFactor")?.double(in: 10...1e200, "a growth factor") ?? flow.runawayFactor
+        }
+        do {
+            _ = try flow.passiveRun()
+        } catch let error as MeasuredFlowError {
+            switch error {
+            case .truncation, .dimension: throw ConfigError(specValue.location, keyPath: specValue.keyPath, error.description)
+            default: throw ConfigError(initial.value.location, keyPath: initial.value.keyPath, error.description)
+            }
+        } catch let error as CanonicalCouplingsError {
+            throw file.error(error.description)
+        }
+        return flow
+    }
+
+    /// A path from a config file: absolute, or relative to the file's folder.
+    static func resolve(_ path: String, relativeTo configFile: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(path).path
     }
 
     static func readFullPotential(_ top: ConfigMapping, solver: FlowSolverSettings, given solverGiven: Bool) throws -> FullPotentialFlowRun {
@@ -220,19 +284,16 @@ public struct FlowConfig: Sendable {
             guard !given.isEmpty else { throw c.error("expected at least one of u4, u6") }
             couplings = given.map { (orders[$0.name]!, $0.value) }
         case (nil, let file?):
-            let written = try file.string()
-            let path = written.hasPrefix("/") ? written
-                : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(written).path
-            let measured: MeasuredCouplings
+            let measured: GaussNet.Measurement
             do {
-                measured = try MeasuredCouplings.load(path: path)
+                measured = try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
             } catch let error as MeasurementFileError {
                 throw file.error(error.description)
             }
-            guard abs(measured.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
-                throw file.error("the measurement was taken at σ_W = \(measured.sigmaW), the flow starts at σ_W = \(ends[0])")
+            guard abs(measured.settings.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
+                throw file.error("the measurement was taken at σ_W = \(measured.settings.sigmaW), the flow starts at σ_W = \(ends[0])")
             }
-            couplings = [(4, measured.u4), (6, measured.u6)]
+            couplings = [(4, measured.u4.mean), (6, measured.u6.mean)]
         case (.some, .some):
             throw m.error(at: "measurement", "give either 'couplings' or 'measurement', not both")
         case (nil, nil):

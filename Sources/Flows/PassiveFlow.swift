@@ -120,6 +120,11 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
     public var sampling: FlowSampling = .evenlySpaced(count: 101)
     /// The flow stops when any `|ū_i|` reaches this.
     public var runawayBound: Double = 1e8
+    /// When set, the flow stops instead when a dimensionful coupling `|u_i| = |k^{D_i} ū_i|` reaches
+    /// its bound (one per coupling). For flows started deep in the infrared, where the dimensional
+    /// couplings have frozen while the dimensionless ones are huge and still growing as `k^{−D_i}`,
+    /// only a bound on `u_i` itself marks a blow-up of the flow.
+    public var dimensionfulRunawayBounds: [Double]?
     public var solver = FlowSolverSettings()
 
     public init(equations: Equations, canonicalDimensions: [Double], initialCouplings: [Double], tEnd: Double) {
@@ -144,6 +149,10 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
         guard uvScale.isFinite, uvScale > 0 else { throw FlowError.invalidScale(name: "the UV scale Λ", value: uvScale) }
         guard tStart.isFinite, tEnd.isFinite, tStart != tEnd else { throw FlowError.emptyRange(start: tStart, end: tEnd) }
         guard runawayBound.isFinite, runawayBound > 0 else { throw FlowError.invalidBound(runawayBound) }
+        if let bounds = dimensionfulRunawayBounds {
+            guard bounds.count == n else { throw FlowError.initialCount(expected: n, got: bounds.count) }
+            for b in bounds where !(b.isFinite && b > 0) { throw FlowError.invalidBound(b) }
+        }
         let constraints = equations.domainConstraints
         for c in constraints {
             let v = initialCouplings.withUnsafeBufferPointer { c.value($0) }
@@ -170,9 +179,19 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
         var events: [ODEEvent] = constraints.map { c in
             ODEEvent(c.name, direction: .decreasing) { _, y in c.value(y) - c.stopBelow }
         }
-        let bound = runawayBound
-        for (i, name) in names.enumerated() {
-            events.append(ODEEvent("runaway \(name)", direction: .decreasing) { _, y in bound - abs(y[i]) })
+        if let bounds = dimensionfulRunawayBounds {
+            let logScale = log(uvScale), dimensions = canonicalDimensions
+            for (i, name) in names.enumerated() {
+                let bound = bounds[i], dimension = dimensions[i]
+                events.append(ODEEvent("runaway \(name)", direction: .decreasing) { t, y in
+                    bound - abs(y[i]) * exp(dimension * (logScale + t))
+                })
+            }
+        } else {
+            let bound = runawayBound
+            for (i, name) in names.enumerated() {
+                events.append(ODEEvent("runaway \(name)", direction: .decreasing) { _, y in bound - abs(y[i]) })
+            }
         }
 
         let solution = try problem.solve(from: tStart, to: tEnd, initialState: initialCouplings,

@@ -61,18 +61,19 @@ public struct GaussianWeightKernel: Sendable, Equatable {
         m2 > 0 ? (Double(inputDimension) * m2 / 2).squareRoot() : nil
     }
 
-    /// The wave-function normalization `Z` of `1/K̃(p) ≈ Z (p² + m0²)` near `p = 0`:
+    /// The wave-function normalization `Z` of `1/K̃(p) = Z (m0² + p²) + O(p⁴)`:
     ///
-    ///     Z = (d/2) (2π/d)^{d/2} σ_W^{d−4}
+    ///     Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}
     ///
-    /// The one place that fixes the Fourier convention of `Z`. It is seed 001's: the seed writes
-    /// `K(p) = σ_W^{2−d} (d/2π)^{d/2} exp(−d p²/(2σ_W²))`, i.e. the transform above with an extra
-    /// `(2π)^{−d}`, so this `Z` is `(2π)^d` times the `Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}` of the
-    /// standard transform that PHYSICS.md §3 states. It enters only the normalized couplings
-    /// `λ_{2n} = u_{2n}/Z^n` (their `σ_W` slope does not depend on the convention, their scale does).
+    /// The one place that fixes the Fourier convention of `Z` (docs/conventions.md §4): the
+    /// standard transform `K̃(p) = ∫ d^d x e^{−ip·x} K_W(x) = σ_W² (2πd/σ_W²)^{d/2} e^{−d p²/(2σ_W²)}`,
+    /// the one consistent with the position-space normalizations `N_K = ∫ d^d x Π K_W` of the
+    /// measured couplings and with `Γ ∋ (u4/4!) ∫ d^d x φ⁴`. Seed 001 writes `K(p)` with an extra
+    /// `(2π)^{−d}`; its `Z_0` is `(2π)^d` times this `Z`. Canonically normalized couplings are
+    /// `λ_{2n} = u_{2n}/Z^n` (their `σ_W` slope does not depend on the convention, their size does).
     public var wavefunctionNormalization: Double {
         let d = Double(inputDimension)
-        return (d / 2) * pow(2 * Double.pi / d, d / 2) * pow(sigmaW, d - 4)
+        return (d / 2) * pow(sigmaW, d - 4) * pow(2 * Double.pi * d, -d / 2)
     }
 }
 

@@ -12,22 +12,33 @@ public enum CouplingUnits: String, Sendable, CaseIterable {
 }
 
 /// The passive RG flow of a derived truncation (PHYSICS.md §1, §3): the beta functions of `spec`
-/// integrated with CVODE in RG time `t = ln(k/Λ)` from `t = 0` (the scale `Λ = uvScale`) to `tEnd`.
+/// integrated with CVODE in RG time `t = ln(k/Λ)` from `tStart` to `tEnd`, in either direction:
+/// toward the infrared (`tEnd < tStart`, from microscopic couplings) or toward the ultraviolet
+/// (from effective couplings, as for the couplings measured from a network ensemble).
 public struct PassiveFlowRun: FlowRun {
     public var spec: TruncationSpec
     public var units: CouplingUnits
-    /// The scale `Λ` where the flow starts (`t = 0`), in the units of the dimensionful couplings.
+    /// The scale `Λ` of `t = ln(k/Λ)`, in the units of the dimensionful couplings.
     public var uvScale: Double
-    /// Starting values by coupling name; couplings of the truncation not listed start at zero.
+    /// Starting values by coupling name, at `tStart`; couplings of the truncation not listed start at zero.
     public var couplings: [(name: String, value: Double)]
-    /// Final RG time (negative toward the infrared).
+    /// RG time where the couplings are given (0: at `k = Λ`).
+    public var tStart: Double = 0
+    /// Final RG time: below `tStart` toward the infrared, above it toward the ultraviolet.
     public var tEnd: Double
     public var sampling: FlowSampling
     /// The flow stops when a threshold denominator `1 + w` falls to this level.
     public var thresholdStop: Double
     /// The flow stops when any `|ū_i|` reaches this.
     public var runawayBound: Double
+    /// When set, bounds on the dimensionful `|u_i|` replace `runawayBound` (`PassiveFlow`).
+    public var dimensionfulRunawayBounds: [Double]?
     public var solver: FlowSolverSettings
+    /// The name of `Λ` in headers: `Λ`, or `m0` when the scale is the network's mass.
+    public var scaleName = "Λ"
+    /// Lines that say where the starting couplings come from and how they are normalized, for the
+    /// output header (empty: they were given as numbers).
+    public var provenance: [String] = []
 
     public init(spec: TruncationSpec, units: CouplingUnits = .dimensionless, uvScale: Double = 1,
                 couplings: [(name: String, value: Double)], tEnd: Double,
@@ -56,14 +67,18 @@ public struct PassiveFlowRun: FlowRun {
         let given = Dictionary(couplings.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         var initial = beta.couplingNames.map { given[$0] ?? 0 }
         if units == .dimensionful {
-            initial = zip(initial, beta.canonicalDimensions).map { $0 * pow(uvScale, -$1) }
+            // ū_i = k^{−D_i} u_i at the starting scale k = Λ e^{tStart}.
+            let k = uvScale * exp(tStart)
+            initial = zip(initial, beta.canonicalDimensions).map { $0 * pow(k, -$1) }
         }
         beta.thresholdStopLevel = thresholdStop
         var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
                                initialCouplings: initial, tEnd: tEnd)
         flow.uvScale = uvScale
+        flow.tStart = tStart
         flow.sampling = sampling
         flow.runawayBound = runawayBound
+        flow.dimensionfulRunawayBounds = dimensionfulRunawayBounds
         flow.solver = solver
         return Outcome(result: try flow.run(), beta: beta, defaulted: beta.couplingNames.filter { given[$0] == nil })
     }
@@ -72,10 +87,15 @@ public struct PassiveFlowRun: FlowRun {
         let result = outcome.result, beta = outcome.beta
         let names = result.couplingNames
         var header = ["equations: \(spec.outline), derived by frg from the functional flow equation"]
+        let start = "k = \(formatNumber(uvScale * exp(tStart)))" + (tStart == 0 ? " = \(scaleName)" : " = \(formatNumber(exp(tStart))) \(scaleName)")
+        header.append(tEnd < tStart
+            ? "direction: toward the infrared (UV → IR): the couplings given at \(start) are microscopic; the flow integrates the fluctuations out"
+            : "direction: toward the ultraviolet (IR → UV, reversed): the couplings given at \(start) are effective (1PI) ones; the flow reconstructs the microscopic couplings that produce them")
+        header += provenance
         header.append(spec.scheme == .polchinski
                       ? "regulator: absorbed into v and φ (normalized Polchinski form, PHYSICS.md §1)"
                       : "regulator: \(beta.regulator.shapeDescription)")
-        header.append("scale: t = ln(k/Λ), Λ = \(uvScale); dimensionless ū_i, dimensionful u_i = k^D_i ū_i with D = "
+        header.append("scale: t = ln(k/\(scaleName)), \(scaleName) = \(uvScale); dimensionless ū_i, dimensionful u_i = k^D_i ū_i with D = "
                       + zip(names, result.canonicalDimensions).map { "\($0):\(formatNumber($1))" }.joined(separator: " "))
         if !outcome.defaulted.isEmpty {
             header.append("couplings not given start at 0: \(outcome.defaulted.joined(separator: ", "))")

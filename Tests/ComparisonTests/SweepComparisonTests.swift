@@ -176,8 +176,8 @@ final class SweepComparisonTests: XCTestCase {
     }
 
     func kernelNormalizationForTest(sigmaW: Double) -> Double {
-        // Z = (d/2)(2π/d)^{d/2} σ_W^{d−4}, d = 1.
-        0.5 * (2 * Double.pi).squareRoot() * pow(sigmaW, -3)
+        // Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}, d = 1 (docs/conventions.md).
+        0.5 * pow(sigmaW, -3) / (2 * Double.pi).squareRoot()
     }
 
     func testSweepRejectsBadValues() {

@@ -44,9 +44,9 @@ final class ArchitectureTests: XCTestCase {
     }
 
     /// `1/K̃(p) = Z (m0² + p²) + O(p⁴)` with `K̃(p) = ∫ d^d x e^{−ip·x} K_W(x)` by trapezoid
-    /// quadrature (spectrally accurate for a Gaussian): `m0² = 2σ_W²/d`, and the architecture's `Z` is
-    /// `(2π)^d` times the standard-transform `Z` (seed 001's convention, documented at
-    /// `GaussianWeightKernel.wavefunctionNormalization`). `Z` from a Richardson-extrapolated
+    /// quadrature (spectrally accurate for a Gaussian): `m0² = 2σ_W²/d`, and the architecture's `Z`
+    /// is that of this standard transform (docs/conventions.md; seed 001's `Z_0` is `(2π)^d` times
+    /// it). `Z` from a Richardson-extrapolated
     /// difference quotient; its O(p⁴) remainder is below 3e-7 relative here.
     func testInverseKernelExpansionByQuadrature() {
         let sW = 1.3
@@ -74,7 +74,7 @@ final class ArchitectureTests: XCTestCase {
             let m0Squared = inverse0 / z
             XCTAssertEqual(arch.massSquared!, m0Squared, accuracy: 1e-6 * m0Squared, "m0², d = \(d)")
             XCTAssertEqual(arch.massSquared!, 2 * sW * sW / Double(d), accuracy: 1e-15)
-            XCTAssertEqual(arch.wavefunctionNormalization! / pow(2 * Double.pi, Double(d)), z, accuracy: 1e-6 * z, "Z, d = \(d)")
+            XCTAssertEqual(arch.wavefunctionNormalization!, z, accuracy: 1e-6 * z, "Z, d = \(d)")
             XCTAssertEqual(arch.sigmaW(massSquared: arch.massSquared!)!, sW, accuracy: 1e-15)
             XCTAssertNil(arch.sigmaW(massSquared: 0))
         }

@@ -1,0 +1,72 @@
+import Diagnostics
+import Foundation
+
+/// The JSON document `frg sample --json` writes: the program version and the whole measurement
+/// (settings, per-bag estimates, everything derived from them).
+public struct MeasurementDocument: Codable, Sendable {
+    public var frgVersion: String
+    public var measurement: Measurement
+
+    public init(frgVersion: String, measurement: Measurement) {
+        self.frgVersion = frgVersion
+        self.measurement = measurement
+    }
+
+    /// Reads a measurement from `path`: a document written by `frg sample --json`, or a run folder
+    /// of a bag store (`<state or cache>/sample-<run key>/`, with its `settings.json` and every bag;
+    /// `frg sample --state` and `frg compare`'s cache write them). The bags are analysed again, so
+    /// the measurement is the one the sampler would report.
+    public static func load(path: String) throws -> Measurement {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MeasurementFileError(path: path, problem: "no such file or folder (expected a frg sample --json file or a saved run folder sample-<run key>)")
+        }
+        let measurement: Measurement
+        if isDirectory.boolValue {
+            let folder = URL(fileURLWithPath: path)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(DirectoryBagStore.settingsFileName)),
+                  let settings = try? JSONDecoder().decode(SamplerSettings.self, from: data) else {
+                throw MeasurementFileError(path: path, problem: "not a saved run folder: no readable settings.json")
+            }
+            let store = DirectoryBagStore(root: folder.deletingLastPathComponent())
+            guard store.folder(for: settings).standardizedFileURL.path == folder.standardizedFileURL.path else {
+                throw MeasurementFileError(path: path, problem: "the folder's name does not match the run key of its settings.json (sample-\(settings.runKey))")
+            }
+            let bags = store.bags(for: settings)
+            guard bags.count == settings.bags else {
+                throw MeasurementFileError(path: path, problem: "the run is incomplete: \(bags.count) of \(settings.bags) bags saved (finish it with frg sample)")
+            }
+            do {
+                measurement = try Measurement(settings: settings, bags: Array(bags.values))
+            } catch let error as SamplerError {
+                throw MeasurementFileError(path: path, problem: error.description)
+            }
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw MeasurementFileError(path: path, problem: "cannot read the file")
+            }
+            do {
+                measurement = try JSONDecoder().decode(MeasurementDocument.self, from: data).measurement
+            } catch {
+                throw MeasurementFileError(path: path, problem: "not a measurement written by frg sample --json (\(error))")
+            }
+        }
+        for (name, value) in [("u4", measurement.u4.mean), ("u6", measurement.u6.mean)] where !value.isFinite {
+            throw MeasurementFileError(path: path, problem: "the measured \(name) is not finite")
+        }
+        return measurement
+    }
+}
+
+/// A measurement file or folder that cannot be used.
+public struct MeasurementFileError: UserFacingError, Equatable {
+    public var path: String
+    public var problem: String
+    public var category: ErrorCategory { .invalidInput }
+    public var description: String { "\(path): \(problem)" }
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+}

@@ -29,7 +29,7 @@ struct FixedPointsReport {
         header += ["eigenvalues", "basin"]
         var table = Table(header: header)
         for (index, p) in points.enumerated() {
-            var row = ["\(index + 1)", p.kind.rawValue]
+            var row = ["\(index + 1)", p.reportedKind]
             row += p.couplings.map { formatNumber($0, significant: 8) }
             row.append(optionalNumber(p.nu, significant: 8))
             row.append(optionalNumber(p.omega, significant: 8))
@@ -39,6 +39,11 @@ struct FixedPointsReport {
             table.append(row)
         }
         print(table.text(), terminator: "")
+        for (index, p) in points.enumerated() {
+            guard let persistence = p.persistence else { continue }
+            let name = persistence.persists ? p.kind.rawValue : "\(p.reportedKind) (\(p.kind.rawValue) spectrum at φ^\(spec.order))"
+            print("# \(index + 1) \(name): \(persistence.evidence)")
+        }
     }
 
     /// Branch studies (in the order or the dimension): tables or JSON, CSV, a plot of ν and ω, and
@@ -48,6 +53,7 @@ struct FixedPointsReport {
         if json {
             var object: [String: Any] = [key: studies.map { study -> [String: Any] in
                 ["truncation": study.spec.outline, "stopped": study.stopped ?? NSNull(),
+                 "persistence": study.persistence.map(persistenceObject) ?? NSNull(),
                  "steps": study.steps.map { [parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
             }]
             if let reference { object["fullPotential"] = ["nu": reference.nu, "omega": reference.omega] }
@@ -60,6 +66,15 @@ struct FixedPointsReport {
                 print("# \(title): \(study.spec.outline)")
                 print(continuationTable(study.steps, parameter: parameter).text(), terminator: "")
                 if let stopped = study.stopped { print("# stopped: \(stopped)") }
+                if let persistence = study.persistence {
+                    let verdict: String
+                    switch persistence.verdict {
+                    case .converges: verdict = "a fixed point: it persists as the order grows"
+                    case .artifact: verdict = "a truncation artifact, not a fixed point"
+                    case .unconverged: verdict = "not confirmed as the order grows"
+                    }
+                    print("# \(verdict): the branch \(persistence.evidence)")
+                }
                 print("")
             }
         }
@@ -69,7 +84,7 @@ struct FixedPointsReport {
             for study in studies {
                 for step in study.steps {
                     let p = step.fixedPoint
-                    table.append([study.spec.outline, formatExact(step.parameter), p.kind.rawValue, p.nu.map(formatExact) ?? "",
+                    table.append([study.spec.outline, formatExact(step.parameter), p.reportedKind, p.nu.map(formatExact) ?? "",
                                   p.omega.map(formatExact) ?? "", p.eigenvalues.map(csvEigenvalue).joined(separator: " ")])
                 }
             }
@@ -174,7 +189,7 @@ private func continuationTable(_ steps: [ContinuationStep], parameter: String) -
     var table = Table(header: [parameter, "kind", "ν", "ω"] + (showEta ? ["η"] : []) + names + ["max|β|/(1+max|ū|)"])
     for step in steps {
         let p = step.fixedPoint
-        table.append([formatNumber(step.parameter, significant: 6), p.kind.rawValue,
+        table.append([formatNumber(step.parameter, significant: 6), p.reportedKind,
                       optionalNumber(p.nu, significant: 10), optionalNumber(p.omega, significant: 10)]
                      + (showEta ? [optionalNumber(p.eta, significant: 8)] : [])
                      + names.map { optionalNumber(p.coupling($0), significant: 8) }
@@ -183,10 +198,14 @@ private func continuationTable(_ steps: [ContinuationStep], parameter: String) -
     return table
 }
 
-/// The JSON object of one fixed point; absent exponents are `null`, never NaN.
+/// The JSON object of one fixed point; absent exponents are `null`, never NaN. `kind` is the
+/// reported kind (`truncation-artifact` when the point does not persist), `spectralKind` what its
+/// eigenvalues alone say.
 func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
     [
-        "kind": p.kind.rawValue,
+        "kind": p.reportedKind,
+        "spectralKind": p.kind.rawValue,
+        "persistence": p.persistence.map(persistenceObject) ?? NSNull(),
         "couplings": Dictionary(uniqueKeysWithValues: zip(p.couplingNames, p.couplings)),
         "eigenvalues": p.eigenvalues.map(eigenvalueObject),
         "nu": p.nu ?? NSNull(),
@@ -196,6 +215,12 @@ func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
         "basin": p.basin,
         "residual": p.residual,
     ]
+}
+
+/// Whether a point persists as the order grows, with the orders and leading eigenvalues that decided.
+func persistenceObject(_ p: Persistence) -> [String: Any] {
+    ["persists": p.persists, "verdict": p.verdict.rawValue, "orders": p.orders, "leadingEigenvalues": p.leadingEigenvalues,
+     "lost": p.lost ?? NSNull(), "evidence": p.evidence]
 }
 
 func jsonText(_ object: [String: Any]) throws -> String {

@@ -42,6 +42,9 @@ public struct FixedPoint: Sendable {
     public var basin: Int
     /// `max_i |β_i|` at the returned couplings.
     public var residual: Double
+    /// Whether the point persists as the order of the truncation grows (`Persistence`), nil when
+    /// not checked.
+    public var persistence: Persistence? = nil
 
     /// The value of a coupling by name.
     public func coupling(_ name: String) -> Double? {

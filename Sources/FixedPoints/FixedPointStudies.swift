@@ -19,6 +19,9 @@ public struct BranchStudy: Sendable {
     public var steps: [ContinuationStep]
     /// Why the branch ended before the last stage, nil when it reached it.
     public var stopped: String?
+    /// In the order: whether the branch converges (judged on the steps reached); in the
+    /// dimension: nil (each step carries its own check).
+    public var persistence: Persistence?
 
     /// The Wilson–Fisher point found at φ⁴ by a search and followed order by order up to
     /// `spec.order`; the steps below `fromOrder` are dropped from the result.
@@ -26,7 +29,22 @@ public struct BranchStudy: Sendable {
         var study = try BranchStudy(spec: spec, parameter: .order) {
             try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
         }
-        study.steps = study.steps.filter { Int($0.parameter) >= fromOrder }
+        // The study is its own persistence check when it reaches the check's target order;
+        // otherwise its last point is followed on to that order.
+        let verdict: Persistence
+        if let last = study.steps.last, Int(last.parameter) < Persistence.targetOrder(for: spec), study.stopped == nil {
+            var s = spec
+            s.order = Int(last.parameter)
+            verdict = Persistence.assess(last.fixedPoint, of: s)
+        } else {
+            verdict = Persistence.judge(study.steps, of: spec, lost: study.stopped)
+        }
+        study.persistence = verdict
+        study.steps = study.steps.filter { Int($0.parameter) >= fromOrder }.map { step in
+            var step = step
+            step.fixedPoint.persistence = verdict
+            return step
+        }
         return study
     }
 
@@ -36,9 +54,17 @@ public struct BranchStudy: Sendable {
                                    seed: UInt64 = 1) throws -> BranchStudy {
         var first = spec
         first.dimension = dimensions.first ?? spec.dimension
-        return try BranchStudy(spec: first, parameter: .dimension) {
+        var study = try BranchStudy(spec: first, parameter: .dimension) {
             try TruncationStudies.wilsonFisherByDimension(spec, dimensions: dimensions, starts: starts, seed: seed)
         }
+        // Each dimension gets its own check: the LPA point persists for 2 < d < 4, not below.
+        study.steps = study.steps.map { step in
+            var step = step, s = spec
+            s.dimension = step.parameter
+            step.fixedPoint.persistence = Persistence.assess(step.fixedPoint, of: s)
+            return step
+        }
+        return study
     }
 
     private init(spec: TruncationSpec, parameter: Parameter, _ follow: () throws -> [ContinuationStep]) throws {
@@ -127,7 +153,12 @@ public struct FixedPointCensus: Sendable {
         }
         self.spec = spec
         self.beta = beta
-        points = try search.run(beta)
+        // Every non-Gaussian point is followed to higher orders: only those that converge are named.
+        points = try search.run(beta).map { point in
+            var point = point
+            if point.kind != .gaussian { point.persistence = Persistence.assess(point, of: spec) }
+            return point
+        }
         startCount = search.starts + 1 + search.extraStarts.count
     }
 }

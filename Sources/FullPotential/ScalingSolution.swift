@@ -121,7 +121,7 @@ public struct ScalingSolution: Sendable {
 public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSolution {
     let d = spec.dimension
     guard d.isFinite, d > 2, d < 4 else {
-        throw FullPotentialError.unsupportedDimension(d, reason: "the Wilson–Fisher scaling solution exists for 2 < d < 4")
+        throw FullPotentialError.unsupportedDimension(d, reason: d <= 2 ? noScalingSolutionAtOrBelowTwo : "for d ≥ 4 the Wilson–Fisher point has merged with the Gaussian one (mean field); the non-trivial scaling solution exists for 2 < d < 4")
     }
     guard spec.basisSize >= 16, spec.basisSize <= 400 else {
         throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between 16 and 400")
@@ -407,6 +407,9 @@ struct CollocatedFixedPointEquations: VectorField {
         }
     }
 }
+
+/// Why `scalingSolution` refuses `d ≤ 2`.
+let noScalingSolutionAtOrBelowTwo = "the LPA has no Wilson–Fisher scaling solution for d ≤ 2. With η = 0 the field's dimension (d−2)/2 vanishes at d = 2, where the LPA's multicritical solutions accumulate (the n-th exists below d_n = 2n/(n−1) → 2); the two-dimensional Ising point needs η = 1/4, beyond the LPA, and in d = 1 a scalar field is quantum mechanics, with no phase transition at all. Fixed points that polynomial truncations find there drift with the order (frg fixed-points labels them truncation artifacts). Use 2 < d < 4"
 
 extension ScalingSolution {
     /// The whole-potential scaling solution that the polynomial truncation `spec` approaches as its

@@ -1,0 +1,46 @@
+import FixedPoints
+import Truncation
+import XCTest
+
+/// A polynomial fixed point is named only if it persists as the order grows.
+final class PersistenceTests: XCTestCase {
+    /// In d = 1 and d = 2 the LPA has no Wilson–Fisher fixed point; the points the polynomial
+    /// truncations find drift with the order and are reported as truncation artifacts.
+    func testNoUniversalFixedPointInOneAndTwoDimensions() throws {
+        for d in [1.0, 2.0] {
+            for order in [4, 6, 8] {
+                for expansion in [ExpansionPoint.zero, .minimum] where !(expansion == .minimum && order < 4) {
+                    let census = try FixedPointCensus(TruncationSpec(expansion: expansion, dimension: d, order: order), starts: 100)
+                    for point in census.points where point.kind != .gaussian {
+                        XCTAssertEqual(point.reportedKind, "truncation-artifact", "d = \(d), φ^\(order), \(expansion): \(point.persistence?.evidence ?? "unchecked")")
+                        XCTAssertEqual(point.persistence?.persists, false)
+                    }
+                }
+            }
+        }
+    }
+
+    /// In d = 3 the Wilson–Fisher point persists from φ⁴ on, in both expansions, and keeps its name.
+    func testWilsonFisherPersistsInThreeDimensions() throws {
+        for (expansion, order) in [(ExpansionPoint.zero, 4), (.zero, 6), (.minimum, 4), (.minimum, 8)] {
+            let census = try FixedPointCensus(TruncationSpec(expansion: expansion, dimension: 3, order: order), starts: 100)
+            let wf = try XCTUnwrap(census.points.first { $0.kind == .wilsonFisher }, "\(expansion) φ^\(order)")
+            XCTAssertEqual(wf.reportedKind, "wilson-fisher", wf.persistence?.evidence ?? "")
+            let persistence = try XCTUnwrap(wf.persistence)
+            // The check followed the point to φ²⁴ and its ν settled there (the full-potential value
+            // is 0.6496).
+            XCTAssertEqual(persistence.orders.last, 24)
+            XCTAssertEqual(-1 / persistence.leadingEigenvalues.last!, 0.6496, accuracy: 2e-3)
+        }
+    }
+
+    /// The verdict of a convergence study is the same check on the orders it reached.
+    func testConvergenceStudiesCarryTheVerdict() throws {
+        let d1 = try BranchStudy.byOrder(TruncationSpec(dimension: 1, order: 16), starts: 100)
+        XCTAssertEqual(d1.persistence?.persists, false)
+        XCTAssertTrue(d1.steps.allSatisfy { $0.fixedPoint.reportedKind == "truncation-artifact" })
+        let d3 = try BranchStudy.byOrder(TruncationSpec(expansion: .minimum, dimension: 3, order: 16), starts: 100)
+        XCTAssertEqual(d3.persistence?.persists, true, d3.persistence?.evidence ?? "")
+        XCTAssertTrue(d3.steps.allSatisfy { $0.fixedPoint.reportedKind == "wilson-fisher" })
+    }
+}

@@ -10,7 +10,20 @@ import Truncation
 /// measured `u4` there and a chosen `u6`; the scale is read off as the `σ_W` whose mass is `u2(k)`
 /// (`Architecture.sigmaW(massSquared:)`, `√(d·u2(k)/2)`), and `u4(k)`, `u6(k)` are set beside the
 /// measurements at that `σ_W`.
+///
+/// That is the paper's mapping (`normalization: .paper`): it mixes the canonical `u2 = m0²` with
+/// the raw `u4`, `u6`. Beside it, `normalization: .canonical` starts from the canonically
+/// normalized couplings (`CanonicalCouplings`: `u2 = m0²`, `λ4 = ū4/Z²`, `λ6 = ū6/Z³`,
+/// docs/conventions.md), whose flow is then compared with the measured `λ4`, `λ6` at `σ_W(k)`.
 public struct PassiveMapping: Sendable, Equatable {
+    public enum Normalization: String, Sendable {
+        /// Canonical `u2` with the raw measured `u4`, `u6` (as published).
+        case paper
+        /// The canonically normalized couplings throughout.
+        case canonical
+    }
+
+    public var normalization: Normalization = .paper
     /// `u6` at the start; nil: the measured `ū6` at the first `σ_W`.
     public var u6: Double?
     /// Start scale `k_IR` in units of `m0 = √(2σ_W0²/d)`; deep infrared means `≪ 1`.
@@ -36,22 +49,32 @@ public struct PassiveMapping: Sendable, Equatable {
 
     /// - Parameter network: the architecture at the first `σ_W0` of the sweep (`d` is its input
     ///   dimension); it must have a mass (`massSquared`).
-    public func trajectory(network: any Architecture, u4: Double, u6 measuredU6: Double) throws -> Trajectory {
+    public func trajectory(network: any Architecture, u4 measuredU4: Double, u6 measuredU6: Double) throws -> Trajectory {
         guard let massSquared = network.massSquared else { throw SweepError.noMass(architecture: network.kind) }
+        var u4 = measuredU4, chosenU6 = u6 ?? measuredU6
+        if normalization == .canonical {
+            guard let z = network.wavefunctionNormalization else { throw SweepError.noWavefunctionNormalization(observable: "the canonical passive mapping", architecture: network.kind) }
+            u4 /= z * z
+            chosenU6 /= z * z * z
+        }
         let d = Double(network.inputDimension)
         let spec = TruncationSpec(scheme: .wetterich, truncation: .lpa, expansion: .zero, dimension: d, order: 6, regulator: .litim)
         let beta = try BetaFunctions(spec)
         let m0 = massSquared.squareRoot()
         let kIR = startScale * m0
-        let initial = [m0 * m0, u4, u6 ?? measuredU6]
+        let initial = [m0 * m0, u4, chosenU6]
         var flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
                                initialCouplings: [], tEnd: log(endScale / startScale))
         flow.uvScale = kIR
         flow.initialCouplings = flow.dimensionless(initial, at: kIR)
         flow.sampling = .evenlySpaced(count: 400)
-        // In the deep infrared the dimensionless couplings are large (ū4 = k^{d−4} u4); the bound only
-        // guards against a genuine blow-up.
-        flow.runawayBound = 1e200
+        // In the deep infrared the dimensionless couplings are large (ū4 = k^{d−4} u4): a blow-up of
+        // the flow toward the UV shows in the dimensionful couplings, which otherwise change by
+        // factors of order one (bounds: 10⁶ times their start, or their natural size m0^D K_d^{1−m}).
+        let kd = ballVolumeFactor(dimension: d)
+        flow.dimensionfulRunawayBounds = zip(beta.couplings, initial).map { coupling, value in
+            1e6 * max(abs(value), pow(m0, coupling.canonicalDimension(at: d)) * coupling.naturalScale(ballVolumeFactor: kd))
+        }
         // Toward the UV the dimensionless couplings fall like k^{−D} (ū2 from ~10⁴ to ~10⁻⁴ over the
         // default range): a relative tolerance carries them; three equations make a tight one cheap
         // (at 1e-10 the global error in σ_W is ~1e-8, at 1e-12 ~1e-10).

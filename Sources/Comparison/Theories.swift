@@ -235,8 +235,11 @@ public enum TheoryBuilder {
                 theories.append(try activeFlowTheory(law: law, observable: o, dimension: d, x: x, measured: measured,
                                                      dense: dense, fit: fit))
             }
-            // (4) The passive flow mapped onto σ_W.
-            if let passive, o == .u4 || o == .u6 {
+            // (4) The passive flow mapped onto σ_W: the paper's mapping for the raw couplings, the
+            // canonically normalized one (with the measured u6) for λ4, λ6.
+            if var passive {
+                passive.normalization = o.isNormalized ? .canonical : .paper
+                if passive.normalization == .canonical { passive.u6 = nil }
                 do {
                     if let theory = try passiveTheory(passive, observable: o, result: result, measured: measured) {
                         theories.append(theory)
@@ -296,22 +299,26 @@ public enum TheoryBuilder {
         let first = result.measurements[0]
         let d = Double(result.sweep.base.inputDimension)
         let path = try mapping.trajectory(network: first.settings.makeArchitecture(), u4: first.u4.mean, u6: first.u6.mean)
-        let y = o == .u4 ? path.u4 : path.u6
+        let y = o.order == 4 ? path.u4 : path.u6
         var xs: [Double] = [], ms: [Measured] = [], ps: [Double] = [], es: [Double] = []
-        let anchor = o == .u4 ? Measured(first.u4.mean, first.u4.standardError) : nil
+        let anchor = o.order == 4 ? measured[0] : nil
         for i in result.x.indices.dropFirst() {
             guard let p = interpolate(x: path.sigmaW, y: y, at: result.x[i]) else { continue }
             xs.append(result.x[i]); ms.append(measured[i]); ps.append(p)
             es.append(anchor.map { abs(p) * $0.error / abs($0.value) } ?? 0)
         }
         let reach = path.sigmaW.max() ?? result.x[0]
-        let label = "passive LPA flow mapped onto σ_W"
+        let canonical = mapping.normalization == .canonical
+        let label = canonical ? "passive LPA flow mapped onto σ_W (canonical λ = u/Z^n)" : "passive LPA flow mapped onto σ_W"
+        let start = canonical
+            ? "starting at u2 = m0² = 2σ_W0²/d = \(formatCompact(path.initial[0])), λ4 = ū4/Z² = \(formatCompact(path.initial[1])), λ6 = ū6/Z³ = \(formatCompact(path.initial[2])) (all measured at σ_W0 = \(formatCompact(result.x[0])), canonically normalized)"
+            : "starting at u2 = 2σ_W0²/d = \(formatCompact(path.initial[0])), u4 = \(formatCompact(path.initial[1])) (measured at σ_W0 = \(formatCompact(result.x[0]))), "
+                + "u6 = \(formatCompact(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)") — the paper's mapping, which mixes the canonical u2 with the raw u4, u6"
         let explanation = "Wetterich LPA (Litim, d = \(formatCompact(d)), order 6) for the dimensionful couplings from k = \(formatCompact(mapping.startScale)) m0 "
-            + "upward, starting at u2 = 2σ_W0²/d = \(formatCompact(path.initial[0])), u4 = \(formatCompact(path.initial[1])) (measured at σ_W0 = \(formatCompact(result.x[0]))), "
-            + "u6 = \(formatCompact(path.initial[2]))\(mapping.u6 == nil ? " (measured)" : " (chosen)"); σ_W(k) = √(d·u2(k)/2) reaches \(formatCompact(reach)) "
+            + "upward, \(start); σ_W(k) = √(d·u2(k)/2) reaches \(formatCompact(reach)) "
             + "(flow \(path.ending))"
             + (xs.isEmpty ? "" : "; compared at the \(xs.count) measured σ_W it reaches, anchor excluded")
-            + (o == .u4 && !xs.isEmpty ? ", anchor error carried linearly" : "")
+            + (o.order == 4 && !xs.isEmpty ? ", anchor error carried linearly" : "")
         guard !xs.isEmpty else {
             throw UntestedTheory(curve: TheoryCurve(label: label, x: path.sigmaW, y: y),
                                  note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(formatCompact(result.x[1])) (it reaches \(formatCompact(reach)))")

@@ -140,11 +140,29 @@ public struct FlowConfig: Sendable {
     /// `initial.measured`: the couplings of a measurement as the infrared condition, integrated
     /// toward the ultraviolet (`MeasuredFlow`).
     static func readMeasured(_ top: ConfigMapping, initial: ConfigMapping, spec: TruncationSpec, specValue: ConfigValue,
-                             solver: FlowSolverSettings, configFile: String) throws -> MeasuredFlow {
+                             solver: FlowSolverSettings, configFile: String) throws -> any FlowRun {
         for key in ["units", "uvScale", "couplings"] where initial.contains(key) {
             throw initial.error(at: key, "not with 'measured': the couplings come from the measurement (canonically normalized, at k_IR = irScale · m0)")
         }
-        let file = try initial.required("measured", "")
+        let value = try initial.required("measured", "")
+        // A list of measurements: one flow each (a sweep over widths, say).
+        if let items = try? value.list() {
+            guard !items.isEmpty else { throw value.error("expected a measurement file or a non-empty list of them") }
+            let flows = try items.map {
+                try readMeasuredFlow(top, initial: initial, file: $0, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+            }
+            if items.count > 1 {
+                for (item, flow) in zip(items, flows) where flow.measurement.settings.inputDimension != flows[0].measurement.settings.inputDimension {
+                    throw item.error("all measurements of a sweep need the same input dimension")
+                }
+            }
+            return MeasuredFlowSweep(flows: flows)
+        }
+        return try readMeasuredFlow(top, initial: initial, file: value, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+    }
+
+    static func readMeasuredFlow(_ top: ConfigMapping, initial: ConfigMapping, file: ConfigValue, spec: TruncationSpec,
+                                 specValue: ConfigValue, solver: FlowSolverSettings, configFile: String) throws -> MeasuredFlow {
         let measurement: GaussNet.Measurement
         do {
             measurement = try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))

@@ -56,21 +56,13 @@ public struct Persistence: Sendable, Equatable {
     public static func assess(_ point: FixedPoint, of spec: TruncationSpec) -> Persistence {
         var steps = [ContinuationStep(parameter: Double(spec.order), fixedPoint: point)]
         var lost: String?
-        let target = targetOrder(for: spec)
-        if target > spec.order {
-            let orders = stride(from: spec.order + 2, through: target, by: 2).map(Double.init)
-            do {
-                steps += try followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
-                    var s = spec
-                    s.order = Int(order)
-                    return try BetaFunctions(s)
-                }
-            } catch let failure as ContinuationFailure {
-                steps += failure.completed
-                lost = "branch lost at φ^\(Int(failure.parameter)): \(failure.reason)"
-            } catch {
-                lost = "branch lost: \(error)"
-            }
+        do {
+            steps += try TruncationStudies.followInOrder(point, of: spec, to: targetOrder(for: spec))
+        } catch let failure as ContinuationFailure {
+            steps += failure.completed
+            lost = "branch lost at φ^\(Int(failure.parameter)): \(failure.reason)"
+        } catch {
+            lost = "branch lost: \(error)"
         }
         return judge(steps, of: spec, lost: lost)
     }

@@ -45,18 +45,25 @@ public enum TruncationStudies {
             throw TruncationStudyError.noWilsonFisher(order: low.order, dimension: spec.dimension, found: found.map(\.kind))
         }
         var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]
-        let orders = stride(from: low.order + 2, through: spec.order, by: 2).map(Double.init)
         do {
-            steps += try followFixedPoint(from: wf, at: Double(low.order), through: orders) { order in
-                var s = spec
-                s.order = Int(order)
-                return try BetaFunctions(s)
-            }
+            steps += try followInOrder(wf, of: low, to: spec.order)
         } catch var failure as ContinuationFailure {
             failure.completed = steps + failure.completed
             throw failure
         }
         return steps
+    }
+
+    /// Follows `point`, a fixed point of `spec`, order by order (φ^{2n+2}, φ^{2n+4}, …) up to
+    /// `target`: one step per order after `spec.order`. Throws `ContinuationFailure` when lost.
+    public static func followInOrder(_ point: FixedPoint, of spec: TruncationSpec, to target: Int) throws -> [ContinuationStep] {
+        guard target > spec.order else { return [] }
+        let orders = stride(from: spec.order + 2, through: target, by: 2).map(Double.init)
+        return try followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
+            var s = spec
+            s.order = Int(order)
+            return try BetaFunctions(s)
+        }
     }
 
     /// Follows the Wilson–Fisher fixed point of `spec` (at its order) in the dimension, through

@@ -1,0 +1,69 @@
+import Flows
+import Foundation
+import GaussNet
+import TextOutput
+import Truncation
+
+/// The seed's passive flow from several measurements (typically ensembles of several widths `N`):
+/// each is flowed from its effective couplings toward the ultraviolet (`MeasuredFlow`), and the
+/// table has one row per measurement — the effective couplings, how far toward the UV the flow
+/// got, and the couplings there (the microscopic ones when it reached the end).
+public struct MeasuredFlowSweep: FlowRun {
+    public var flows: [MeasuredFlow]
+
+    public init(flows: [MeasuredFlow]) {
+        self.flows = flows
+    }
+
+    public func integrate() throws -> [PassiveFlowRun.Outcome] {
+        try flows.map { try $0.integrate() }
+    }
+
+    public func trajectory(of outcomes: [PassiveFlowRun.Outcome]) -> FlowTrajectory {
+        let first = flows[0]
+        let names = outcomes[0].result.couplingNames
+        var header = ["equations: \(first.spec.outline), derived by frg from the functional flow equation",
+                      "direction: toward the ultraviolet (IR → UV, reversed), one flow per measurement, each from its effective (1PI) couplings",
+                      "normalization: canonical (docs/conventions.md): u2 = m0², u4 = λ4 = ū4/Z², u6 = λ6 = ū6/Z³ with Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}",
+                      "start: k_IR = \(formatNumber(first.irScale)) m0 for each network; end: k = \(formatNumber(exp(first.tEnd))) m0; the flow stops where a coupling grows by \(formatNumber(first.runawayFactor)) (blow-up of the truncated flow)"]
+        switch first.sixthOrder {
+        case .measured: header.append("u6: measured")
+        case .chosen(let u6): header.append("u6: CHOSEN, raw u6 = \(formatNumber(u6)) for every measurement (not measured)")
+        }
+        var columns = ["width", "sigmaW", "sigmaB"] + names.map { $0 + "_ir" } + names.map { $0 + "_ir_error" }
+        columns += ["k_end_over_m0", "reached_end"] + names.map { $0 + "_end" }
+        var table = TrajectoryTable(columns: columns)
+        var reached: [(n: Double, k: Double)] = [], stopped: [(n: Double, k: Double)] = []
+        for (flow, outcome) in zip(flows, outcomes) {
+            let s = flow.measurement.settings
+            let canonical = try? CanonicalCouplings(flow.measurement)
+            let ir = outcome.result.dimensionful.first!
+            var errors = [Double](repeating: 0, count: names.count)
+            if let canonical, names.count >= 2 {
+                errors[1] = canonical.lambda4Error
+                if names.count >= 3, flow.sixthOrder == .measured { errors[2] = canonical.lambda6Error }
+            }
+            let m0 = (canonical?.massSquared ?? 1).squareRoot()
+            let kEnd = outcome.result.k.last! / m0
+            let completed = outcome.result.ending == .completed
+            table.rows.append([Double(s.width), s.sigmaW, s.sigmaB] + ir + errors + [kEnd, completed ? 1 : 0]
+                              + outcome.result.dimensionful.last!)
+            if completed { reached.append((Double(s.width), kEnd)) } else { stopped.append((Double(s.width), kEnd)) }
+            let label = "N = \(s.width): " + (completed ? "reached k = \(formatNumber(kEnd)) m0" : "\(outcome.result.ending)")
+            header.append(label)
+        }
+        var figure = TrajectoryFigure(title: "How far toward the UV the measured couplings flow (\(first.spec.outline))",
+                                      xLabel: "width N", yLabel: "k_end/m0 (end of the flow, or where it blew up)",
+                                      xScale: .log, yScale: .log)
+        if !reached.isEmpty { figure.series.append(.init(label: "reached the end", x: reached.map(\.n), y: reached.map(\.k), style: .markers)) }
+        if !stopped.isEmpty { figure.series.append(.init(label: "blew up (truncation fails)", x: stopped.map(\.n), y: stopped.map(\.k), style: .markers)) }
+        let json: [String: Any] = [
+            "kind": "measured-sweep",
+            "columns": table.columns,
+            "rows": table.rows,
+        ]
+        return FlowTrajectory(kind: .passive, header: header, samples: table, endingSummary: nil,
+                              solverSummary: "\(flows.count) flows, \(outcomes.filter { $0.result.ending == .completed }.count) reached the end",
+                              figure: figure, jsonMembers: json)
+    }
+}

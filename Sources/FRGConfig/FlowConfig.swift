@@ -183,10 +183,12 @@ public struct FlowConfig: Sendable {
         if let u6 = initial.optional("u6") {
             if (try? u6.string()) == "measured" {
                 flow.sixthOrder = .measured
+            } else if (try? u6.string()) == "positive" {
+                flow.sixthOrder = .positive
             } else if let value = try? u6.double() {
                 flow.sixthOrder = .chosen(value)
             } else {
-                throw u6.error("expected 'measured' or a number (a chosen u6 in the raw convention of the measurement)")
+                throw u6.error("expected 'measured', 'positive' (|ū6|, the seed's stabilization) or a number (a chosen u6 in the raw convention of the measurement)")
             }
         }
         if let stop = top.optional("stop") {

@@ -22,6 +22,9 @@ public struct MeasuredFlow: FlowRun {
         /// A chosen value, in the raw convention of the measurement (divided by `Z³` like the
         /// measured one): the seed's stabilization `u6 > 0` is such a choice, not a measurement.
         case chosen(Double)
+        /// The measured magnitude made positive, `|ū6|`: the seed's stabilization applied to each
+        /// measurement (for sweeps over widths, where `ū6 ∝ 1/N²`). A choice, not a measurement.
+        case positive
     }
 
     public var measurement: GaussNet.Measurement
@@ -97,6 +100,7 @@ public struct MeasuredFlow: FlowRun {
         switch sixthOrder {
         case .measured: return canonical.lambda6
         case .chosen(let u6): return canonical.canonical(u6, order: 6)
+        case .positive: return abs(canonical.lambda6)
         }
     }
 
@@ -113,6 +117,8 @@ public struct MeasuredFlow: FlowRun {
                 lines.append("u6 = λ6 = ū6/Z³ = \(formatWithError(c.lambda6, c.lambda6Error)) (ū6 = \(formatWithError(measurement.u6.mean, measurement.u6.standardError)), measured)")
             case .chosen(let u6):
                 lines.append("u6 = λ6 = \(formatNumber(c.canonical(u6, order: 6))) from the CHOSEN raw u6 = \(formatNumber(u6)) (not measured: the measured ū6 is \(formatWithError(measurement.u6.mean, measurement.u6.standardError)), λ6 = \(formatNumber(c.lambda6)))")
+            case .positive:
+                lines.append("u6 = λ6 = |ū6|/Z³ = \(formatNumber(abs(c.lambda6))): CHOSEN positive, the measured magnitude with its sign flipped (the seed's stabilization; the measured ū6 is \(formatWithError(measurement.u6.mean, measurement.u6.standardError)))")
             }
         } else {
             lines.append("the truncation stops at φ⁴: the measured ū6 is not used")

@@ -29,6 +29,7 @@ public struct MeasuredFlowSweep: FlowRun {
         switch first.sixthOrder {
         case .measured: header.append("u6: measured")
         case .chosen(let u6): header.append("u6: CHOSEN, raw u6 = \(formatNumber(u6)) for every measurement (not measured)")
+        case .positive: header.append("u6: CHOSEN positive, |ū6| of each measurement (the seed's stabilization; not measured)")
         }
         var columns = ["width", "sigmaW", "sigmaB"] + names.map { $0 + "_ir" } + names.map { $0 + "_ir_error" }
         columns += ["k_end_over_m0", "reached_end"] + names.map { $0 + "_end" }

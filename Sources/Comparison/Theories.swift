@@ -196,6 +196,9 @@ public enum TheoryBuilder {
         let dense = denseGrid(x)
         var theories: [TheoryResult] = []
         var extraCurves: [TheoryCurve] = [], notes: [String] = []
+        if o.isNormalized {
+            notes.append("normalization: λ_2n = u_2n/Z^n, Z = (d/2) σ_W^(d−4) (2πd)^(−d/2) the p² coefficient of 1/K̃_W(p) in the standard Fourier convention K̃(p) = ∫ d^dx e^(−ip·x) K_W(x) (docs/conventions.md; seed 001's Z_0 is (2π)^d Z)")
+        }
 
         // (3) Exact finite-width predictions.
         let exactComparison = try TheoryComparison(theory: "exact finite-N", x: x, measured: measured, predicted: exact, fittedParameters: 0)

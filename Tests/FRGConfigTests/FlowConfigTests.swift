@@ -74,10 +74,11 @@ final class FlowConfigTests: XCTestCase {
     }
 
     func testShippedConfigsLoad() throws {
-        for name in ["nn-d1.yaml", "wf-d3-symmetric.yaml", "wf-d3-broken.yaml", "active-sigma.yaml", "polchinski-d3.yaml"] {
+        for name in ["nn-d1.yaml", "nn-d1-stabilized.yaml", "nn-d1-uv-to-ir.yaml", "wf-d3-symmetric.yaml", "wf-d3-broken.yaml",
+                     "active-sigma.yaml", "polchinski-d3.yaml"] {
             XCTAssertNoThrow(try FlowConfig.load(path: Self.flows.appendingPathComponent(name).path), name)
         }
-        let nn = try FlowConfig.load(path: Self.flows.appendingPathComponent("nn-d1.yaml").path)
+        let nn = try FlowConfig.load(path: Self.flows.appendingPathComponent("nn-d1-uv-to-ir.yaml").path)
         XCTAssertEqual(nn.kind, .passive)
         XCTAssertEqual(nn.passive?.spec.dimension, 1)
         XCTAssertEqual(nn.passive?.units, .dimensionful)

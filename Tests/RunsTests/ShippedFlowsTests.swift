@@ -19,8 +19,40 @@ final class ShippedFlowsTests: XCTestCase {
         return try run.integrate().result
     }
 
-    func testNNFlowCompletesAndFreezesInTheInfrared() throws {
-        let result = try passive("nn-d1.yaml")
+    /// The main job: the measured couplings of the N = 10 ensemble, canonically normalized, flowed
+    /// from k = 0.01 m0 toward the UV; with the measured u6 the φ⁶ flow blows up below the mass.
+    func testMeasuredNNFlowStartsCanonicalAndBlowsUpBelowTheMass() throws {
+        guard let flow = try config("nn-d1.yaml").run as? MeasuredFlow else { return XCTFail("not a flow from measured couplings") }
+        let outcome = try flow.integrate()
+        let result = outcome.result
+        // d = 1, σ_W = 1: m0² = 2, Z = 1/(2√(2π)), so u4 = 8π ū4 and u6 = (2√(2π))³ ū6 (docs/conventions.md §5).
+        let start = result.dimensionful[0]
+        XCTAssertEqual(start[0], 2, accuracy: 1e-12)
+        XCTAssertEqual(start[1], 8 * Double.pi * flow.measurement.u4.mean, accuracy: 1e-10 * abs(start[1]))
+        XCTAssertEqual(start[2], pow(2 * (2 * Double.pi).squareRoot(), 3) * flow.measurement.u6.mean, accuracy: 1e-10 * abs(start[2]))
+        XCTAssertEqual(result.k[0] / 2.0.squareRoot(), 0.01, accuracy: 1e-12)
+        guard case .runaway(let coupling, let t) = result.ending else { return XCTFail("\(result.ending)") }
+        XCTAssertEqual(coupling, "u6")
+        XCTAssertLessThan(t, 0)  // k < m0
+        XCTAssertTrue(flow.trajectory(of: outcome).header.contains { $0.hasPrefix("result: no microscopic couplings") })
+    }
+
+    /// With u6 chosen positive the same couplings flow to k = 100 m0, where the dimensionful
+    /// couplings have frozen again (d = 1: they converge as k → ∞): the microscopic couplings.
+    func testStabilizedNNFlowReachesTheUltraviolet() throws {
+        guard let flow = try config("nn-d1-stabilized.yaml").run as? MeasuredFlow else { return XCTFail("not a flow from measured couplings") }
+        let result = try flow.integrate().result
+        XCTAssertEqual(result.ending, .completed)
+        XCTAssertEqual(result.k.last! / 2.0.squareRoot(), exp(4.605), accuracy: 1e-9)
+        XCTAssertGreaterThan(result.dimensionful[0][2], 0)
+        let last = result.dimensionful.last!, earlier = result.dimensionful[result.t.count - 11]
+        for i in 0..<3 { XCTAssertEqual(last[i], earlier[i], accuracy: 1e-2 * abs(last[i])) }
+        // The fluctuations raise the mass toward the UV: m²(Λ) > m0².
+        XCTAssertGreaterThan(last[0], 2)
+    }
+
+    func testUVToIRNNFlowCompletesAndFreezesInTheInfrared() throws {
+        let result = try passive("nn-d1-uv-to-ir.yaml")
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.t.last!, -6, accuracy: 1e-12)
         // Dimensionful couplings at the UV scale are the file's: u2 = 2, u4 = −12.83, u6 = 50.

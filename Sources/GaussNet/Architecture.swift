@@ -75,8 +75,14 @@ public protocol Architecture: Sendable {
 
     /// Why `estimator` cannot be used at these (validated) inputs, as one line; nil when it can.
     /// Default: the direct and conditional estimators always apply (they only draw neurons); the
-    /// marginal one when the layer offers `marginal`.
+    /// marginal one when the layer offers `marginal`; the importance one as
+    /// `importanceUnsupportedReason` says.
     func unsupportedReason(for estimator: Estimator, inputs: [[Double]]) -> String?
+
+    /// Why the importance estimator cannot be used at these (validated) inputs and hyperparameters,
+    /// as one line; nil when it can. Default: nil when the layer offers `importance`, else a sentence
+    /// saying that this architecture has none.
+    func importanceUnsupportedReason(inputs: [[Double]]) -> String?
 
     /// A known bias of `estimator` on this architecture, said when a measurement disagrees with the
     /// exact value (default: none).
@@ -110,7 +116,14 @@ extension Architecture {
         case .marginal:
             guard hiddenLayer(inputs: inputs).marginal == nil else { return nil }
             return "the marginal estimator needs \(ArchitectureKind.marginalEstimatorRequirements)"
+        case .importance:
+            return importanceUnsupportedReason(inputs: inputs)
         }
+    }
+
+    public func importanceUnsupportedReason(inputs: [[Double]]) -> String? {
+        guard hiddenLayer(inputs: inputs).importance == nil else { return nil }
+        return "the importance estimator is not implemented for the \(Self.displayName)"
     }
 
     public func estimatorCaveat(_ estimator: Estimator) -> String? { nil }

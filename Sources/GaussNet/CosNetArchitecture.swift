@@ -14,7 +14,8 @@ import Foundation
 /// `(σ_W⁴/N)[3H_4 − Σ_3 H_2H_2]` with the `H_n` above.
 ///
 /// Its weight kernel is the Gaussian one (`GaussianKernelArchitecture`); it has no marginal
-/// estimator (the neuron has no separate amplitude to integrate out).
+/// estimator (the neuron has no separate amplitude to integrate out) and no importance estimator
+/// (nothing heavy-tailed to tilt).
 public struct CosNetArchitecture: GaussianKernelArchitecture {
     public static let kind = ArchitectureKind.cosNet
     public static let displayName = "Cos-net"
@@ -54,6 +55,11 @@ public struct CosNetArchitecture: GaussianKernelArchitecture {
 
     public func hiddenLayer(inputs: [[Double]]) -> CosNetLayer {
         CosNetLayer(inputs: inputs, sigmaW: sigmaW, inputDimension: inputDimension)
+    }
+
+    /// The importance estimator tilts the Gauss-net's heavy `e^{b0}` amplitude; the Cos-net has none.
+    public func importanceUnsupportedReason(inputs: [[Double]]) -> String? {
+        "the importance estimator tilts the Gauss-net's heavy e^{b0} amplitude tail; the Cos-net's neuron is bounded (|g| ≤ √2) and its only tail is the Gaussian W1, so the direct and conditional estimators already have finite variance there"
     }
 }
 

@@ -6,6 +6,8 @@
 public protocol HiddenLayerSampler: Sendable {
     /// The marginal estimator's sampler of this layer (`NoMarginalSampler` when it has none).
     associatedtype Marginal: MarginalPowerSampler = NoMarginalSampler
+    /// The importance estimator's sampler of this layer (`NoImportanceSampler` when it has none).
+    associatedtype Importance: ImportanceSampler = NoImportanceSampler
 
     /// Number of inputs `P`.
     var pointCount: Int { get }
@@ -28,6 +30,10 @@ public protocol HiddenLayerSampler: Sendable {
     /// The marginal estimator at these inputs, or nil when this layer cannot integrate its neurons'
     /// amplitude out here (the default). `Architecture.unsupportedReason` is derived from it.
     var marginal: Marginal? { get }
+
+    /// The importance estimator at these inputs, or nil when this layer has none (the default).
+    /// `Architecture.importanceUnsupportedReason` is derived from it.
+    var importance: Importance? { get }
 }
 
 /// The marginal estimator's per-network work (`Estimator.marginal`), an optional capability of a

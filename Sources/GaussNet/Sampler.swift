@@ -1,4 +1,5 @@
 import Dispatch
+import GaussNetKernels
 import Foundation
 
 /// The bag-level estimates `G^(n)_exp|_A = (1/n_nets) Σ_α f_α(x_1)⋯f_α(x_n)` for n = 2, 4, 6, each over
@@ -36,13 +37,15 @@ public struct BagResult: Codable, Sendable, Equatable {
 ///
 /// Reproducibility: network `α` of bag `A` draws all its parameters from
 /// `CounterRandomStream(seed: seed, stream: A · n_nets + α)`; networks are summed in blocks of 32
-/// and chunks of a fixed size that depends on the settings only, and chunk sums are added in chunk
-/// order. The result is bit-identical for any number of threads.
+/// (the importance estimator: 16) and chunks of a fixed size that depends on the settings only, and
+/// chunk sums are added in chunk order. The result is bit-identical for any number of threads.
 public struct GaussNetSampler: Sendable {
     public let settings: SamplerSettings
     let architecture: any Architecture
     let pointCount: Int
     let netsPerChunk: Int
+    /// Importance estimator: its multisets and recursion, built once per sampler.
+    let importanceTables: ImportanceTables?
 
     public init(settings: SamplerSettings) throws {
         try settings.validate()
@@ -50,7 +53,27 @@ public struct GaussNetSampler: Sendable {
         architecture = settings.makeArchitecture()
         pointCount = settings.inputs.count
         // About 2¹⁸ neuron evaluations per chunk (≈ 1 ms), a multiple of the 32-network block.
-        let perNet = settings.width * (settings.inputDimension + 2) + 64
+        var perNet = settings.width * (settings.inputDimension + 2) + 64
+        if settings.estimator == .importance {
+            func tables<A: Architecture>(_ arch: A) -> ImportanceTables? {
+                let layer = arch.hiddenLayer(inputs: settings.inputs)
+                guard let importance = layer.importance else { return nil }
+                return ImportanceTables(pointCount: layer.pointCount, pointScale: layer.pointScale,
+                                        usesPowerSums: importance.usesPowerSums)
+            }
+            guard let built = tables(architecture) else {
+                throw SamplerError.estimatorUnsupported("the \(settings.architecture) layer has no importance sampler")
+            }
+            importanceTables = built
+            // Measured (release, one core): a power-sum neuron costs about 4 direct ones (twice the
+            // normals, three exp, the power sums), a per-multiset neuron P exp and two multiply–adds
+            // per multiset on 8 lanes; the recursion about 1/25 unit per operation and network.
+            let d = settings.inputDimension
+            let perNeuron = built.usesPowerSums ? 4 * (d + 2) : (d + 2) * pointCount + built.blockCount / 4
+            perNet = settings.width * perNeuron + built.operationCount / 25 + 64
+        } else {
+            importanceTables = nil
+        }
         netsPerChunk = max(32, min(4096, (1 << 18) / perNet / 32 * 32))
     }
 
@@ -75,10 +98,31 @@ public struct GaussNetSampler: Sendable {
     // MARK: - Implementation
 
     func sampleBag<L: HiddenLayerSampler>(_ bag: Int, layer: L) -> BagResult {
-        let nets = settings.netsPerBag
-        let chunkCount = (nets + netsPerChunk - 1) / netsPerChunk
+        if settings.estimator == .importance {
+            guard let importance = layer.importance, let tables = importanceTables else {
+                preconditionFailure("validated: the importance estimator has a sampler on this layer")
+            }
+            return sampleImportanceBag(bag, importance: importance, tables: tables, pointScale: layer.pointScale)
+        }
         let plan = EstimatorPlan(settings: settings, layer: layer)
         let outputs = plan.accumulator.outputCount + plan.extraCount
+        let moments = chunkMeans(outputs: outputs) {
+            let context = ChunkContext(plan: plan, pointCount: self.pointCount, width: self.settings.width)
+            return { nets, out in
+                self.sampleChunk(bag: bag, nets: nets, layer: layer, context: context, into: out)
+            }
+        }
+        let (g2, g4, g6) = plan.correlators(fromMoments: moments)
+        return BagResult(bag: bag, runKey: settings.runKey, twoPoint: g2, fourPoint: g4, sixPoint: g6)
+    }
+
+    /// Splits the bag's networks into chunks of `netsPerChunk`, runs them on the workers and returns
+    /// the bag means of the `outputs` per-network sums. Each worker calls `makeWorker` once (its
+    /// buffers) and then the returned closure per chunk it claims, which writes the chunk's sums to
+    /// its own slot; the slots are added in chunk order, so the result does not depend on the threads.
+    func chunkMeans(outputs: Int, makeWorker: @escaping () -> (Range<Int>, UnsafeMutablePointer<Double>) -> Void) -> [Double] {
+        let nets = settings.netsPerBag
+        let chunkCount = (nets + netsPerChunk - 1) / netsPerChunk
         let chunkSums = UnsafeMutablePointer<Double>.allocate(capacity: chunkCount * outputs)
         defer { chunkSums.deallocate() }
         let workers = min(threadCount, chunkCount)
@@ -86,12 +130,11 @@ public struct GaussNetSampler: Sendable {
         // so which worker ran it does not matter.
         let claim = ChunkCounter()
         let work = { (_: Int) in
-            let context = ChunkContext(plan: plan, pointCount: self.pointCount, width: self.settings.width)
+            let run = makeWorker()
             while let chunk = claim.next(below: chunkCount) {
                 let start = chunk * self.netsPerChunk
                 let end = min(nets, start + self.netsPerChunk)
-                self.sampleChunk(bag: bag, nets: start..<end, layer: layer, context: context,
-                                 into: chunkSums + chunk * outputs)
+                run(start..<end, chunkSums + chunk * outputs)
             }
         }
         if workers <= 1 {
@@ -104,9 +147,68 @@ public struct GaussNetSampler: Sendable {
             for o in 0..<outputs { totals[o] += chunkSums[chunk * outputs + o] }
         }
         let scale = 1 / Double(nets)
-        let moments = totals.map { $0 * scale }
-        let (g2, g4, g6) = plan.correlators(fromMoments: moments)
-        return BagResult(bag: bag, runKey: settings.runKey, twoPoint: g2, fourPoint: g4, sixPoint: g6)
+        return totals.map { $0 * scale }
+    }
+
+    /// The importance estimator's bag: per network the tuple statistics `T(c)` of the multisets of
+    /// sizes 2, 4, 6, averaged over the bag's networks.
+    func sampleImportanceBag<I: ImportanceSampler>(_ bag: Int, importance: I, tables: ImportanceTables,
+                                                  pointScale: [Double]) -> BagResult {
+        let readoutScale = settings.sigmaW / Double(settings.width).squareRoot()
+        let moments = chunkMeans(outputs: tables.outputCount) {
+            let buffers = ImportanceChunkBuffers(
+                tables: tables, workspace: importance.makeWorkspace(width: self.settings.width, readoutScale: readoutScale,
+                                                                    tables: tables))
+            return { nets, out in
+                self.sampleImportanceChunk(bag: bag, nets: nets, importance: importance, pointScale: pointScale,
+                                           buffers: buffers, into: out)
+            }
+        }
+        let p = pointCount
+        let n2 = Combinatorics.multisetCount(p, 2), n4 = Combinatorics.multisetCount(p, 4)
+        return BagResult(bag: bag, runKey: settings.runKey, twoPoint: Array(moments[0..<n2]),
+                         fourPoint: Array(moments[n2..<(n2 + n4)]), sixPoint: Array(moments[(n2 + n4)...]))
+    }
+
+    /// Networks in blocks of 16 (the recursion's lanes; lane = position in the block): each network
+    /// writes its `κ̃` columns into its lane, `κ_1(p) = pointScale[p] κ̃_1(p) + b1`, then the recursion
+    /// runs on the block and adds `T` to the chunk's 16-lane sums, folded pairwise at the end.
+    func sampleImportanceChunk<I: ImportanceSampler>(
+        bag: Int, nets: Range<Int>, importance: I, pointScale scales: [Double], buffers: ImportanceChunkBuffers,
+        into out: UnsafeMutablePointer<Double>
+    ) {
+        let lanes = ImportanceChunkBuffers.lanes
+        let tables = buffers.tables
+        let kappa = buffers.kappa, sums = buffers.sums
+        let columns = tables.columnCount, outputs = tables.outputCount
+        let p = pointCount
+        let width = settings.width
+        let sigmaB = settings.sigmaB
+        let workspace = buffers.workspace
+        sums.update(repeating: 0, count: lanes * outputs)
+        let baseStream = UInt64(bag) * UInt64(settings.netsPerBag)
+        var blockStart = nets.lowerBound
+        while blockStart < nets.upperBound {
+            let blockEnd = min(nets.upperBound, blockStart + lanes)
+            // Lanes of a partial block stay 0: κ = 0 gives T(c) = 0 for every non-empty c.
+            kappa.update(repeating: 0, count: lanes * columns)
+            for net in blockStart..<blockEnd {
+                let lane = net - blockStart
+                var stream = CounterRandomStream(seed: settings.seed, stream: baseStream + UInt64(net))
+                importance.sumImportanceCumulants(&stream, width: width, workspace: workspace, kappa: kappa + lane,
+                                                  stride: lanes)
+                let b1 = sigmaB * stream.nextNormal()
+                for k in 0..<p { kappa[k * lanes + lane] = scales[k] * kappa[k * lanes + lane] + b1 }
+            }
+            tables.recursion(kappa: kappa, tuple: buffers.tuple, sums: sums)
+            blockStart = blockEnd
+        }
+        for o in 0..<outputs {
+            let s = sums + lanes * o
+            let low = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+            let high = ((s[8] + s[9]) + (s[10] + s[11])) + ((s[12] + s[13]) + (s[14] + s[15]))
+            out[o] = low + high
+        }
     }
 
     func sampleChunk<L: HiddenLayerSampler>(
@@ -171,6 +273,8 @@ public struct GaussNetSampler: Sendable {
                         let power = q4[m]
                         for k in 0..<q { row[k] += power * f[k] }
                     }
+                case .importance:
+                    preconditionFailure("the importance estimator has its own chunks (sampleImportanceChunk)")
                 }
             }
             plan.accumulator.accumulate(values: values, sums: sums, scratch: context.scratch)
@@ -219,6 +323,8 @@ struct EstimatorPlan: Sendable {
             itemCount = pointCount
             accumulator = ProductAccumulator(itemCount: pointCount, depth: 6, outputDepths: [2, 4, 6])
             extraCount = 0
+        case .importance:
+            preconditionFailure("the importance estimator has its own plan (ImportanceTables)")
         case .conditional, .marginal:
             itemCount = pairList.count
             accumulator = ProductAccumulator(itemCount: pairList.count, depth: 3, outputDepths: [1, 2, 3])
@@ -237,7 +343,7 @@ struct EstimatorPlan: Sendable {
         let n2 = Combinatorics.multisetCount(p, 2)
         let n4 = Combinatorics.multisetCount(p, 4)
         switch estimator {
-        case .direct:
+        case .direct, .importance:
             return (Array(m[0..<n2]), Array(m[n2..<(n2 + n4)]), Array(m[(n2 + n4)...]))
         case .conditional, .marginal:
             let q = itemCount
@@ -332,5 +438,30 @@ final class ChunkContext {
         pairs.deallocate()
         extras.deallocate()
         powers.deallocate()
+    }
+}
+
+/// Per-worker buffers of the importance estimator: one block of 16 networks' `κ` columns and tuple
+/// statistics, the chunk's 16-lane sums, and the neuron workspace.
+final class ImportanceChunkBuffers {
+    static let lanes = Int(FRG_IMPORTANCE_LANES)
+    let tables: ImportanceTables
+    let workspace: ImportanceWorkspace
+    let kappa: UnsafeMutablePointer<Double>
+    let tuple: UnsafeMutablePointer<Double>
+    let sums: UnsafeMutablePointer<Double>
+
+    init(tables: ImportanceTables, workspace: ImportanceWorkspace) {
+        self.tables = tables
+        self.workspace = workspace
+        kappa = .allocate(capacity: Self.lanes * tables.columnCount)
+        tuple = .allocate(capacity: Self.lanes * tables.multisetCount)
+        sums = .allocate(capacity: Self.lanes * tables.outputCount)
+    }
+
+    deinit {
+        kappa.deallocate()
+        tuple.deallocate()
+        sums.deallocate()
     }
 }

@@ -407,3 +407,196 @@ void frg_gaussnet_direct(uint64_t key, uint64_t stream, uint64_t first, int widt
         field[p] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
     }
 }
+
+// ---- The importance estimator ----
+
+/// Eight doubles as one vector (GNU vector extension; each clone lowers it to its own registers).
+typedef double lanes8 __attribute__((vector_size(64), aligned(8)));
+
+/// Coefficients of the Bernoulli cumulants: c_k(w) = Σ_{j<k} bernoulli[k][j] w^{j+1}
+/// (bernoulli[k][j] = (−1)^j j! S(k, j+1), S the Stirling numbers of the second kind).
+static const double bernoulli[7][6] = {
+    {0}, {1}, {1, -1}, {1, -3, 2}, {1, -7, 12, -6}, {1, -15, 50, -60, 24}, {1, -31, 180, -390, 360, -120},
+};
+
+double frg_bernoulli_cumulant(int k, double w) {
+    double q = bernoulli[k][k - 1];
+    for (int j = k - 2; j >= 0; j--) q = q * w + bernoulli[k][j];
+    return q * w;
+}
+
+/// c_1(w) … c_6(w) on eight lanes (the same operations as `frg_bernoulli_cumulant`). Vectors go
+/// by pointer: passing 8-lane vectors by value has a different ABI in each clone.
+static inline __attribute__((always_inline)) void bernoulli_cumulants(const lanes8 *w, lanes8 *c) {
+    for (int k = 1; k <= 6; k++) {
+        lanes8 q = (lanes8){0} + bernoulli[k][k - 1];
+        for (int j = k - 2; j >= 0; j--) q = q * *w + bernoulli[k][j];
+        c[k] = q * *w;
+    }
+}
+
+static inline __attribute__((always_inline)) double fold8(const lanes8 *v) {
+    const double *a = (const double *)v;
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+FRG_CLONES
+uint64_t frg_importance_draw(uint64_t key, uint64_t stream, uint64_t first, int width, int dim,
+                             const frg_importance_params *params, double *normals, uint64_t *index, size_t capacity,
+                             double *w0, double *beta, double *z) {
+    size_t n = (size_t)width, d = (size_t)dim;
+    uint64_t position = first;
+    normals_body(key, stream, position, n * d, normals);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++) w0[j * capacity + i] = params->weight_scale * normals[i * d + j];
+    }
+    position += n * d;
+    normals_body(key, stream, position, n, normals);
+    position += n;
+    // Components: one uniform each; index[i] = 4 · (offset of neuron i's first z normal) + component.
+    uint64_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        double u = frg_uniform(key, stream, position + i);
+        int c = (u >= params->threshold[0]) + (u >= params->threshold[1]) + (u >= params->threshold[2]);
+        beta[i] = fma(params->bias_scale, normals[i], params->centre[c]);
+        index[i] = (count << 2) | (uint64_t)c;
+        count += (uint64_t)(2 * c + 1);
+    }
+    position += n;
+    normals_body(key, stream, position, (size_t)count, normals);
+    for (size_t j = 0; j < 6; j++) normals[count + j] = 0;  // read (masked) past the last neuron's normals
+    position += count;
+    // |z|² = the sum of the 2c + 1 squared normals of the neuron (χ² with k + 1 degrees of freedom),
+    // the sign that of the first, which is independent of the sum; c = 0: z is the first normal.
+    // Branch free (the components are random, branches on them mispredict): the terms past 2c are
+    // multiplied by an exact 0 and add exact zeros.
+    for (size_t i = 0; i < n; i++) {
+        uint64_t offset = index[i] >> 2;
+        int c = (int)(index[i] & 3);
+        const double *v = normals + offset;
+        double s = v[0] * v[0];
+        for (int j = 1; j < 7; j++) s += (v[j] * v[j]) * (double)(j <= 2 * c);
+        double lead = v[0];
+        double tilted = copysign(__builtin_sqrt(s), lead);
+        double keep = (double)(c == 0);
+        z[i] = keep * lead + (1 - keep) * tilted;
+    }
+    for (size_t i = n; i < capacity; i++) {
+        for (size_t j = 0; j < d; j++) w0[j * capacity + i] = 0;
+        beta[i] = 0;
+        z[i] = 0;
+    }
+    return position - first;
+}
+
+#define FRG_IMPORTANCE_MAX_POINTS 12
+
+FRG_CLONES
+void frg_importance_powers(size_t capacity, int points, double x0, double h, const frg_importance_params *params,
+                           const double *w0, const double *beta, const double *z, double *kappa, size_t stride) {
+    lanes8 acc[21 * (FRG_IMPORTANCE_MAX_POINTS - 1) + 6], power[6 * (FRG_IMPORTANCE_MAX_POINTS - 1) + 1];
+    size_t columns = frg_importance_power_columns(points);
+    for (size_t c = 0; c < columns; c++) acc[c] = (lanes8){0};
+    int count[7];
+    size_t offset[8];
+    offset[1] = 0;
+    for (int k = 1; k <= 6; k++) {
+        count[k] = k * (points - 1) + 1;
+        offset[k + 1] = offset[k] + (size_t)count[k];
+    }
+    for (size_t block = 0; block < capacity; block += 8) {
+        double es[8], rs[8], ws[8];
+        for (int l = 0; l < 8; l++) {
+            size_t i = block + (size_t)l;
+            double b = beta[i], zz = z[i], w = w0[i];
+            ws[l] = frg_importance_weight(params, zz * exp_body(b));
+            es[l] = params->readout_scale * zz * exp_body(fma(w, x0, b));
+            rs[l] = exp_body(w * h);
+        }
+        lanes8 e, r, wt, g[7], c[7];
+        __builtin_memcpy(&e, es, sizeof e);
+        __builtin_memcpy(&r, rs, sizeof r);
+        __builtin_memcpy(&wt, ws, sizeof wt);
+        bernoulli_cumulants(&wt, c);
+        lanes8 ek = e;
+        g[1] = c[1] * e;
+        for (int k = 2; k <= 6; k++) {
+            ek *= e;
+            g[k] = c[k] * ek;
+        }
+        // r^m for m = 0 … 6(P − 1) in four interleaved chains (r^m = r^{m−4} r⁴: a quarter of the
+        // latency of one chain), then one clean loop per order k.
+        power[0] = (lanes8){0} + 1.0;
+        power[1] = r;
+        power[2] = r * r;
+        power[3] = power[2] * r;
+        lanes8 r4 = power[2] * power[2];
+        for (int m = 4; m < count[6]; m++) power[m] = power[m - 4] * r4;
+        for (int k = 1; k <= 6; k++) {
+            lanes8 gk = g[k], *a = acc + offset[k];
+            for (int m = 0; m < count[k]; m++) a[m] += gk * power[m];
+        }
+    }
+    for (size_t c = 0; c < columns; c++) kappa[c * stride] = fold8(&acc[c]);
+}
+
+FRG_CLONES
+void frg_importance_products(size_t capacity, int points, int dim, const double *inputs,
+                             const frg_importance_params *params, const double *w0, const double *beta,
+                             const double *z, size_t blocks, const int32_t *parent, const int32_t *last,
+                             const int32_t *size, double *work, double *kappa, size_t stride) {
+    lanes8 *prod = (lanes8 *)work, *acc = prod + blocks, *phi = acc + blocks;
+    double *phiLanes = (double *)phi;
+    for (size_t b = 0; b < blocks; b++) acc[b] = (lanes8){0};
+    for (size_t block = 0; block < capacity; block += 8) {
+        double ws[8];
+        for (int l = 0; l < 8; l++) {
+            size_t i = block + (size_t)l;
+            double bb = beta[i], zz = z[i];
+            ws[l] = frg_importance_weight(params, zz * exp_body(bb));
+            double amplitude = params->readout_scale * zz;
+            for (int p = 0; p < points; p++) {
+                double a = bb;
+                for (int j = 0; j < dim; j++) a = fma(w0[(size_t)j * capacity + i], inputs[p * dim + j], a);
+                phiLanes[8 * p + l] = amplitude * exp_body(a);
+            }
+        }
+        lanes8 wt, c[7];
+        __builtin_memcpy(&wt, ws, sizeof wt);
+        bernoulli_cumulants(&wt, c);
+        for (size_t b = 0; b < blocks; b++) {
+            lanes8 v = phi[last[b]];
+            if (parent[b] >= 0) v = prod[parent[b]] * v;
+            prod[b] = v;
+            acc[b] += c[size[b]] * v;
+        }
+    }
+    for (size_t b = 0; b < blocks; b++) kappa[b * stride] = fold8(&acc[b]);
+}
+
+FRG_CLONES
+void frg_importance_recursion(size_t multisets, const int32_t *start, const int32_t *column, const int32_t *rest,
+                              const double *coefficient, const double *kappa, double *tuple, size_t outputs,
+                              const int32_t *output, double *sums) {
+    // Two 8-lane halves per multiset: two independent chains of additions (the latency of one
+    // would bound the loop), each lane's operations in the same order.
+    const lanes8 *K = (const lanes8 *)kappa;
+    lanes8 *T = (lanes8 *)tuple, *S = (lanes8 *)sums;
+    T[0] = (lanes8){0} + 1.0;
+    T[1] = T[0];
+    for (size_t t = 1; t < multisets; t++) {
+        lanes8 a0 = (lanes8){0}, a1 = (lanes8){0};
+        for (int32_t o = start[t]; o < start[t + 1]; o++) {
+            const lanes8 *k = K + 2 * (size_t)column[o], *r = T + 2 * (size_t)rest[o];
+            double c = coefficient[o];
+            a0 += (k[0] * r[0]) * c;
+            a1 += (k[1] * r[1]) * c;
+        }
+        T[2 * t] = a0;
+        T[2 * t + 1] = a1;
+    }
+    for (size_t o = 0; o < outputs; o++) {
+        S[2 * o] += T[2 * (size_t)output[o]];
+        S[2 * o + 1] += T[2 * (size_t)output[o] + 1];
+    }
+}

@@ -138,6 +138,18 @@ final class ArchitectureTests: XCTestCase {
             .unsupportedReason(for: .marginal, inputs: [[0, 0], [0.1, 0.1]]), message)
         XCTAssertEqual(cos.unsupportedReason(for: .marginal, inputs: spaced), message)
         XCTAssertNil(cos.hiddenLayer(inputs: spaced).marginal)
+        // Importance: the Gauss-net at any inputs (d = 1 equally spaced or not, d = 2), not the Cos-net.
+        for inputs in [spaced, unequal, [[0.1]]] {
+            XCTAssertNil(gauss.unsupportedReason(for: .importance, inputs: inputs))
+        }
+        XCTAssertNil(GaussNetArchitecture(sigmaW: 1, sigmaB: 1, inputDimension: 2)
+            .unsupportedReason(for: .importance, inputs: [[0, 0], [0.1, 0.1]]))
+        XCTAssertNotNil(gauss.hiddenLayer(inputs: unequal).importance)
+        XCTAssertEqual(gauss.hiddenLayer(inputs: spaced).importance?.usesPowerSums, true)
+        XCTAssertEqual(gauss.hiddenLayer(inputs: unequal).importance?.usesPowerSums, false)
+        XCTAssert(cos.unsupportedReason(for: .importance, inputs: spaced)?.contains("the Cos-net's neuron is bounded") == true)
+        XCTAssertNil(cos.hiddenLayer(inputs: spaced).importance)
+        XCTAssertNil(gauss.estimatorCaveat(.importance))
         XCTAssertNotNil(gauss.estimatorCaveat(.direct))
         XCTAssertNil(gauss.estimatorCaveat(.marginal))
         XCTAssertNil(cos.estimatorCaveat(.direct))

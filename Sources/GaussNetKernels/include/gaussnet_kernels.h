@@ -146,6 +146,97 @@ static inline size_t frg_direct_scratch_count(int width) {
 /// its rate as the machine's exp ceiling.
 void frg_exp_array(const double *x, double *y, size_t count);
 
+// ---- The importance estimator (Estimator.importance, Sources/GaussNet/ImportanceEstimator.swift) ----
+//
+// Per neuron the proposal draws a mixture component c ∈ {0, 1, 2, 3} (order k = 2c) with
+// probability π_k, b0 = kσ_b² + σ_b ε and W1 = √s z with z ~ N(0, 1) (k = 0) or |z|² ~ χ²_{k+1}
+// (k > 0, the sign of its first normal); its weight is w = 1 / Σ_k π_k A^k / E[A^k] with the
+// amplitude A = √s u, u = z e^{b0 − σ_b²}.
+
+/// Constants of the proposal and its weights.
+typedef struct {
+    /// √s = σ_W/√N, the read-out scale.
+    double readout_scale;
+    /// σ_W/√d, the standard deviation of each component of W0.
+    double weight_scale;
+    /// σ_b.
+    double bias_scale;
+    /// Cumulative mixture weights π_0, π_0 + π_2, π_0 + π_2 + π_4: the component is the number of
+    /// thresholds at or below the uniform draw.
+    double threshold[3];
+    /// Mean of b0 − σ_b² in component c: (2c − 1) σ_b².
+    double centre[4];
+    /// Coefficients of u^{2c} in 1/w: π_{2c} / ((2c − 1)!! e^{(2c² − 2c) σ_b²}), i.e. π_0, π_2,
+    /// π_4 / (3 e^{4σ_b²}), π_6 / (15 e^{12σ_b²}).
+    double weight[4];
+} frg_importance_params;
+
+/// The weight of a neuron with u = z e^{b0 − σ_b²}: w = 1 / (π_0 + π_2 u² + π_4 u⁴/(3e^{4σ_b²}) + π_6 u⁶/(15e^{12σ_b²})),
+/// as a polynomial in u² by Horner's rule.
+static inline double frg_importance_weight(const frg_importance_params *p, double u) {
+    double v = u * u;
+    return 1.0 / (p->weight[0] + v * (p->weight[1] + v * (p->weight[2] + v * p->weight[3])));
+}
+
+/// The k-th cumulant of a Bernoulli(w) variable, k = 1 … 6: c_1 = w, c_2 = w − w², …,
+/// c_6 = w − 31w² + 180w³ − 390w⁴ + 360w⁵ − 120w⁶ (Horner's rule in w; c_k(1) = 0 for k ≥ 2).
+double frg_bernoulli_cumulant(int k, double w);
+
+/// Draws the neurons of one network under the importance proposal from stream `stream`, starting
+/// at draw `first`, in this order: the `dim · width` normals of W0 (neuron i's component j at
+/// `first + i·dim + j`), the `width` normals ε of b0, the `width` uniforms that pick the components,
+/// then for each neuron in turn its k_i + 1 normals for z. Writes, for neuron i < `capacity`
+/// (neurons from `width` on are padding with W0 = 0, b0 − σ_b² = 0, z = 0, which contribute
+/// nothing): `w0[j·capacity + i]` (scaled), `beta[i] = b0_i − σ_b²` and `z[i]`.
+/// `normals` holds at least `max(dim · width, 7 · width + 6)` doubles, `index` `width` words.
+/// Returns the number of draws consumed.
+uint64_t frg_importance_draw(uint64_t key, uint64_t stream, uint64_t first, int width, int dim,
+                             const frg_importance_params *params, double *normals, uint64_t *index, size_t capacity,
+                             double *w0, double *beta, double *z);
+
+/// Number of power-sum columns of `frg_importance_powers` for `points` inputs: Σ_{k=1..6} (k(P−1) + 1).
+static inline size_t frg_importance_power_columns(int points) { return 21 * (size_t)(points - 1) + 6; }
+
+/// Power sums of one network on equally spaced inputs x_p = x0 + p·h (d = 1): with
+/// E_i = √s z_i e^{W0_i x0 + beta_i}, r_i = e^{W0_i h} and the weight w_i, writes
+///
+///     K_k(m) = Σ_i c_k(w_i) E_i^k r_i^m,   k = 1 … 6, m = 0 … k(P − 1),
+///
+/// to `kappa[(offset_k + m) · stride]` with offset_1 = 0, offset_{k+1} = offset_k + k(P − 1) + 1.
+/// Three exponentials per neuron; neurons in 8 lanes (lane = i mod 8), folded pairwise at the end.
+/// `capacity` (a multiple of 8) neurons are read; 2 ≤ `points` ≤ 12.
+void frg_importance_powers(size_t capacity, int points, double x0, double h, const frg_importance_params *params,
+                           const double *w0, const double *beta, const double *z, double *kappa, size_t stride);
+
+/// Block sums of one network on general inputs (`points` inputs of `dim` components, flattened
+/// `inputs[p·dim + j]`): with φ̃_i(x_p) = √s z_i e^{W0_i·x_p + beta_i}, writes for every multiset B
+/// of input indices of size 1 … 6 (`blocks` of them, in the caller's order)
+///
+///     κ̃_B = Σ_i c_{|B|}(w_i) Π_{j ∈ B} φ̃_i(x_j)
+///
+/// to `kappa[B · stride]`. Multiset B is `parent[B]` (a multiset earlier in the order, −1 for size
+/// one) with the input `last[B]` added, and has size `size[B]`. `work` holds `(2·blocks + points) · 8`
+/// doubles. `capacity` (a multiple of 8) neurons are read.
+void frg_importance_products(size_t capacity, int points, int dim, const double *inputs,
+                             const frg_importance_params *params, const double *w0, const double *beta,
+                             const double *z, size_t blocks, const int32_t *parent, const int32_t *last,
+                             const int32_t *size, double *work, double *kappa, size_t stride);
+
+/// Networks the recursion handles at once (its lanes).
+#define FRG_IMPORTANCE_LANES 16
+
+/// The multiset recursion on FRG_IMPORTANCE_LANES = 16 networks at once (lanes:
+/// `kappa[16·column + lane]`, `tuple[16·multiset + lane]`): tuple[0] = 1 and, for multiset
+/// t = 1 … `multisets` − 1,
+///
+///     tuple[t] = Σ_{o = start[t]}^{start[t+1] − 1} (kappa[column[o]] · tuple[rest[o]]) · coefficient[o]
+///
+/// (each `rest[o]` < t), summed in this order; then `sums[16·o + lane] += tuple[output[o]]` for
+/// o < `outputs`.
+void frg_importance_recursion(size_t multisets, const int32_t *start, const int32_t *column, const int32_t *rest,
+                              const double *coefficient, const double *kappa, double *tuple, size_t outputs,
+                              const int32_t *output, double *sums);
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,6 +104,27 @@ public struct Measurement: Codable, Sendable, Equatable {
     /// The per-bag estimates everything above is computed from.
     public var bags: [BagResult]
 
+    /// The combination-averaged `ū4`, `ū6` with bag `k` left out, for every `k`: the jackknife
+    /// samples of anything computed from the couplings (`jackknifeError` turns the values of such a
+    /// quantity over these samples into its standard error).
+    public func leaveOneOutCouplings() -> [(u4: Double, u6: Double)] {
+        let analysis = Analysis(settings: settings)
+        return bags.indices.map { k in
+            let subset = bags.enumerated().filter { $0.offset != k }.map(\.element)
+            let u6 = analysis.sexticValues(subset)
+            return (analysis.quarticMean(subset), u6.reduce(0, +) / Double(u6.count))
+        }
+    }
+
+    /// The jackknife standard error from leave-one-out estimates `θ_(k)`:
+    /// `√((B−1)/B · Σ_k (θ_(k) − θ̄)²)`.
+    public static func jackknifeError(_ samples: [Double]) -> Double {
+        let b = Double(samples.count)
+        guard samples.count > 1 else { return 0 }
+        let mean = samples.reduce(0, +) / b
+        return ((b - 1) / b * samples.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }).squareRoot()
+    }
+
     /// `G^(n)` summary for n = 2, 4, 6.
     public func correlator(order n: Int) -> CorrelatorSummary { correlators.first { $0.order == n }! }
 

@@ -44,6 +44,8 @@ public struct MeasuredFlow: FlowRun {
     /// flow at a finite scale.
     public var runawayFactor: Double = 1e6
     public var solver = FlowSolverSettings()
+    /// Also flow the leave-one-bag-out couplings, for jackknife errors of the end couplings.
+    public var jackknife = true
 
     public init(measurement: GaussNet.Measurement, source: String, spec: TruncationSpec, tEnd: Double) {
         self.measurement = measurement
@@ -52,9 +54,26 @@ public struct MeasuredFlow: FlowRun {
         self.tEnd = tEnd
     }
 
+    /// The flow, and the jackknife over bags of where it ends.
+    public struct Outcome: Sendable {
+        public var flow: PassiveFlowRun.Outcome
+        /// Jackknife standard errors of the dimensionful couplings at the end, when every
+        /// leave-one-bag-out flow ended the same way as the flow itself (nil otherwise, or when
+        /// not computed).
+        public var endErrors: [Double]?
+        /// How the leave-one-bag-out flows ended: how many reached the end, and the range of
+        /// `k/m0` where the others stopped.
+        public var leaveOneOut: (completed: Int, total: Int, stopRange: ClosedRange<Double>?)?
+    }
+
     /// The passive flow this describes; throws `MeasuredFlowError` when the truncation or the
     /// measurement does not allow it.
     public func passiveRun() throws -> PassiveFlowRun {
+        try passiveRun(u4: nil, u6: nil)
+    }
+
+    /// The same with the raw `ū4`, `ū6` replaced (the leave-one-bag-out samples of the jackknife).
+    func passiveRun(u4: Double?, u6: Double?) throws -> PassiveFlowRun {
         let settings = measurement.settings
         guard spec.scheme == .wetterich, spec.truncation == .lpa, spec.expansion == .zero else {
             throw MeasuredFlowError.truncation(spec.outline)
@@ -65,7 +84,12 @@ public struct MeasuredFlow: FlowRun {
         guard irScale.isFinite, irScale > 0, irScale < 1 else { throw MeasuredFlowError.irScale(irScale) }
         guard tEnd.isFinite, tEnd != log(irScale) else { throw MeasuredFlowError.range(tEnd: tEnd, tStart: log(irScale)) }
         guard runawayFactor.isFinite, runawayFactor > 1 else { throw MeasuredFlowError.runawayFactor(runawayFactor) }
-        let canonical = try CanonicalCouplings(measurement)
+        var canonical = try CanonicalCouplings(measurement)
+        if let u4 { canonical.lambda4 = canonical.canonical(u4, order: 4) }
+        if let u6 {
+            canonical.lambda6 = canonical.canonical(u6, order: 6)
+            canonical.u6 = u6
+        }
         let m0 = canonical.massSquared.squareRoot()
         let descriptors = try BetaFunctions.couplings(for: spec)
         let lambda6 = sixth(canonical)
@@ -154,17 +178,35 @@ public struct MeasuredFlow: FlowRun {
         return "stability: the truncated potential U = m²φ²/2 + λ4φ⁴/4! + λ6φ⁶/6! is unbounded below (\(lambda6 != 0 ? "λ6" : "λ4") < 0): its barrier is at φ = \(formatNumber(phi, significant: 4)) (U = \(formatNumber(barrier, significant: 4))) in the canonical field, beyond which U falls without bound. Its Taylor coefficients about φ = 0 flow regardless, but they describe the ensemble's small-field statistics, not a stable vacuum; a chosen u6 > 0 (the seed's stabilization) is a modelling assumption"
     }
 
-    public func integrate() throws -> PassiveFlowRun.Outcome {
-        try passiveRun().integrate()
+    public func integrate() throws -> Outcome {
+        let flow = try passiveRun().integrate()
+        guard jackknife, measurement.bags.count > 1 else { return Outcome(flow: flow, endErrors: nil, leaveOneOut: nil) }
+        let samples = try measurement.leaveOneOutCouplings().map { sample in
+            try passiveRun(u4: sample.u4, u6: sample.u6).integrate().result
+        }
+        let m0 = (try CanonicalCouplings(measurement)).massSquared.squareRoot()
+        let completed = samples.filter { $0.ending == .completed }.count
+        let stops = samples.filter { $0.ending != .completed }.map { $0.k.last! / m0 }
+        let range = stops.isEmpty ? nil : stops.min()!...stops.max()!
+        var errors: [Double]?
+        if samples.allSatisfy({ $0.ending == .completed }) == (flow.result.ending == .completed) {
+            errors = flow.result.couplingNames.indices.map { i in
+                Measurement.jackknifeError(samples.map { $0.dimensionful.last![i] })
+            }
+        }
+        return Outcome(flow: flow, endErrors: errors, leaveOneOut: (completed, samples.count, range))
     }
 
-    public func trajectory(of outcome: PassiveFlowRun.Outcome) -> FlowTrajectory {
+    public func trajectory(of outcome: Outcome) -> FlowTrajectory {
         guard let run = try? passiveRun() else { preconditionFailure("integrate() built the run") }
-        var trajectory = run.trajectory(of: outcome)
-        let result = outcome.result
+        var trajectory = run.trajectory(of: outcome.flow)
+        let result = outcome.flow.result
         let m0 = run.uvScale
         let last = result.dimensionful.last!, kLast = result.k.last!
-        let values = zip(result.couplingNames, last).map { "\($0) = \(formatNumber($1, significant: 8))" }.joined(separator: ", ")
+        let values = result.couplingNames.indices.map { i in
+            let value = outcome.endErrors.map { formatWithError(last[i], $0[i]) } ?? formatNumber(last[i], significant: 8)
+            return "\(result.couplingNames[i]) = \(value)"
+        }.joined(separator: ", ")
         switch result.ending {
         case .completed:
             trajectory.header.append("result: the microscopic couplings at k = \(formatNumber(kLast / m0)) m0: \(values) (dimensionful, canonical field)")
@@ -172,6 +214,14 @@ public struct MeasuredFlow: FlowRun {
             trajectory.header.append("result: no microscopic couplings — toward the UV the truncated flow blows up near k = \(formatNumber(kLast / m0, significant: 4)) m0 (\(coupling) grew by the runaway factor \(formatNumber(runawayFactor))): from these effective couplings the truncation cannot reconstruct a microscopic action; last values \(values)")
         case .leftDomain(let constraint, _, _):
             trajectory.header.append("result: no microscopic couplings — the flow left the truncation's domain (\(constraint)) at k = \(formatNumber(kLast / m0, significant: 4)) m0; last values \(values)")
+        }
+        if let loo = outcome.leaveOneOut {
+            var line = "errors: jackknife over the \(loo.total) bags (each left out in turn, the flow repeated): \(loo.completed) of \(loo.total) reached the end"
+            if let range = loo.stopRange {
+                line += ", the others stopped at k = \(formatNumber(range.lowerBound, significant: 4)) … \(formatNumber(range.upperBound, significant: 4)) m0"
+            }
+            if outcome.endErrors == nil { line += "; the endings differ, so no error is quoted for the end values" }
+            trajectory.header.append(line)
         }
         return trajectory
     }

@@ -15,13 +15,13 @@ public struct MeasuredFlowSweep: FlowRun {
         self.flows = flows
     }
 
-    public func integrate() throws -> [PassiveFlowRun.Outcome] {
+    public func integrate() throws -> [MeasuredFlow.Outcome] {
         try flows.map { try $0.integrate() }
     }
 
-    public func trajectory(of outcomes: [PassiveFlowRun.Outcome]) -> FlowTrajectory {
+    public func trajectory(of outcomes: [MeasuredFlow.Outcome]) -> FlowTrajectory {
         let first = flows[0]
-        let names = outcomes[0].result.couplingNames
+        let names = outcomes[0].flow.result.couplingNames
         var header = ["equations: \(first.spec.outline), derived by frg from the functional flow equation",
                       "direction: toward the ultraviolet (IR → UV, reversed), one flow per measurement, each from its effective (1PI) couplings",
                       "normalization: canonical (docs/conventions.md): u2 = m0², u4 = λ4 = ū4/Z², u6 = λ6 = ū6/Z³ with Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}",
@@ -32,10 +32,11 @@ public struct MeasuredFlowSweep: FlowRun {
         case .positive: header.append("u6: CHOSEN positive, |ū6| of each measurement (the seed's stabilization; not measured)")
         }
         var columns = ["width", "sigmaW", "sigmaB"] + names.map { $0 + "_ir" } + names.map { $0 + "_ir_error" }
-        columns += ["k_end_over_m0", "reached_end"] + names.map { $0 + "_end" }
+        columns += ["k_end_over_m0", "reached_end", "loo_reached_end"] + names.map { $0 + "_end" } + names.map { $0 + "_end_error" }
         var table = TrajectoryTable(columns: columns)
         var reached: [(n: Double, k: Double)] = [], stopped: [(n: Double, k: Double)] = []
-        for (flow, outcome) in zip(flows, outcomes) {
+        for (flow, full) in zip(flows, outcomes) {
+            let outcome = full.flow
             let s = flow.measurement.settings
             let canonical = try? CanonicalCouplings(flow.measurement)
             let ir = outcome.result.dimensionful.first!
@@ -47,10 +48,17 @@ public struct MeasuredFlowSweep: FlowRun {
             let m0 = (canonical?.massSquared ?? 1).squareRoot()
             let kEnd = outcome.result.k.last! / m0
             let completed = outcome.result.ending == .completed
-            table.rows.append([Double(s.width), s.sigmaW, s.sigmaB] + ir + errors + [kEnd, completed ? 1 : 0]
-                              + outcome.result.dimensionful.last!)
+            // Jackknife errors of the end values, 0 where the leave-one-bag-out flows ended otherwise.
+            let endErrors = full.endErrors ?? [Double](repeating: 0, count: names.count)
+            let looCompleted = Double(full.leaveOneOut?.completed ?? 0) / Double(max(1, full.leaveOneOut?.total ?? 1))
+            table.rows.append([Double(s.width), s.sigmaW, s.sigmaB] + ir + errors + [kEnd, completed ? 1 : 0, looCompleted]
+                              + outcome.result.dimensionful.last! + endErrors)
             if completed { reached.append((Double(s.width), kEnd)) } else { stopped.append((Double(s.width), kEnd)) }
-            let label = "N = \(s.width): " + (completed ? "reached k = \(formatNumber(kEnd)) m0" : "\(outcome.result.ending)")
+            var label = "N = \(s.width): " + (completed ? "reached k = \(formatNumber(kEnd)) m0" : "\(outcome.result.ending) (k = \(formatNumber(kEnd, significant: 4)) m0)")
+            if let loo = full.leaveOneOut {
+                label += "; leave-one-bag-out: \(loo.completed) of \(loo.total) reached the end"
+                if let range = loo.stopRange { label += ", the others stopped at k = \(formatNumber(range.lowerBound, significant: 3)) … \(formatNumber(range.upperBound, significant: 3)) m0" }
+            }
             header.append(label)
         }
         var figure = TrajectoryFigure(title: "How far toward the UV the measured couplings flow (\(first.spec.outline))",
@@ -64,7 +72,7 @@ public struct MeasuredFlowSweep: FlowRun {
             "rows": table.rows,
         ]
         return FlowTrajectory(kind: .passive, header: header, samples: table, endingSummary: nil,
-                              solverSummary: "\(flows.count) flows, \(outcomes.filter { $0.result.ending == .completed }.count) reached the end",
+                              solverSummary: "\(flows.count) flows, \(outcomes.filter { $0.flow.result.ending == .completed }.count) reached the end",
                               figure: figure, jsonMembers: json)
     }
 }

@@ -73,13 +73,31 @@ final class MeasuredFlowTests: XCTestCase {
         let m = try Self.measurement(width: 10)
         let flow = MeasuredFlow(measurement: m, source: "test", spec: Self.lpa6, tEnd: log(100))
         let outcome = try flow.integrate()
-        guard case .runaway(let coupling, let t) = outcome.result.ending else { return XCTFail("\(outcome.result.ending)") }
+        guard case .runaway(let coupling, let t) = outcome.flow.result.ending else { return XCTFail("\(outcome.flow.result.ending)") }
         XCTAssertEqual(coupling, "u6")
         XCTAssertLessThan(exp(t), 1)  // below m0
         let trajectory = flow.trajectory(of: outcome)
         XCTAssertTrue(trajectory.header.contains { $0.hasPrefix("result: no microscopic couplings") })
         XCTAssertTrue(trajectory.header.contains { $0.hasPrefix("stability: the truncated potential") })
         XCTAssertTrue(trajectory.header.contains { $0.hasPrefix("direction: toward the ultraviolet") })
+    }
+
+    /// The jackknife over bags: for the linear ū4 it is exactly the bag-spread standard error; the
+    /// microscopic couplings of a flow that reaches the UV get errors from the repeated flows.
+    func testJackknifeErrorsOfTheMicroscopicCouplings() throws {
+        let m = try Self.measurement(width: 1000)
+        let samples = m.leaveOneOutCouplings()
+        XCTAssertEqual(samples.count, m.bags.count)
+        XCTAssertEqual(Measurement.jackknifeError(samples.map(\.u4)), m.u4.standardError, accuracy: 1e-9 * m.u4.standardError)
+        XCTAssertEqual(Measurement.jackknifeError(samples.map(\.u6)), m.u6.standardError, accuracy: 1e-9 * m.u6.standardError)
+        var flow = MeasuredFlow(measurement: m, source: "test", spec: Self.lpa6, tEnd: log(30))
+        flow.sixthOrder = .positive
+        let outcome = try flow.integrate()
+        XCTAssertEqual(outcome.flow.result.ending, .completed)
+        XCTAssertEqual(outcome.leaveOneOut?.completed, m.bags.count)
+        let errors = try XCTUnwrap(outcome.endErrors)
+        XCTAssertTrue(errors.allSatisfy { $0 > 0 && $0.isFinite })
+        XCTAssertTrue(flow.trajectory(of: outcome).header.contains { $0.hasPrefix("errors: jackknife over the 4 bags") })
     }
 
     func testOnlyTheLPAAboutZeroInTheMeasurementsDimensionTakesMeasuredCouplings() throws {

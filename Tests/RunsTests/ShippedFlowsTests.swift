@@ -24,7 +24,7 @@ final class ShippedFlowsTests: XCTestCase {
     func testMeasuredNNFlowStartsCanonicalAndBlowsUpBelowTheMass() throws {
         guard let flow = try config("nn-d1.yaml").run as? MeasuredFlow else { return XCTFail("not a flow from measured couplings") }
         let outcome = try flow.integrate()
-        let result = outcome.result
+        let result = outcome.flow.result
         // d = 1, σ_W = 1: m0² = 2, Z = 1/(2√(2π)), so u4 = 8π ū4 and u6 = (2√(2π))³ ū6 (docs/conventions.md §5).
         let start = result.dimensionful[0]
         XCTAssertEqual(start[0], 2, accuracy: 1e-12)
@@ -41,7 +41,7 @@ final class ShippedFlowsTests: XCTestCase {
     /// couplings have frozen again (d = 1: they converge as k → ∞): the microscopic couplings.
     func testStabilizedNNFlowReachesTheUltraviolet() throws {
         guard let flow = try config("nn-d1-stabilized.yaml").run as? MeasuredFlow else { return XCTFail("not a flow from measured couplings") }
-        let result = try flow.integrate().result
+        let result = try flow.integrate().flow.result
         XCTAssertEqual(result.ending, .completed)
         XCTAssertEqual(result.k.last! / 2.0.squareRoot(), exp(4.605), accuracy: 1e-9)
         XCTAssertGreaterThan(result.dimensionful[0][2], 0)

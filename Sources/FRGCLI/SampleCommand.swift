@@ -218,6 +218,10 @@ public enum SampleRun {
                           String(format: "%+.2f", (m.u6.mean - m.u6.exactMean) / m.u6.standardError)])
         out += couplings.text()
         out += "u4 = −ΔG⁽⁴⁾/N_K,  u6 = (ū4² Σ I_3|3 − G_c⁽⁶⁾)/I_6;  exact = closed-form finite-N connected functions\n"
+        if let c = try? CanonicalCouplings(m) {
+            out += "canonical field (docs/conventions.md §5): Z = \(formatNumber(c.wavefunctionNormalization)), m0² = \(formatNumber(c.massSquared)); "
+                + "λ4 = ū4/Z² = \(formatWithError(c.lambda4, c.lambda4Error)), λ6 = ū6/Z³ = \(formatWithError(c.lambda6, c.lambda6Error))\n"
+        }
         // Say plainly when measurement and exact formula disagree beyond four standard errors.
         for (name, mean, error, exact) in [("u4", m.u4.mean, m.u4.standardError, m.u4.exactMean),
                                            ("u6", m.u6.mean, m.u6.standardError, m.u6.exactMean)] {

@@ -61,11 +61,26 @@ public struct MeasuredFlowSweep: FlowRun {
             }
             header.append(label)
         }
-        var figure = TrajectoryFigure(title: "How far toward the UV the measured couplings flow (\(first.spec.outline))",
+        var figure: TrajectoryFigure
+        if stopped.isEmpty {
+            // Every flow reached the end: its couplings there are the microscopic ones.
+            figure = TrajectoryFigure(title: "Microscopic couplings at k = \(formatNumber(exp(first.tEnd), significant: 3)) m0, φ^\(first.spec.order) LPA, d = \(formatNumber(first.spec.dimension))",
+                                      xLabel: "width N", yLabel: "couplings at the end, canonical field (symmetric log scale)",
+                                      xScale: .log, yScale: .symlog)
+            let widths = flows.map { Double($0.measurement.settings.width) }
+            for (i, coupling) in outcomes[0].flow.result.couplingNames.enumerated() {
+                figure.series.append(.init(label: "\(coupling) at the end", x: widths,
+                                           y: outcomes.map { $0.flow.result.dimensionful.last![i] }, style: .markers))
+                figure.series.append(.init(label: "\(coupling) measured (IR)", x: widths,
+                                           y: outcomes.map { $0.flow.result.dimensionful.first![i] }, style: .dashed))
+            }
+        } else {
+            figure = TrajectoryFigure(title: "How far toward the UV the measured couplings flow (φ^\(first.spec.order) LPA)",
                                       xLabel: "width N", yLabel: "k_end/m0 (end of the flow, or where it blew up)",
                                       xScale: .log, yScale: .log)
-        if !reached.isEmpty { figure.series.append(.init(label: "reached the end", x: reached.map(\.n), y: reached.map(\.k), style: .markers)) }
-        if !stopped.isEmpty { figure.series.append(.init(label: "blew up (truncation fails)", x: stopped.map(\.n), y: stopped.map(\.k), style: .markers)) }
+            if !reached.isEmpty { figure.series.append(.init(label: "reached the end", x: reached.map(\.n), y: reached.map(\.k), style: .markers)) }
+            figure.series.append(.init(label: "blew up (truncation fails)", x: stopped.map(\.n), y: stopped.map(\.k), style: .markers))
+        }
         let json: [String: Any] = [
             "kind": "measured-sweep",
             "columns": table.columns,

@@ -73,7 +73,7 @@ struct FixedPointsReport {
                     case .artifact: verdict = "a truncation artifact, not a fixed point"
                     case .unconverged: verdict = "not confirmed as the order grows"
                     }
-                    print("# \(verdict): the branch \(persistence.evidence)")
+                    print("# \(verdict) — \(persistence.evidence)")
                 }
                 print("")
             }

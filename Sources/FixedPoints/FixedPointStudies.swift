@@ -29,10 +29,14 @@ public struct BranchStudy: Sendable {
         var study = try BranchStudy(spec: spec, parameter: .order) {
             try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
         }
-        // The study is its own persistence check when it reaches the check's target order;
-        // otherwise its last point is followed on to that order.
+        // The study is its own persistence check when it reaches the target order of the check
+        // for its first point (or was stopped on the way); otherwise its last point is followed
+        // on. Following the last point of a long study instead would ask for orders beyond the
+        // reach of double precision and judge nothing.
         let verdict: Persistence
-        if let last = study.steps.last, Int(last.parameter) < Persistence.targetOrder(for: spec), study.stopped == nil {
+        var firstSpec = spec
+        firstSpec.order = study.steps.first.map { Int($0.parameter) } ?? spec.order
+        if let last = study.steps.last, Int(last.parameter) < Persistence.targetOrder(for: firstSpec), study.stopped == nil {
             var s = spec
             s.order = Int(last.parameter)
             verdict = Persistence.assess(last.fixedPoint, of: s)

@@ -43,7 +43,8 @@ public struct MeasuredFlowSweep: FlowRun {
             var errors = [Double](repeating: 0, count: names.count)
             if let canonical, names.count >= 2 {
                 errors[1] = canonical.lambda4Error
-                if names.count >= 3, flow.sixthOrder == .measured { errors[2] = canonical.lambda6Error }
+                // A chosen u6 has no error; |ū6| has the measured one.
+                if names.count >= 3, flow.sixthOrder == .measured || flow.sixthOrder == .positive { errors[2] = canonical.lambda6Error }
             }
             let m0 = (canonical?.massSquared ?? 1).squareRoot()
             let kEnd = outcome.result.k.last! / m0

@@ -42,5 +42,10 @@ final class PersistenceTests: XCTestCase {
         let d3 = try BranchStudy.byOrder(TruncationSpec(expansion: .minimum, dimension: 3, order: 16), starts: 100)
         XCTAssertEqual(d3.persistence?.persists, true, d3.persistence?.evidence ?? "")
         XCTAssertTrue(d3.steps.allSatisfy { $0.fixedPoint.reportedKind == "wilson-fisher" })
+        // A study that reaches the check's target (φ²⁴ from φ⁴) is judged on its own orders, not
+        // followed further: at φ⁴⁰ following further is lost to rounding and judged nothing.
+        let long = try BranchStudy.byOrder(TruncationSpec(expansion: .minimum, dimension: 3, order: 24), starts: 100)
+        XCTAssertEqual(long.persistence?.orders, long.steps.map { Int($0.parameter) })
+        XCTAssertEqual(long.persistence?.persists, true, long.persistence?.evidence ?? "")
     }
 }

@@ -156,6 +156,36 @@ final class EnsembleJobTests: XCTestCase {
         XCTAssertTrue(store.bags(for: other).isEmpty)
     }
 
+    /// A flow reads its measured couplings from a `frg sample --json` document or from a saved
+    /// run folder; both give the measurement the sampler reported. A folder that is incomplete or
+    /// renamed (its name no longer the run key of its settings) is refused as bad input.
+    func testMeasurementLoadsFromDocumentOrRunFolder() throws {
+        let root = temporaryDirectory()
+        let store = DirectoryBagStore(root: root)
+        let measurement = try EnsembleJob(settings: settings, store: store).run().measurement
+        let document = root.appendingPathComponent("run.json")
+        try JSONEncoder().encode(MeasurementDocument(frgVersion: "test", measurement: measurement)).write(to: document)
+        let folder = store.folder(for: settings)
+        XCTAssertEqual(try encoded(MeasurementDocument.load(path: document.path)), try encoded(measurement))
+        XCTAssertEqual(try encoded(MeasurementDocument.load(path: folder.path)), try encoded(measurement))
+
+        func refused(_ path: String, _ fragment: String) {
+            XCTAssertThrowsError(try MeasurementDocument.load(path: path)) { error in
+                XCTAssertEqual((error as? UserFacingError)?.category, .invalidInput)
+                XCTAssertTrue("\(error)".contains(fragment), "\(error)")
+            }
+        }
+        refused(root.appendingPathComponent("missing.json").path, "no such file")
+        refused(root.path, "no readable settings.json")
+        let renamed = root.appendingPathComponent("sample-renamed")
+        try FileManager.default.copyItem(at: folder, to: renamed)
+        refused(renamed.path, "does not match the run key")
+        let bagFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != DirectoryBagStore.settingsFileName }
+        XCTAssertEqual(bagFiles.count, settings.bags)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(bagFiles[0]))
+        refused(folder.path, "4 of 5 bags saved")
+    }
+
     /// A store that cannot write is a failed run (exit status 1), not bad input.
     func testStoreErrorsAreRunFailures() throws {
         let file = temporaryDirectory()

@@ -71,10 +71,8 @@ public struct PassiveMapping: Sendable, Equatable {
         // In the deep infrared the dimensionless couplings are large (ū4 = k^{d−4} u4): a blow-up of
         // the flow toward the UV shows in the dimensionful couplings, which otherwise change by
         // factors of order one (bounds: 10⁶ times their start, or their natural size m0^D K_d^{1−m}).
-        let kd = ballVolumeFactor(dimension: d)
-        flow.dimensionfulRunawayBounds = zip(beta.couplings, initial).map { coupling, value in
-            1e6 * max(abs(value), pow(m0, coupling.canonicalDimension(at: d)) * coupling.naturalScale(ballVolumeFactor: kd))
-        }
+        flow.dimensionfulRunawayBounds = dimensionfulRunawayBounds(factor: 1e6, couplings: beta.couplings, startingValues: initial,
+                                                                  scale: m0, dimension: d)
         // Toward the UV the dimensionless couplings fall like k^{−D} (ū2 from ~10⁴ to ~10⁻⁴ over the
         // default range): a relative tolerance carries them; three equations make a tight one cheap
         // (at 1e-10 the global error in σ_W is ~1e-8, at 1e-12 ~1e-10).

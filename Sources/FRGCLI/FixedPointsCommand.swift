@@ -115,8 +115,7 @@ struct FixedPointsCommand: ParsableCommand {
             guard let d = truncation.dimension else {
                 throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")
             }
-            let scheme: LPAScheme = truncation.scheme == .wetterich ? .wetterich : .polchinski
-            let solution = try scalingSolution(ScalingSolutionSpec(scheme: scheme, dimension: d, basisSize: basis))
+            let solution = try scalingSolution(ScalingSolutionSpec(scheme: LPAScheme(truncation.scheme), dimension: d, basisSize: basis))
             return try report.emit(solution)
         }
         if let orders = orderRange {

@@ -99,7 +99,6 @@ struct FlowRendering {
         var object: [String: Any] = ["program": "frg", "version": frgVersion, "config": settings.file,
                                      "header": headerWithoutConfigText]
         object.merge(trajectory.jsonMembers) { _, new in new }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try jsonText(object) + "\n"
     }
 }

@@ -163,12 +163,7 @@ public struct FlowConfig: Sendable {
 
     static func readMeasuredFlow(_ top: ConfigMapping, initial: ConfigMapping, file: ConfigValue, spec: TruncationSpec,
                                  specValue: ConfigValue, solver: FlowSolverSettings, configFile: String) throws -> MeasuredFlow {
-        let measurement: GaussNet.Measurement
-        do {
-            measurement = try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
-        } catch let error as MeasurementFileError {
-            throw file.error(error.description)
-        }
+        let measurement = try loadMeasurement(file, configFile: configFile)
         let irScaleValue = initial.optional("irScale")
         let irScale = try irScaleValue?.double(in: 1e-12...0.5, "the infrared scale k_IR/m0 (≪ 1)") ?? 0.01
         let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
@@ -207,6 +202,16 @@ public struct FlowConfig: Sendable {
             throw file.error(error.description)
         }
         return flow
+    }
+
+    /// The measurement a config value names (a `frg sample --json` file or a saved run folder,
+    /// relative to the config file); what is wrong with it is reported at the value.
+    static func loadMeasurement(_ file: ConfigValue, configFile: String) throws -> GaussNet.Measurement {
+        do {
+            return try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
+        } catch let error as MeasurementFileError {
+            throw file.error(error.description)
+        }
     }
 
     /// A path from a config file: absolute, or relative to the file's folder.
@@ -304,12 +309,7 @@ public struct FlowConfig: Sendable {
             guard !given.isEmpty else { throw c.error("expected at least one of u4, u6") }
             couplings = given.map { (orders[$0.name]!, $0.value) }
         case (nil, let file?):
-            let measured: GaussNet.Measurement
-            do {
-                measured = try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
-            } catch let error as MeasurementFileError {
-                throw file.error(error.description)
-            }
+            let measured = try loadMeasurement(file, configFile: configFile)
             guard abs(measured.settings.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
                 throw file.error("the measurement was taken at σ_W = \(measured.settings.sigmaW), the flow starts at σ_W = \(ends[0])")
             }

@@ -253,3 +253,15 @@ public struct FlowResult: Sendable {
     public var ending: FlowEnding
     public var statistics: FlowStatistics
 }
+
+/// Bounds for `PassiveFlow.dimensionfulRunawayBounds` of a flow that starts at the scale `m` (the
+/// network's mass `m0` for measured couplings): `factor` times the larger of each starting `|u_i|`
+/// and the coupling's natural dimensionful size `m^{D_i} K_d^{p_i}` (`CouplingDescriptor`), so that
+/// couplings starting at or near zero are bounded too.
+public func dimensionfulRunawayBounds(factor: Double, couplings: [CouplingDescriptor], startingValues: [Double],
+                                      scale m: Double, dimension d: Double) -> [Double] {
+    let kd = ballVolumeFactor(dimension: d)
+    return zip(couplings, startingValues).map { coupling, value in
+        factor * max(abs(value), pow(m, coupling.canonicalDimension(at: d)) * coupling.naturalScale(ballVolumeFactor: kd))
+    }
+}

@@ -21,6 +21,14 @@ public enum LPAScheme: String, Sendable, CaseIterable, CustomStringConvertible {
         case .polchinski: return .polchinski
         }
     }
+
+    /// The scheme of the polynomial truncations' `equation`.
+    public init(_ equation: FlowEquation) {
+        switch equation {
+        case .wetterich: self = .wetterich
+        case .polchinski: self = .polchinski
+        }
+    }
 }
 
 /// Failures of the full-potential solvers, with the context to act on them.

@@ -418,7 +418,6 @@ extension ScalingSolution {
     /// `d` outside `(2, 4)`) or when it cannot be computed.
     public static func lpaReference(for spec: TruncationSpec) -> ScalingSolution? {
         guard spec.truncation == .lpa, spec.regulator == .litim, spec.dimension > 2, spec.dimension < 4 else { return nil }
-        let scheme: LPAScheme = spec.scheme == .wetterich ? .wetterich : .polchinski
-        return try? scalingSolution(ScalingSolutionSpec(scheme: scheme, dimension: spec.dimension))
+        return try? scalingSolution(ScalingSolutionSpec(scheme: LPAScheme(spec.scheme), dimension: spec.dimension))
     }
 }

@@ -145,14 +145,7 @@ public struct GaussNetLayer: HiddenLayerSampler, MarginalPowerSampler {
     public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
                            workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
         guard let progression, pointCount <= CounterRandomStream.directMaxPoints else {
-            let g = workspace.neuron
-            for k in 0..<pointCount { f[k] = 0 }
-            for _ in 0..<width {
-                drawNeuron(&stream, into: g)
-                let w = readoutScale * stream.nextNormal()
-                for k in 0..<pointCount { f[k] += w * g[k] }
-            }
-            return
+            return sumNeuronsOneByOne(&stream, width: width, readoutScale: readoutScale, workspace: workspace, field: f)
         }
         stream.directGaussNet(width: width, points: pointCount, start: progression.start, step: progression.step,
                               weightScale: weightScale, biasScale: biasScale, readoutScale: readoutScale,
@@ -210,13 +203,8 @@ public struct GaussNetLayer: HiddenLayerSampler, MarginalPowerSampler {
     public func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
                                pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
         guard let progression, pointCount <= 12 else {
-            let g = workspace.neuron
-            for k in 0..<q { products[k] = 0 }
-            for _ in 0..<width {
-                drawNeuron(&stream, into: g)
-                for k in 0..<q { products[k] += g[pairs[2 * k]] * g[pairs[2 * k + 1]] }
-            }
-            return
+            return sumNeuronPairsOneByOne(&stream, width: width, pairs: pairs, pairCount: q, workspace: workspace,
+                                          products: products)
         }
         let w = workspace.weights, b = workspace.biases, z = workspace.normals
         stream.fillNormals(z, count: 2 * width)

@@ -79,8 +79,6 @@ extension GaussNetArchitecture {
         let reach = inputs.map { $0.reduce(0) { $0 + $1 * $1 }.squareRoot() }.max() ?? 0
         let exponent = 5 * sigmaB * sigmaB + 10 * sigmaB + 10 * sigmaW * reach / d.squareRoot()
         guard exponent > Self.importanceExponentLimit else { return nil }
-        return "the importance estimator's k = 6 component draws b0 around 6σ_b², and the sixth powers of its amplitudes e^{b0 − σ_b² + W0·x} (exponent up to 5σ_b² + 10σ_b + 10σ_W|x|/√d = \(formatExponent(exponent)) here) would overflow double precision; it needs that exponent ≤ \(Int(Self.importanceExponentLimit)) (σ_b ≤ 3.5 at x = 0)"
+        return "the importance estimator's k = 6 component draws b0 around 6σ_b², and the sixth powers of its amplitudes e^{b0 − σ_b² + W0·x} (exponent up to 5σ_b² + 10σ_b + 10σ_W|x|/√d = \(String(format: "%.0f", exponent)) here) would overflow double precision; it needs that exponent ≤ \(Int(Self.importanceExponentLimit)) (σ_b ≤ 3.5 at x = 0)"
     }
-
-    private func formatExponent(_ value: Double) -> String { String(format: "%.0f", value) }
 }

@@ -105,6 +105,20 @@ extension HiddenLayerSampler {
     @inline(__always)
     public func sumNeurons(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
                            workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
+        sumNeuronsOneByOne(&stream, width: width, readoutScale: readoutScale, workspace: workspace, field: f)
+    }
+
+    @inline(__always)
+    public func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
+                               pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
+        sumNeuronPairsOneByOne(&stream, width: width, pairs: pairs, pairCount: q, workspace: workspace, products: products)
+    }
+
+    /// `sumNeurons` neuron by neuron through `drawNeuron` (hidden parameters, then `W1`): the
+    /// default, and the fallback of layers with a batched kernel for some inputs only.
+    @inline(__always)
+    func sumNeuronsOneByOne(_ stream: inout CounterRandomStream, width: Int, readoutScale: Double,
+                            workspace: NeuronWorkspace, field f: UnsafeMutablePointer<Double>) {
         let g = workspace.neuron
         let p = pointCount
         for k in 0..<p { f[k] = 0 }
@@ -115,9 +129,11 @@ extension HiddenLayerSampler {
         }
     }
 
+    /// `sumNeuronPairs` neuron by neuron through `drawNeuron`: the default, and the fallback of
+    /// layers with a batched kernel for some inputs only.
     @inline(__always)
-    public func sumNeuronPairs(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
-                               pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
+    func sumNeuronPairsOneByOne(_ stream: inout CounterRandomStream, width: Int, pairs: UnsafePointer<Int>,
+                                pairCount q: Int, workspace: NeuronWorkspace, products: UnsafeMutablePointer<Double>) {
         let g = workspace.neuron
         for k in 0..<q { products[k] = 0 }
         for _ in 0..<width {

@@ -33,9 +33,7 @@ extension Table {
     /// Up to `limit` rows of a trajectory, evenly chosen (first and last included), with numbers
     /// to six significant digits: the summary a person reads.
     public init(summary table: TrajectoryTable, limit: Int) {
-        let count = table.rows.count
-        let picked = count <= limit ? Array(0..<count)
-            : Array(Set((0..<limit).map { Int((Double($0) * Double(count - 1) / Double(limit - 1)).rounded()) })).sorted()
+        let picked = evenlySpacedIndices(count: table.rows.count, limit: limit)
         self.init(header: table.columns, rows: picked.map { table.rows[$0].map { formatNumber($0) } })
     }
 }

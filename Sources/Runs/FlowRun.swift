@@ -68,6 +68,13 @@ public struct FlowTrajectory {
     }
 }
 
+/// At most `limit` (≥ 2) of the indices `0..<count`, evenly spread with the first and last
+/// included; all of them when there are no more than `limit`. Which samples a summary shows.
+public func evenlySpacedIndices(count: Int, limit: Int) -> [Int] {
+    guard count > limit else { return Array(0..<count) }
+    return Array(Set((0..<limit).map { Int((Double($0) * Double(count - 1) / Double(limit - 1)).rounded()) })).sorted()
+}
+
 /// Numeric columns with names, one row per sample.
 public struct TrajectoryTable: Sendable, Equatable {
     /// Column names as they appear in CSV headers (`t`, `k`, `u2bar`, `u2`, …).

@@ -57,9 +57,7 @@ public struct FullPotentialFlowRun: FlowRun {
         let depth = -(first.min() ?? 0)
         let cut = depth > 0 ? (first.indices.first { i in result.field[i] > 0 && first[i] > 10 * depth } ?? first.count) : first.count
         let shown = max(cut, first.count / 5)
-        let count = result.snapshots.count
-        let picks = Array(Set((0..<min(6, count)).map { Int((Double($0) * Double(count - 1) / Double(max(1, min(6, count) - 1))).rounded()) })).sorted()
-        for i in picks {
+        for i in evenlySpacedIndices(count: result.snapshots.count, limit: 6) {
             let s = result.snapshots[i]
             figure.series.append(.init(label: "t = \(formatNumber(s.t, significant: 3))", x: Array(result.field.prefix(shown)),
                                        y: s.potential.prefix(shown).map { $0 - s.potential[0] }))

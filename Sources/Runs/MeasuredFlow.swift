@@ -56,6 +56,8 @@ public struct MeasuredFlow: FlowRun {
 
     /// The flow, and the jackknife over bags of where it ends.
     public struct Outcome: Sendable {
+        /// The passive flow that was integrated (`passiveRun()`).
+        public var run: PassiveFlowRun
         public var flow: PassiveFlowRun.Outcome
         /// Jackknife standard errors of the dimensionful couplings at the end, when every
         /// leave-one-bag-out flow ended the same way as the flow itself (nil otherwise, or when
@@ -93,21 +95,14 @@ public struct MeasuredFlow: FlowRun {
         let m0 = canonical.massSquared.squareRoot()
         let descriptors = try BetaFunctions.couplings(for: spec)
         let lambda6 = sixth(canonical)
-        var couplings: [(name: String, value: Double)] = []
-        var bounds: [Double] = []
-        let kd = ballVolumeFactor(dimension: spec.dimension)
-        for coupling in descriptors {
+        let couplings: [(name: String, value: Double)] = try descriptors.map { coupling in
             guard case .potential(let order) = coupling.role else { throw MeasuredFlowError.truncation(spec.outline) }
-            let value: Double
             switch order {
-            case 2: value = canonical.massSquared
-            case 4: value = canonical.lambda4
-            case 6: value = lambda6
-            default: value = 0
+            case 2: return (coupling.name, canonical.massSquared)
+            case 4: return (coupling.name, canonical.lambda4)
+            case 6: return (coupling.name, lambda6)
+            default: return (coupling.name, 0)
             }
-            couplings.append((coupling.name, value))
-            let natural = pow(m0, coupling.canonicalDimension(at: spec.dimension)) * coupling.naturalScale(ballVolumeFactor: kd)
-            bounds.append(runawayFactor * max(abs(value), natural))
         }
         var run = PassiveFlowRun(spec: spec, units: .dimensionful, uvScale: m0, couplings: couplings, tEnd: tEnd,
                                  sampling: sampling, thresholdStop: thresholdStop, runawayBound: .greatestFiniteMagnitude,
@@ -115,7 +110,8 @@ public struct MeasuredFlow: FlowRun {
         if case .scales(let ratios) = sampling { run.sampling = .scales(ratios.map { $0 * m0 }) }
         run.tStart = log(irScale)
         run.scaleName = "m0"
-        run.dimensionfulRunawayBounds = bounds
+        run.dimensionfulRunawayBounds = dimensionfulRunawayBounds(
+            factor: runawayFactor, couplings: descriptors, startingValues: couplings.map(\.value), scale: m0, dimension: spec.dimension)
         run.provenance = provenance(canonical, order: spec.order)
         return run
     }
@@ -179,12 +175,13 @@ public struct MeasuredFlow: FlowRun {
     }
 
     public func integrate() throws -> Outcome {
-        let flow = try passiveRun().integrate()
-        guard jackknife, measurement.bags.count > 1 else { return Outcome(flow: flow, endErrors: nil, leaveOneOut: nil) }
+        let run = try passiveRun()
+        let flow = try run.integrate()
+        guard jackknife, measurement.bags.count > 1 else { return Outcome(run: run, flow: flow, endErrors: nil, leaveOneOut: nil) }
         let samples = try measurement.leaveOneOutCouplings().map { sample in
             try passiveRun(u4: sample.u4, u6: sample.u6).integrate().result
         }
-        let m0 = (try CanonicalCouplings(measurement)).massSquared.squareRoot()
+        let m0 = run.uvScale
         let completed = samples.filter { $0.ending == .completed }.count
         let stops = samples.filter { $0.ending != .completed }.map { $0.k.last! / m0 }
         let range = stops.isEmpty ? nil : stops.min()!...stops.max()!
@@ -194,11 +191,11 @@ public struct MeasuredFlow: FlowRun {
                 Measurement.jackknifeError(samples.map { $0.dimensionful.last![i] })
             }
         }
-        return Outcome(flow: flow, endErrors: errors, leaveOneOut: (completed, samples.count, range))
+        return Outcome(run: run, flow: flow, endErrors: errors, leaveOneOut: (completed, samples.count, range))
     }
 
     public func trajectory(of outcome: Outcome) -> FlowTrajectory {
-        guard let run = try? passiveRun() else { preconditionFailure("integrate() built the run") }
+        let run = outcome.run
         var trajectory = run.trajectory(of: outcome.flow)
         let result = outcome.flow.result
         let m0 = run.uvScale

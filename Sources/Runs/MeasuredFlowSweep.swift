@@ -46,7 +46,7 @@ public struct MeasuredFlowSweep: FlowRun {
                 // A chosen u6 has no error; |ū6| has the measured one.
                 if names.count >= 3, flow.sixthOrder == .measured || flow.sixthOrder == .positive { errors[2] = canonical.lambda6Error }
             }
-            let m0 = (canonical?.massSquared ?? 1).squareRoot()
+            let m0 = full.run.uvScale
             let kEnd = outcome.result.k.last! / m0
             let completed = outcome.result.ending == .completed
             // Jackknife errors of the end values, 0 where the leave-one-bag-out flows ended otherwise.

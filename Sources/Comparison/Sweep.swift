@@ -85,9 +85,10 @@ public struct Sweep: Sendable {
 
     /// Measures every point (primary and companion), each an `EnsembleJob` over `store`, so bags
     /// already stored are reused and a killed sweep resumes bag by bag. `progress(done, total,
-    /// reused)` is called after each measurement; `reused` means it sampled no bag.
+    /// outcome)` is called after each measurement (`outcome.reused`: it sampled no bag;
+    /// `outcome.rejectedBags`: saved bags it could not verify and sampled again).
     public func run(store: any BagStore = InMemoryBagStore(), executor: any BagExecutor = LocalBagExecutor(),
-                    progress: ((Int, Int, Bool) -> Void)? = nil) throws -> SweepResult {
+                    progress: ((Int, Int, EnsembleJob.Outcome) -> Void)? = nil) throws -> SweepResult {
         let primary = pointSettings(estimator: base.estimator)
         let second = companion.map(pointSettings)
         let total = primary.count + (second?.count ?? 0)
@@ -96,7 +97,7 @@ public struct Sweep: Sendable {
             let outcome = try EnsembleJob(settings: s, store: store, executor: executor).run()
             done += 1
             if outcome.reused { reused += 1 }
-            progress?(done, total, outcome.reused)
+            progress?(done, total, outcome)
             return outcome.measurement
         }
         let measured = try primary.map(measure)

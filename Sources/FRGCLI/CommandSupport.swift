@@ -34,6 +34,21 @@ func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
+/// Says on stderr which saved bags a run could not use and sampled again, one line per reason:
+/// `bags 3, 7–9: checksum mismatch (edited or corrupted), recomputed`.
+func noteRecomputedBags(_ rejected: [Int: BagRejection], prefix: String = "") {
+    let byReason = Dictionary(grouping: rejected.keys.sorted()) { rejected[$0]! }
+    for (reason, bags) in byReason.sorted(by: { $0.value[0] < $1.value[0] }) {
+        var runs: [String] = []
+        var start = 0
+        for end in bags.indices where end + 1 == bags.count || bags[end + 1] != bags[end] + 1 {
+            runs.append(end > start ? "\(bags[start])–\(bags[end])" : "\(bags[start])")
+            start = end + 1
+        }
+        note(prefix + (bags.count == 1 ? "bag " : "bags ") + runs.joined(separator: ", ") + ": \(reason), recomputed")
+    }
+}
+
 /// Whether stderr is a terminal (progress lines are only drawn there).
 var stderrIsTerminal: Bool { isatty(FileHandle.standardError.fileDescriptor) != 0 }
 

@@ -18,8 +18,8 @@ struct CompareCommand: ParsableCommand {
             under the paper's law (σ_W du4/dσ_W = (4−d)u4) and the raw rescaling (u4 ∝ σ_W^{d−4}), \
             for the raw couplings u and the normalized λ = u/Z^n. Measurements are cached bag by bag, \
             keyed by the content of their settings (<cache>/sample-<run key>/bag-NNNN.json, the layout \
-            of frg sample --state): re-running resamples nothing unless a setting changed, and a killed \
-            run resumes from its finished bags. Keys of the file: examples/README.md.
+            of frg sample --state, checksums included): re-running resamples nothing unless a setting \
+            changed or a bag fails its checksum, and a killed run resumes from its finished bags. Keys of the file: examples/README.md.
             """)
 
     @Argument(help: "The comparison configuration (YAML).")
@@ -39,6 +39,9 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
+        if noCache, let cache {
+            throw ValidationError("--cache \(cache) and --no-cache contradict each other: give one (--no-cache keeps every bag in memory)")
+        }
     }
 
     func run() throws {
@@ -51,8 +54,9 @@ struct CompareCommand: ParsableCommand {
             : DirectoryBagStore(root: URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache"))
         let directory = outputDirectory ?? settings.outputDirectory
         let start = Date()
-        let result = try sweep.run(store: store, executor: bagExecutor()) { done, total, reused in
-            note("[\(done)/\(total)] \(reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
+        let result = try sweep.run(store: store, executor: bagExecutor()) { done, total, outcome in
+            note("[\(done)/\(total)] \(outcome.reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
+            noteRecomputedBags(outcome.rejectedBags, prefix: "[\(done)/\(total)] ")
         }
         let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
         let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),

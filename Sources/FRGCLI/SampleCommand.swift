@@ -20,7 +20,8 @@ public struct SampleCommand: ParsableCommand {
             multiset of input points; across bags: mean, background (std over bags), Gaussian G_0, ΔG, \
             m_n, u4 = −ΔG^(4)/N_K and u6, with the exact finite-width predictions beside them. Same seed \
             ⇒ identical numbers for any --threads. Finished bags are kept in --state \
-            (<state>/sample-<run key>/bag-NNNN.json); rerunning the same command resumes.
+            (<state>/sample-<run key>/bag-NNNN.json, each with a SHA-256 of its numbers and settings); \
+            rerunning the same command resumes, and a bag that fails its checksum is sampled again.
             """
     )
 
@@ -35,14 +36,14 @@ public struct SampleCommand: ParsableCommand {
     @Option(help: "Hidden width N (default 10).") var width: Int?
     @Option(name: .customLong("sigma-w"), help: "σ_W (default 1).") var sigmaW: Double?
     @Option(name: .customLong("sigma-b"), help: "σ_b (default 1).") var sigmaB: Double?
-    @Option(help: "Networks per bag (default 30000).") var nets: Int?
+    @Option(help: "Networks per bag, ≥ \(SamplerSettings.minimumNetsPerBag) (default 30000).") var nets: Int?
     @Option(help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
     @Option(help: "Random seed (default 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
     var points: String?
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
-    @Option(help: "Input dimension d for --grid (with --points it is inferred).") var dimension: Int?
+    @Option(help: "Input dimension d for --grid (with --points it is inferred, and checked when given).") var dimension: Int?
     @Option(help: "Architecture (default gaussnet).") var architecture: ArchitectureKind?
     @Option(help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
     @Option(help: "Estimator (default direct): direct samples everything, conditional integrates W1, b1 out exactly, marginal also integrates the neuron's random amplitude out, with its heavy tail (needs \(ArchitectureKind.marginalEstimatorRequirements)); importance samples whole networks from a proposal that over-samples the Gauss-net's rare large e^{b0} amplitudes and gives each neuron its importance weight, so its u4, u6 errors are honest where the direct ones understate (Gauss-net only, σ_b up to about 3.5; any inputs, fastest on equally spaced 1-d ones).")
@@ -65,6 +66,12 @@ public struct SampleCommand: ParsableCommand {
         if points != nil && grid != nil { throw ValidationError("give --points or --grid, not both") }
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0 (0 = all cores), got \(threads)") }
         if let dimension, !(1...64).contains(dimension) { throw ValidationError("--dimension must be from 1 to 64, got \(dimension)") }
+        if dimension != nil, grid == nil, points == nil {
+            throw ValidationError("--dimension needs --grid (the number of axes) or --points (checked against them); without them the inputs are the paper's six 1-d points")
+        }
+        if let nets, nets < SamplerSettings.minimumNetsPerBag {
+            throw ValidationError("--nets: \(SamplerError.invalidNetsPerBag(nets).description)")
+        }
         if let grid, gridAxis == nil { throw ValidationError("--grid must be LOWER:UPPER:COUNT, got '\(grid)'") }
         if points != nil { _ = try parsedPoints() }
     }
@@ -188,6 +195,7 @@ public enum SampleRun {
                 format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", progress.finished, progress.total, elapsed, eta).utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        noteRecomputedBags(outcome.rejectedBags)
         let wall = Date().timeIntervalSince(start)
         let measurement = outcome.measurement
         print(summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
@@ -223,12 +231,13 @@ public enum SampleRun {
                 + "λ4 = ū4/Z² = \(formatWithError(c.lambda4, c.lambda4Error)), λ6 = ū6/Z³ = \(formatWithError(c.lambda6, c.lambda6Error))\n"
         }
         // Say plainly when measurement and exact formula disagree beyond four standard errors.
-        for (name, mean, error, exact) in [("u4", m.u4.mean, m.u4.standardError, m.u4.exactMean),
-                                           ("u6", m.u6.mean, m.u6.standardError, m.u6.exactMean)] {
+        let neurons = Double(s.bags) * Double(s.netsPerBag) * Double(s.width)
+        for (name, order, mean, error, exact) in [("u4", 4, m.u4.mean, m.u4.standardError, m.u4.exactMean),
+                                                  ("u6", 6, m.u6.mean, m.u6.standardError, m.u6.exactMean)] {
             let pull = (mean - exact) / error
             guard abs(pull) > 4 else { continue }
             var line = "DISAGREES: measured \(name) is \(String(format: "%.1f", abs(pull))) standard errors from the exact value"
-            if let caveat = s.makeArchitecture().estimatorCaveat(s.estimator) { line += " — " + caveat }
+            if let caveat = s.makeArchitecture().estimatorCaveat(s.estimator, order: order, neurons: neurons) { line += " — " + caveat }
             out += line + "\n"
         }
         out += "\n"

@@ -57,7 +57,8 @@ public struct SampleConfig: Sendable {
         } else if requireWidth {
             _ = try m.required("width", "the hidden width N")
         }
-        if let v = m.optional("netsPerBag") { s.netsPerBag = try v.int(in: 1...Int(UInt32.max), "a number of networks per bag") }
+        // Its limits and their reasons are validate()'s (SamplerSettings.minimumNetsPerBag, 2³² networks).
+        if let v = m.optional("netsPerBag") { s.netsPerBag = try v.int() }
         if let v = m.optional("bags") { s.bags = try v.int(in: 2...Int(UInt32.max), "a number of bags (at least 2)") }
         if let v = m.optional("seed") {
             let seed = try v.int(in: 0...Int.max, "a non-negative seed")

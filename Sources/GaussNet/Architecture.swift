@@ -84,9 +84,10 @@ public protocol Architecture: Sendable {
     /// saying that this architecture has none.
     func importanceUnsupportedReason(inputs: [[Double]]) -> String?
 
-    /// A known bias of `estimator` on this architecture, said when a measurement disagrees with the
-    /// exact value (default: none).
-    func estimatorCaveat(_ estimator: Estimator) -> String?
+    /// A known bias of `estimator` on this architecture that explains why a measured coupling from
+    /// `G^(order)` (4 or 6) disagrees with the exact value, given the number of neurons sampled
+    /// (bags × networks × width); nil when no such bias applies there (default: none).
+    func estimatorCaveat(_ estimator: Estimator, order: Int, neurons: Double) -> String?
 }
 
 extension Architecture {
@@ -126,7 +127,7 @@ extension Architecture {
         return "the importance estimator is not implemented for the \(Self.displayName)"
     }
 
-    public func estimatorCaveat(_ estimator: Estimator) -> String? { nil }
+    public func estimatorCaveat(_ estimator: Estimator, order: Int, neurons: Double) -> String? { nil }
 
     /// Exact connected four-point function at width `N` (seed 003, PHYSICS.md §2):
     ///

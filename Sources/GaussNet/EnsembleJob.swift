@@ -19,8 +19,9 @@ public struct LocalBagExecutor: BagExecutor {
 }
 
 /// One sampling run from settings to `Measurement`: plans the bags `0..<settings.bags`, loads the
-/// ones `store` already holds (when resuming), runs the missing ones through `executor`, saves
-/// each as soon as it is finished, reports progress, and analyses all bags.
+/// ones `store` already holds (when resuming), runs the missing ones — and the saved ones the store
+/// could not verify (`Outcome.rejectedBags`) — through `executor`, saves each as soon as it is
+/// finished, reports progress, and analyses all bags.
 ///
 /// A run killed after `k` bags and started again resumes with those `k` and gives the same
 /// measurement, bit for bit, as the uninterrupted run.
@@ -56,6 +57,9 @@ public struct EnsembleJob {
         public var resumedBags: Int
         /// Bags sampled by this run.
         public var sampledBags: Int
+        /// Saved bags the store held but could not use (edited, unverifiable, …), by index; each was
+        /// sampled again and is among `sampledBags`. The caller says so (the library prints nothing).
+        public var rejectedBags: [Int: BagRejection]
         /// Whether the whole measurement came from the store.
         public var reused: Bool { sampledBags == 0 }
     }
@@ -64,7 +68,8 @@ public struct EnsembleJob {
     /// and the store's errors when a bag cannot be saved.
     public func run(progress: ((Progress) -> Void)? = nil) throws -> Outcome {
         let sampler = try GaussNetSampler(settings: settings)
-        var bags = resume ? store.bags(for: settings) : [:]
+        let load = resume ? store.load(for: settings) : BagLoad()
+        var bags = load.bags
         let resumed = bags.count
         let missing = (0..<settings.bags).filter { bags[$0] == nil }
         if !missing.isEmpty {
@@ -82,6 +87,7 @@ public struct EnsembleJob {
             }
         }
         let measurement = try Measurement(settings: settings, bags: Array(bags.values))
-        return Outcome(measurement: measurement, resumedBags: resumed, sampledBags: missing.count)
+        return Outcome(measurement: measurement, resumedBags: resumed, sampledBags: missing.count,
+                       rejectedBags: load.rejected)
     }
 }

@@ -44,11 +44,17 @@ public struct GaussNetArchitecture: GaussianKernelArchitecture {
         GaussNetLayer(inputs: inputs, sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
     }
 
-    /// The direct estimator samples `e^{b0}`, whose rare large draws dominate `E[g⁴]`, `E[g⁶]`
-    /// (PHYSICS.md §2, heavy tails).
-    public func estimatorCaveat(_ estimator: Estimator) -> String? {
-        guard estimator == .direct else { return nil }
-        return "the direct estimator misses the rare large e^{b0} draws that dominate E[g⁴], E[g⁶] (heavy tail, σ_b = \(formatNumber(sigmaB))); its error bar is underestimated too. --estimator marginal integrates b0, W1, b1 out exactly"
+    /// The direct and conditional estimators sample `e^{b0}`. The variance of an order-`n` estimate
+    /// is dominated by neurons with `b0 ≈ 2nσ_b²`, i.e. `2nσ_b` standard deviations out (the peak of
+    /// `e^{2n b0}` times the normal density); when the sample holds less than one such draw in
+    /// expectation, `neurons · P(z > 2nσ_b) < 1`, the estimate and its error bar are both set by draws
+    /// it has not seen and come out too small (PHYSICS.md §2, heavy tails). Otherwise (small `σ_b`, or
+    /// a sample large enough) the tail does not explain a disagreement and nothing is said.
+    public func estimatorCaveat(_ estimator: Estimator, order: Int, neurons: Double) -> String? {
+        guard estimator == .direct || estimator == .conditional else { return nil }
+        let expectedDraws = neurons * 0.5 * erfc(2 * Double(order) * sigmaB / 2.0.squareRoot())
+        guard expectedDraws < 1 else { return nil }
+        return "heavy tail: at σ_b = \(formatNumber(sigmaB)) the rare large e^{b0} draws that dominate the \(estimator) estimator's G^(\(order)) and its error are seldom in a sample of \(Int(neurons)) neurons, so both come out too small; --estimator importance samples them"
     }
 }
 

@@ -32,7 +32,11 @@ public struct MeasurementDocument: Codable, Sendable {
             guard store.folder(for: settings).standardizedFileURL.path == folder.standardizedFileURL.path else {
                 throw MeasurementFileError(path: path, problem: "the folder's name does not match the run key of its settings.json (sample-\(settings.runKey))")
             }
-            let bags = store.bags(for: settings)
+            let load = store.load(for: settings)
+            if let (bag, reason) = load.rejected.min(by: { $0.key < $1.key }) {
+                throw MeasurementFileError(path: path, problem: "bag \(bag): \(reason); rerun frg sample with this state folder to sample it again")
+            }
+            let bags = load.bags
             guard bags.count == settings.bags else {
                 throw MeasurementFileError(path: path, problem: "the run is incomplete: \(bags.count) of \(settings.bags) bags saved (finish it with frg sample)")
             }

@@ -149,9 +149,29 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual(gauss.hiddenLayer(inputs: unequal).importance?.usesPowerSums, false)
         XCTAssert(cos.unsupportedReason(for: .importance, inputs: spaced)?.contains("the Cos-net's neuron is bounded") == true)
         XCTAssertNil(cos.hiddenLayer(inputs: spaced).importance)
-        XCTAssertNil(gauss.estimatorCaveat(.importance))
-        XCTAssertNotNil(gauss.estimatorCaveat(.direct))
-        XCTAssertNil(gauss.estimatorCaveat(.marginal))
-        XCTAssertNil(cos.estimatorCaveat(.direct))
+        let paper = 30.0 * 30_000 * 10  // neurons of the paper's run at N = 10
+        XCTAssertNil(gauss.estimatorCaveat(.importance, order: 4, neurons: paper))
+        XCTAssertNotNil(gauss.estimatorCaveat(.direct, order: 4, neurons: paper))
+        XCTAssertNil(gauss.estimatorCaveat(.marginal, order: 6, neurons: paper))
+        XCTAssertNil(cos.estimatorCaveat(.direct, order: 6, neurons: paper))
+    }
+
+    /// The heavy-tail caveat is said only where the tail explains a disagreement: the direct and
+    /// conditional estimators, when the sample holds less than one draw of the `b0 ≈ 2nσ_b²` region
+    /// that dominates the variance (`neurons · P(z > 2nσ_b) < 1`). Without a tail (σ_b = 0), or with
+    /// a mild one the sample resolves, a disagreement has another cause and gets no caveat.
+    func testHeavyTailCaveatOnlyWhereTheTailIsTheCause() {
+        func caveat(_ sigmaB: Double, _ estimator: Estimator = .direct, order: Int = 4, neurons: Double = 9e6) -> String? {
+            GaussNetArchitecture(sigmaW: 1, sigmaB: sigmaB, inputDimension: 1)
+                .estimatorCaveat(estimator, order: order, neurons: neurons)
+        }
+        XCTAssertTrue(caveat(1)?.contains("heavy tail") == true)
+        XCTAssertNotNil(caveat(1, .conditional, order: 6))
+        XCTAssertNil(caveat(0), "no e^{b0} tail at σ_b = 0")
+        XCTAssertNil(caveat(0.3, order: 6), "P(z > 3.6) · 9e6 ≈ 1.4e3 draws: the tail is sampled")
+        // σ_b = 0.5: the u4 region (z = 4, 3.2e-5) is sampled by 9e6 neurons, the u6 one (z = 6, 1e-9) is not.
+        XCTAssertNil(caveat(0.5, order: 4))
+        XCTAssertNotNil(caveat(0.5, order: 6))
+        XCTAssertNil(caveat(0.5, order: 6, neurons: 1e11))
     }
 }

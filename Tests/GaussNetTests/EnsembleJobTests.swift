@@ -134,7 +134,7 @@ final class EnsembleJobTests: XCTestCase {
         XCTAssertEqual(try samples { try JSONEncoder().encode(edited).write(to: settingsFile) }, 5)
         XCTAssertEqual(try JSONDecoder().decode(SamplerSettings.self, from: Data(contentsOf: settingsFile)), settings.recorded)
 
-        // A folder of an older frg sample (no settings.json) is trusted on the bags' run keys.
+        // A folder without settings.json (older frg sample) is trusted on the bags' checksums.
         XCTAssertEqual(try samples { try FileManager.default.removeItem(at: settingsFile) }, 0)
 
         counter.bags = []

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import XCTest
 @testable import GaussNet
@@ -223,5 +224,21 @@ final class SamplerTests: XCTestCase {
         s = settings(width: 2, sigmaB: 9, nets: 10)
         if case .overflow = error(s) {} else { XCTFail("σ_b = 9 must overflow E[g⁶]") }
         XCTAssertThrowsError(try GaussNetSampler(settings: settings(width: 2, nets: 0)))
+    }
+
+    /// One network per bag makes every bag a single product of outputs, whose spread over a few bags
+    /// is no error bar (two such bags: u4 = 9.5714 ± 0.0033 against the exact −12.83). Refused up
+    /// front, as bad input, with the minimum and why; the minimum itself is accepted.
+    func testTooFewNetworksPerBagAreRefused() {
+        let minimum = SamplerSettings.minimumNetsPerBag
+        XCTAssertEqual(minimum, 10)
+        for nets in [1, 2, minimum - 1] {
+            XCTAssertThrowsError(try settings(width: 2, nets: nets).validate()) { error in
+                XCTAssertEqual(error as? SamplerError, .invalidNetsPerBag(nets))
+                XCTAssertEqual((error as? UserFacingError)?.category, .invalidInput)
+                XCTAssertTrue("\(error)".hasPrefix("at least \(minimum) networks per bag are needed, got \(nets): the error bars"), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try settings(width: 2, nets: minimum).validate())
     }
 }

@@ -73,7 +73,7 @@ struct FixedPointsCommand: ParsableCommand {
         }
         guard width.isFinite, width > 0, width <= 1e6 else { throw ValidationError("--width must be in (0, 1e6], got \(width)") }
         if let convergence, orderRange == nil {
-            throw ValidationError("--convergence takes FROM:TO with even orders 2 ≤ FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence)'")
+            throw ValidationError("--convergence takes FROM:TO with even orders 2 ≤ FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence)' (\(TruncationSpec.maximumOrderReason) above \(TruncationSpec.maximumOrder))")
         }
         if let dimensionSweep {
             guard let grid = dimensionGrid else {

@@ -18,7 +18,8 @@ struct FixedPointsReport {
     func emit(_ census: FixedPointCensus) throws {
         let spec = census.spec, points = census.points
         if json {
-            print(try jsonText(["truncation": spec.outline, "fixedPoints": points.map(fixedPointObject)]))
+            print(try jsonText(["truncation": spec.outline, "fixedPoints": points.map(fixedPointObject),
+                                "shortfall": census.shortfall ?? NSNull()]))
             return
         }
         print("# Fixed points: \(spec.outline); \(census.startCount) Newton starts")
@@ -44,6 +45,7 @@ struct FixedPointsReport {
             let name = persistence.persists ? p.kind.rawValue : "\(p.reportedKind) (\(p.kind.rawValue) spectrum at φ^\(spec.order))"
             print("# \(index + 1) \(name): \(persistence.evidence)")
         }
+        if let shortfall = census.shortfall { print("# \(shortfall)") }
     }
 
     /// Branch studies (in the order or the dimension): tables or JSON, CSV, a plot of ν and ω, and

@@ -68,7 +68,7 @@ struct TruncationOptions: ParsableArguments {
             throw ValidationError("--dimension must be a real number > 0, got \(dimension)")
         }
         guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
-            throw ValidationError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got \(order)")
+            throw ValidationError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got \(order)\(order > TruncationSpec.maximumOrder ? ": \(TruncationSpec.maximumOrderReason)" : "")")
         }
         if regulator != nil, scheme == .polchinski {
             throw ValidationError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")

@@ -61,9 +61,29 @@ public struct FixedPointSearch: Sendable {
         self.region = region
     }
 
+    /// What became of the starts of one search: the points found and the roots that were not
+    /// kept, so that a search that found little can say why.
+    public struct Outcome: Sendable {
+        /// The fixed points, classified, ordered by kind and then by distance from the origin.
+        public var points: [FixedPoint]
+        /// Starts whose Newton iteration did not converge.
+        public var unconverged: Int
+        /// Roots from random starts that lie outside the region (dropped: the box is the search's scope).
+        public var outsideRegion: Int
+        /// Roots outside the field's domain (for example beyond a threshold pole).
+        public var outsideDomain: Int
+    }
+
     /// Runs every start (in parallel), deduplicates, keeps roots inside the region and the
     /// field's domain, and returns them classified, ordered by kind and then by distance from the origin.
     public func run(_ field: some VectorField) throws -> [FixedPoint] {
+        try survey(field).points
+    }
+
+    /// `run`, with the tally of the starts that gave no kept root. Roots reached from
+    /// `extraStarts` are kept even outside the region: those starts are points the caller
+    /// followed there (a branch continued in the order), not samples of the box.
+    public func survey(_ field: some VectorField) throws -> Outcome {
         let n = field.dimension
         guard region.lower.count == n else { throw FixedPointSearchError.regionDimension(expected: n, got: region.lower.count) }
         for i in 0..<n where !(region.lower[i] <= region.upper[i]) || !region.lower[i].isFinite || !region.upper[i].isFinite {
@@ -90,29 +110,37 @@ public struct FixedPointSearch: Sendable {
         }
 
         // Deduplicate in start order, so the output does not depend on thread timing.
-        var roots: [(point: [Double], basin: Int)] = []
-        for case let root? in results {
-            guard field.isInDomain(root) else { continue }
+        var roots: [(point: [Double], basin: Int, followed: Bool)] = []
+        var unconverged = 0, outsideDomain = 0
+        for (index, result) in UnsafeBufferPointer(results).enumerated() {
+            guard let root = result else { unconverged += 1; continue }
+            guard field.isInDomain(root) else { outsideDomain += 1; continue }
+            let followed = index >= 1 && index <= extraStarts.count
             let tolerance = duplicateTolerance * (1 + (root.map(abs).max() ?? 0))
             if let k = roots.firstIndex(where: { zip($0.point, root).allSatisfy { abs($0 - $1) <= tolerance } }) {
                 roots[k].basin += 1
+                roots[k].followed = roots[k].followed || followed
             } else {
-                roots.append((root, 1))
+                roots.append((root, 1, followed))
             }
         }
+        let kept = roots.filter { $0.followed || region.contains($0.point) || $0.point.allSatisfy { $0 == 0 } }
+        let outsideRegion = roots.filter { !($0.followed || region.contains($0.point) || $0.point.allSatisfy { $0 == 0 }) }
+            .reduce(0) { $0 + $1.basin }
         // Snap numerically Gaussian roots onto the origin before classifying.
-        let points: [FixedPoint] = try roots.filter { region.contains($0.point) || $0.point.allSatisfy { $0 == 0 } }.map { root in
+        let points: [FixedPoint] = try kept.map { root in
             var point = root.point
             if point.allSatisfy({ abs($0) <= 1e-10 }) { point = point.map { _ in 0 } }
             let residual = field.beta(at: point).map(abs).max() ?? 0
             return try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification)
         }
         let order: [FixedPoint.Kind: Int] = [.gaussian: 0, .wilsonFisher: 1, .multicritical: 2, .other: 3]
-        return points.sorted {
+        let sorted = points.sorted {
             let a = order[$0.kind]!, b = order[$1.kind]!
             if a != b { return a < b }
             return norm($0.couplings) < norm($1.couplings)
         }
+        return Outcome(points: sorted, unconverged: unconverged, outsideRegion: outsideRegion, outsideDomain: outsideDomain)
     }
 }
 

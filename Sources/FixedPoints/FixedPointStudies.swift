@@ -137,6 +137,11 @@ public struct FixedPointCensus: Sendable {
     public var points: [FixedPoint]
     /// Newton starts run: the random ones, the origin, and the Wilson–Fisher branch followed from φ⁴.
     public var startCount: Int
+    /// What became of the starts that gave no listed point.
+    public var unconverged: Int, outsideRegion: Int, outsideDomain: Int
+    /// Why the Wilson–Fisher branch followed from φ⁴ did not reach `spec.order`, nil when it did
+    /// (or when the order is the starting one).
+    public var branchLost: String?
 
     /// Most random starts a search accepts (each is one Newton iteration, run on all cores).
     public static let maximumStarts = 1_000_000
@@ -151,18 +156,44 @@ public struct FixedPointCensus: Sendable {
         var search = FixedPointSearch(region: TruncationStudies.defaultRegion(beta, width: width))
         search.starts = starts
         search.seed = seed
-        if spec.order > TruncationStudies.startingOrder(spec),
-           let wf = try? TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).last {
-            search.extraStarts = [wf.fixedPoint.couplings]
+        if spec.order > TruncationStudies.startingOrder(spec) {
+            do {
+                if let wf = try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).last {
+                    search.extraStarts = [wf.fixedPoint.couplings]
+                }
+            } catch let error as ContinuationFailure {
+                branchLost = error.description
+            } catch let error as TruncationStudyError {
+                branchLost = error.description
+            }
         }
         self.spec = spec
         self.beta = beta
+        let outcome = try search.survey(beta)
         // Every non-Gaussian point is followed to higher orders: only those that converge are named.
-        points = try search.run(beta).map { point in
+        points = outcome.points.map { point in
             var point = point
             if point.kind != .gaussian { point.persistence = Persistence.assess(point, of: spec) }
             return point
         }
         startCount = search.starts + 1 + search.extraStarts.count
+        unconverged = outcome.unconverged
+        outsideRegion = outcome.outsideRegion
+        outsideDomain = outcome.outsideDomain
+    }
+
+    /// Why the census lists no interacting fixed point, when it lists none: the fate of the
+    /// starts and of the Wilson–Fisher branch, so that an empty table is never unexplained.
+    public var shortfall: String? {
+        guard !points.contains(where: { $0.kind != .gaussian }) else { return nil }
+        var parts = ["\(points.isEmpty ? "no fixed point" : "only the Gaussian fixed point") found from \(startCount) Newton starts",
+                     "\(unconverged) did not converge"]
+        if outsideRegion > 0 { parts.append("\(outsideRegion) converged outside the search box (widen it with --width)") }
+        if outsideDomain > 0 { parts.append("\(outsideDomain) beyond a threshold pole") }
+        var text = parts.joined(separator: "; ")
+        if let branchLost {
+            text += "; the Wilson–Fisher branch followed from φ^\(TruncationStudies.startingOrder(spec)) was lost: \(branchLost)"
+        }
+        return text
     }
 }

@@ -55,8 +55,14 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     public var order: Int
     public var regulator: RegulatorKind
 
-    /// Largest supported `2n` (the symbolic layer packs at most 64 variables per monomial).
-    public static let maximumOrder = 100
+    /// Largest supported `2n`. The exact derivation's cost grows about as n^10 (release build,
+    /// d = 3, Litim: φ⁴⁰ 0.1 s, φ⁶⁴ 7 s and 150 MB, φ⁸⁰ 30 s and 0.7 GB, φ¹⁰⁰ minutes and
+    /// gigabytes), and double precision loses the Wilson–Fisher branch before φ⁶⁴; the symbolic
+    /// layer itself packs at most 64 variables per monomial.
+    public static let maximumOrder = 64
+
+    /// Why orders stop at `maximumOrder`, for messages.
+    public static let maximumOrderReason = "the exact derivation grows about as n^10 (φ⁸⁰ takes 30 s and 0.7 GB)"
     /// Largest supported `2n` for `derivative2` (`2n − 1` couplings plus about `n` moment symbols).
     public static let maximumDerivative2Order = 36
 
@@ -138,7 +144,7 @@ public enum TruncationError: UserFacingError, Equatable {
         case .invalidDimension(let d):
             return "dimension d = \(d) is invalid: d must be a finite real number > 0"
         case .invalidOrder(let o):
-            return "order 2n = \(o) is invalid: it must be even, ≥ 2 and ≤ \(TruncationSpec.maximumOrder)"
+            return "order 2n = \(o) is invalid: it must be even, ≥ 2 and ≤ \(TruncationSpec.maximumOrder) (\(TruncationSpec.maximumOrderReason))"
         case .incompatible(let why):
             return "impossible combination: \(why)"
         case .unsupported(let why):

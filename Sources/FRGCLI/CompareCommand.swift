@@ -50,9 +50,12 @@ struct CompareCommand: ParsableCommand {
         if let threads { base.threads = threads }
         let sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
                               values: settings.values, companion: settings.companion)
-        let store: any BagStore = noCache ? InMemoryBagStore()
-            : DirectoryBagStore(root: URL(fileURLWithPath: cache ?? settings.cacheDirectory ?? ".frg-cache"))
         let directory = outputDirectory ?? settings.outputDirectory
+        let cacheDirectory = noCache ? nil : cache ?? settings.cacheDirectory ?? ".frg-cache"
+        let files = OutputFiles(inputs: [config])
+        try files.check(folders: [directory, cacheDirectory])
+        if let cacheDirectory { try files.createFolder(cacheDirectory) }
+        let store: any BagStore = cacheDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
         let start = Date()
         let result = try sweep.run(store: store, executor: bagExecutor()) { done, total, outcome in
             note("[\(done)/\(total)] \(outcome.reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
@@ -63,7 +66,7 @@ struct CompareCommand: ParsableCommand {
                                                 passive: passive)
         let report = CompareReport(result: result, studies: studies, configPath: config)
         print(report.text())
-        try report.write(to: directory)
+        try report.write(to: directory, files: files)
         note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
     }
 }

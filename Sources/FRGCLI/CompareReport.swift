@@ -144,10 +144,11 @@ struct CompareReport {
     }
 
     /// Writes every figure, CSV file and `report.md` into `directory` (created if missing).
-    func write(to directory: String) throws {
+    func write(to directory: String, files: OutputFiles) throws {
+        try files.createFolder(directory)
         let url = URL(fileURLWithPath: directory)
         func save(_ text: String, _ name: String) throws {
-            try AtomicFile.write(text, to: url.appendingPathComponent(name).path)
+            try files.write(text, to: url.appendingPathComponent(name).path)
         }
         for st in studies {
             let (plot, csv) = plot(st)

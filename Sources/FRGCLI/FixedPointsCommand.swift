@@ -110,6 +110,7 @@ struct FixedPointsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFiles().check(files: [csv, plot, deviationPlot])
         let report = FixedPointsReport(json: json, csv: csv, plot: plot, deviationPlot: deviationPlot)
         if truncation.truncation == .fullPotential {
             guard let d = truncation.dimension else {

@@ -90,7 +90,7 @@ struct FixedPointsReport {
                                   p.omega.map(formatExact) ?? "", p.eigenvalues.map(csvEigenvalue).joined(separator: " ")])
                 }
             }
-            try AtomicFile.write(table.csv(), to: csv)
+            try OutputFiles().write(table.csv(), to: csv)
             note("wrote \(csv)")
         }
         if let plot {
@@ -102,7 +102,7 @@ struct FixedPointsReport {
                 figure.series.append(PlotSeries(label: "ν, \(short)", x: x, y: study.steps.map { $0.fixedPoint.nu ?? .nan }, style: .line))
                 figure.series.append(PlotSeries(label: "ω, \(short)", x: x, y: study.steps.map { $0.fixedPoint.omega ?? .nan }, style: .dashed))
             }
-            try AtomicFile.write(try figure.svg(), to: plot)
+            try OutputFiles().write(try figure.svg(), to: plot)
             note("wrote \(plot)")
         }
         if let deviationPlot {
@@ -119,7 +119,7 @@ struct FixedPointsReport {
                 figure.series.append(PlotSeries(label: "ν, \(short)", x: nu.map(\.0), y: nu.map(\.1), style: .line))
                 figure.series.append(PlotSeries(label: "ω, \(short)", x: omega.map(\.0), y: omega.map(\.1), style: .dashed))
             }
-            try AtomicFile.write(try figure.svg(), to: deviationPlot)
+            try OutputFiles().write(try figure.svg(), to: deviationPlot)
             note("wrote \(deviationPlot)")
         }
     }
@@ -157,7 +157,7 @@ struct FixedPointsReport {
                 PlotSeries(label: "u'", x: samples.map(\.phi), y: samples.map(\.firstDerivative), style: .dashed),
                 PlotSeries(label: "u''", x: samples.map(\.phi), y: samples.map(\.secondDerivative), style: .dashed),
             ]
-            try AtomicFile.write(try figure.svg(), to: plot)
+            try OutputFiles().write(try figure.svg(), to: plot)
             note("wrote \(plot)")
         }
     }

@@ -43,6 +43,9 @@ struct FlowCommand: ParsableCommand {
 
     func run() throws {
         let settings = try FlowConfig.load(path: config)
+        let files = OutputFiles(inputs: settings.inputFiles)
+        let outputPath = output ?? settings.outputFile
+        try files.check(files: [outputPath, plot])
         let trajectory: FlowTrajectory
         do {
             trajectory = try settings.run.run()
@@ -51,12 +54,12 @@ struct FlowCommand: ParsableCommand {
         }
         let rendering = FlowRendering(settings: settings, trajectory: trajectory)
         print(rendering.summary(rows: rows))
-        if let path = output ?? settings.outputFile {
-            try AtomicFile.write((format ?? settings.outputFormat) == .csv ? rendering.csv() : rendering.json(), to: path)
+        if let path = outputPath {
+            try files.write((format ?? settings.outputFormat) == .csv ? rendering.csv() : rendering.json(), to: path)
             note("wrote \(path)")
         }
         if let plot {
-            try AtomicFile.write(try Plot(trajectory.figure).svg(), to: plot)
+            try files.write(try Plot(trajectory.figure).svg(), to: plot)
             note("wrote \(plot)")
         }
     }

@@ -154,7 +154,7 @@ public struct SampleCommand: ParsableCommand {
         var settings = file.settings
         if let threads { settings.threads = threads }
         return (settings, .init(json: json ?? file.json, csv: csv ?? file.csv,
-                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume))
+                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume, inputs: [config]))
     }
 
     public func run() throws {
@@ -173,15 +173,22 @@ public enum SampleRun {
         /// nil: in memory only.
         public var stateDirectory: String?
         public var resume: Bool
-        public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true) {
+        /// The files the run reads (its config): no output replaces one.
+        public var inputs: [String]
+        public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true,
+                    inputs: [String] = []) {
             self.json = json
             self.csv = csv
             self.stateDirectory = stateDirectory
             self.resume = resume
+            self.inputs = inputs
         }
     }
 
     public static func execute(settings: SamplerSettings, output: Output) throws {
+        let files = OutputFiles(inputs: output.inputs)
+        try files.check(files: [output.json], folders: [output.csv, output.stateDirectory])
+        if let state = output.stateDirectory { try files.createFolder(state) }
         let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
             ?? InMemoryBagStore()
         let job = EnsembleJob(settings: settings, store: store, executor: bagExecutor(), resume: output.resume)
@@ -202,9 +209,9 @@ public enum SampleRun {
         if let json = output.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
+            try files.write(try encoder.encode(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
         }
-        if let csv = output.csv { try writeCSV(measurement, directory: csv) }
+        if let csv = output.csv { try writeCSV(measurement, directory: csv, files: files) }
     }
 
     static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
@@ -251,7 +258,8 @@ public enum SampleRun {
         return out
     }
 
-    static func writeCSV(_ m: GaussNet.Measurement, directory: String) throws {
+    static func writeCSV(_ m: GaussNet.Measurement, directory: String, files: OutputFiles) throws {
+        try files.createFolder(directory)
         let dir = URL(fileURLWithPath: directory)
         let x = m.settings.inputs
         func label(_ combo: [Int]) -> String { combo.map { String($0 + 1) }.joined(separator: " ") }
@@ -267,7 +275,7 @@ public enum SampleRun {
             for k in combinations.indices {
                 table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
             }
-            try AtomicFile.write(table.csv(), to: dir.appendingPathComponent(name).path)
+            try files.write(table.csv(), to: dir.appendingPathComponent(name).path)
         }
         for c in m.correlators {
             try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",

@@ -81,12 +81,11 @@ public struct ConfigValue {
         return ConfigValue(node: root, file: file, keyPath: "", fallback: start)
     }
 
-    /// Reads and parses a file. Unreadable files are `ConfigError`s too, at line 1.
+    /// Reads and parses a file. A path that cannot be read is a `FileReadError` saying what it is
+    /// ("it is a folder", "it does not exist"); what is wrong inside the file is a `ConfigError`.
     public static func load(path: String) throws -> ConfigValue {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(start, keyPath: "", "cannot read the file (missing or not readable)")
-        }
+        let data = try InputFile.read(path, expected: "a YAML configuration file")
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(start, keyPath: "", "the file is not UTF-8 text")
         }

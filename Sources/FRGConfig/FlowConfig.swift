@@ -24,6 +24,9 @@ public struct FlowConfig: Sendable {
     public var run: any FlowRun
     public var outputFile: String?
     public var outputFormat: OutputFormat
+    /// The files the run reads: this config and the measurements it names (resolved). An output
+    /// must never replace one of them.
+    public var inputFiles: [String]
 
     /// The polynomial passive flow, when that is what the file describes.
     public var passive: PassiveFlowRun? { run as? PassiveFlowRun }
@@ -40,6 +43,7 @@ public struct FlowConfig: Sendable {
     /// Validates a parsed document; every problem is a `ConfigError` with file, line and column.
     public init(_ root: ConfigValue) throws {
         file = root.file
+        let source = ConfigSource(file: root.file)
         let top = try root.mapping(allowedKeys: Self.topLevelKeys)
         kind = try top.required("flow", "passive or active").choice(Kind.self)
         let solver = try Self.readSolver(top.optional("solver"))
@@ -61,14 +65,15 @@ public struct FlowConfig: Sendable {
             if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
                 run = try Self.readFullPotential(top, solver: solver, given: top.contains("solver"))
             } else {
-                run = try Self.readPassive(top, solver: solver, configFile: root.file)
+                run = try Self.readPassive(top, solver: solver, source: source)
             }
         case .active:
             for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
                 throw top.error(at: key, "only for 'flow: passive' (the active flow is set under 'active')")
             }
-            run = try Self.readActive(top.required("active", "the active-flow settings"), configFile: root.file, solver: solver)
+            run = try Self.readActive(top.required("active", "the active-flow settings"), source: source, solver: solver)
         }
+        inputFiles = [file] + source.measurementFiles
     }
 
     // MARK: Sections
@@ -103,13 +108,13 @@ public struct FlowConfig: Sendable {
         return spec
     }
 
-    static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings, configFile: String) throws -> any FlowRun {
+    static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings, source: ConfigSource) throws -> any FlowRun {
         let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
         let spec = try readSpec(specValue)
         let initialValue = try top.required("initial", "the initial couplings")
         let initial = try initialValue.mapping(allowedKeys: ["units", "uvScale", "couplings", "measured", "irScale", "u6"])
         if initial.contains("measured") {
-            return try readMeasured(top, initial: initial, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+            return try readMeasured(top, initial: initial, spec: spec, specValue: specValue, solver: solver, source: source)
         }
         for key in ["irScale", "u6"] where initial.contains(key) {
             throw initial.error(at: key, "only with 'measured' (couplings read from a measurement)")
@@ -140,7 +145,7 @@ public struct FlowConfig: Sendable {
     /// `initial.measured`: the couplings of a measurement as the infrared condition, integrated
     /// toward the ultraviolet (`MeasuredFlow`).
     static func readMeasured(_ top: ConfigMapping, initial: ConfigMapping, spec: TruncationSpec, specValue: ConfigValue,
-                             solver: FlowSolverSettings, configFile: String) throws -> any FlowRun {
+                             solver: FlowSolverSettings, source: ConfigSource) throws -> any FlowRun {
         for key in ["units", "uvScale", "couplings"] where initial.contains(key) {
             throw initial.error(at: key, "not with 'measured': the couplings come from the measurement (canonically normalized, at k_IR = irScale · m0)")
         }
@@ -149,7 +154,7 @@ public struct FlowConfig: Sendable {
         if let items = try? value.list() {
             guard !items.isEmpty else { throw value.error("expected a measurement file or a non-empty list of them") }
             let flows = try items.map {
-                try readMeasuredFlow(top, initial: initial, file: $0, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+                try readMeasuredFlow(top, initial: initial, file: $0, spec: spec, specValue: specValue, solver: solver, source: source)
             }
             if items.count > 1 {
                 for (item, flow) in zip(items, flows) where flow.measurement.settings.inputDimension != flows[0].measurement.settings.inputDimension {
@@ -158,12 +163,12 @@ public struct FlowConfig: Sendable {
             }
             return MeasuredFlowSweep(flows: flows)
         }
-        return try readMeasuredFlow(top, initial: initial, file: value, spec: spec, specValue: specValue, solver: solver, configFile: configFile)
+        return try readMeasuredFlow(top, initial: initial, file: value, spec: spec, specValue: specValue, solver: solver, source: source)
     }
 
     static func readMeasuredFlow(_ top: ConfigMapping, initial: ConfigMapping, file: ConfigValue, spec: TruncationSpec,
-                                 specValue: ConfigValue, solver: FlowSolverSettings, configFile: String) throws -> MeasuredFlow {
-        let measurement = try loadMeasurement(file, configFile: configFile)
+                                 specValue: ConfigValue, solver: FlowSolverSettings, source: ConfigSource) throws -> MeasuredFlow {
+        let measurement = try loadMeasurement(file, source: source)
         let irScaleValue = initial.optional("irScale")
         let irScale = try irScaleValue?.double(in: 1e-12...0.5, "the infrared scale k_IR/m0 (≪ 1)") ?? 0.01
         let range = try top.required("range", "the RG-time range").mapping(allowedKeys: ["tEnd", "samples", "scales"])
@@ -206,12 +211,21 @@ public struct FlowConfig: Sendable {
 
     /// The measurement a config value names (a `frg sample --json` file or a saved run folder,
     /// relative to the config file); what is wrong with it is reported at the value.
-    static func loadMeasurement(_ file: ConfigValue, configFile: String) throws -> GaussNet.Measurement {
+    static func loadMeasurement(_ file: ConfigValue, source: ConfigSource) throws -> GaussNet.Measurement {
+        let path = resolve(try file.string(), relativeTo: source.file)
+        source.measurementFiles.append(path)
         do {
-            return try MeasurementDocument.load(path: resolve(try file.string(), relativeTo: configFile))
+            return try MeasurementDocument.load(path: path)
         } catch let error as MeasurementFileError {
             throw file.error(error.description)
         }
+    }
+
+    /// The config file being read, and the measurement files it names (resolved) as they are read.
+    final class ConfigSource {
+        let file: String
+        var measurementFiles: [String] = []
+        init(file: String) { self.file = file }
     }
 
     /// A path from a config file: absolute, or relative to the file's folder.
@@ -290,7 +304,7 @@ public struct FlowConfig: Sendable {
         return FullPotentialFlowRun(spec: spec, initial: potential, couplings: couplings, uvScale: uvScale)
     }
 
-    static func readActive(_ value: ConfigValue, configFile: String, solver: FlowSolverSettings) throws -> ActiveFlowRun {
+    static func readActive(_ value: ConfigValue, source: ConfigSource, solver: FlowSolverSettings) throws -> ActiveFlowRun {
         let m = try value.mapping(allowedKeys: ["law", "dimension", "sigmaW", "samples", "scales", "couplings", "measurement"])
         let law = try m.optional("law")?.choice(ActiveFlowLaw.self) ?? .paper
         let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
@@ -309,7 +323,7 @@ public struct FlowConfig: Sendable {
             guard !given.isEmpty else { throw c.error("expected at least one of u4, u6") }
             couplings = given.map { (orders[$0.name]!, $0.value) }
         case (nil, let file?):
-            let measured = try loadMeasurement(file, configFile: configFile)
+            let measured = try loadMeasurement(file, source: source)
             guard abs(measured.settings.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
                 throw file.error("the measurement was taken at σ_W = \(measured.settings.sigmaW), the flow starts at σ_W = \(ends[0])")
             }

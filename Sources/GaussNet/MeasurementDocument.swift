@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import TextOutput
 
 /// The JSON document `frg sample --json` writes: the program version and the whole measurement
 /// (settings, per-bag estimates, everything derived from them).
@@ -46,8 +47,11 @@ public struct MeasurementDocument: Codable, Sendable {
                 throw MeasurementFileError(path: path, problem: error.description)
             }
         } else {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw MeasurementFileError(path: path, problem: "cannot read the file")
+            let data: Data
+            do {
+                data = try InputFile.read(path, expected: "a frg sample --json file or a saved run folder")
+            } catch let error as FileReadError {
+                throw MeasurementFileError(path: path, problem: error.reason)
             }
             do {
                 measurement = try JSONDecoder().decode(MeasurementDocument.self, from: data).measurement

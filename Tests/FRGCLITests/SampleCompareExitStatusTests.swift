@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 @testable import FRGCLI
 
-/// `frg sample` and `frg compare` exit with 2 for bad input and 1 for a run that fails (here: a
-/// bag store or an output that cannot be written), as the errors' categories say.
+/// `frg sample` and `frg compare` exit with 2 for bad input (including a state, cache or output
+/// folder that is a file: the user names another path) and 1 for a run that fails, as the errors'
+/// categories say.
 final class SampleCompareExitStatusTests: XCTestCase {
     func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("frg-exit-\(UUID().uuidString)")
@@ -21,7 +22,7 @@ final class SampleCompareExitStatusTests: XCTestCase {
         XCTAssertEqual(FRG.run(["sample", "--width", "0"]), 2)
         XCTAssertEqual(FRG.run(["sample", "--architecture", "relu"]), 2)
         XCTAssertEqual(FRG.run(["sample", "--estimator", "marginal", "--points", "0,0.1,0.3"]), 2)
-        XCTAssertEqual(FRG.run(tiny + ["--state", file]), 1, "the state folder cannot be created")
+        XCTAssertEqual(FRG.run(tiny + ["--state", file]), 2, "the state folder is a file")
         XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.path]), 2, "the JSON path is a folder: a bad output path")
         XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.appendingPathComponent("m.json").path]), 0)
     }
@@ -41,8 +42,8 @@ final class SampleCompareExitStatusTests: XCTestCase {
         try "sampler: {netsPerBag: 20, bags: 2}\nsweep: {widths: [2, 3]}\n".write(to: two, atomically: true, encoding: .utf8)
         XCTAssertEqual(FRG.run(["compare", two.path]), 2)
         XCTAssertEqual(FRG.run(["compare", config.path, "--threads=-1"]), 2)
-        XCTAssertEqual(FRG.run(["compare", config.path, "--cache", file]), 1, "the cache folder cannot be created")
-        XCTAssertEqual(FRG.run(["compare", config.path, "--no-cache", "--output-dir", file]), 1)
+        XCTAssertEqual(FRG.run(["compare", config.path, "--cache", file]), 2, "the cache folder is a file")
+        XCTAssertEqual(FRG.run(["compare", config.path, "--no-cache", "--output-dir", file]), 2, "the output folder is a file")
         XCTAssertEqual(FRG.run(["compare", config.path, "--cache", dir.appendingPathComponent("cache").path]), 0)
     }
 }

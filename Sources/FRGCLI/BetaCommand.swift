@@ -38,10 +38,7 @@ public struct BetaCommand: ParsableCommand {
         let point = try at.map { try parsePoint($0, beta: beta) }
         if let point {
             let values = beta.evaluate(point) + [beta.anomalousDimension(at: point) ?? 0]
-            if values.contains(where: { !$0.isFinite }) {
-                throw TruncationError.notFinite(
-                    "the beta functions diverge at this point (threshold margin 1+w = \(beta.thresholdMargin(at: point).map { "\($0)" } ?? "n/a"))")
-            }
+            if values.contains(where: { !$0.isFinite }) { throw TruncationError.notFinite(beta.nonFiniteReason(at: point)) }
         }
         switch format {
         case .json:
@@ -79,7 +76,7 @@ public struct BetaCommand: ParsableCommand {
         let values = beta.evaluate(point)
         for (name, v) in zip(beta.couplingNames, values) { lines.append("\(c)  beta_\(name) = \(v)") }
         if let eta = beta.anomalousDimension(at: point) { lines.append("\(c)  eta = \(eta)") }
-        if let m = beta.thresholdMargin(at: point) { lines.append("\(c)  threshold margin 1+w = \(m)") }
+        if let m = beta.thresholdMargin(at: point) { lines.append("\(c)  threshold margin 1+w = \(m)" + (m <= 0 ? " (on or beyond the pole: outside the flow's domain 1+w > 0)" : "")) }
         return lines.joined(separator: "\n")
     }
 }

@@ -34,7 +34,7 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Neither read nor write the measurement cache.")
     var noCache = false
 
-    @Option(help: "Worker threads for the sampler (0 = all cores; overrides sampler.threads). Does not change the numbers.")
+    @Option(parsing: .unconditional, help: "Worker threads for the sampler (0 = all cores; overrides sampler.threads). Does not change the numbers.")
     var threads: Int?
 
     func validate() throws {

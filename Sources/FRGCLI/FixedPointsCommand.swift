@@ -19,16 +19,16 @@ struct FixedPointsCommand: ParsableCommand {
 
     @OptionGroup var truncation: TruncationOptions
 
-    @Option(help: "Random Newton starts in the search box (1 … \(FixedPointCensus.maximumStarts)).")
+    @Option(parsing: .unconditional, help: "Random Newton starts in the search box (1 … \(FixedPointCensus.maximumStarts)).")
     var starts: Int = 400
 
-    @Option(help: "Seed of the (reproducible) start points.")
+    @Option(parsing: .unconditional, help: "Seed of the (reproducible) start points.")
     var seed: UInt64 = 1
 
-    @Option(help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
+    @Option(parsing: .unconditional, help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
     var width: Double = 3
 
-    @Option(help: "With --truncation full-potential: number of Chebyshev nodes, 16 … 400 (default 40 Wetterich, 60 Polchinski).")
+    @Option(parsing: .unconditional, help: "With --truncation full-potential: number of Chebyshev nodes, 16 … 400 (default 40 Wetterich, 60 Polchinski).")
     var basis: Int?
 
     @Flag(help: "Print JSON instead of a table.")
@@ -73,7 +73,7 @@ struct FixedPointsCommand: ParsableCommand {
         }
         guard width.isFinite, width > 0, width <= 1e6 else { throw ValidationError("--width must be in (0, 1e6], got \(width)") }
         if let convergence, orderRange == nil {
-            throw ValidationError("--convergence takes FROM:TO with even orders 2 ≤ FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence)' (\(TruncationSpec.maximumOrderReason) above \(TruncationSpec.maximumOrder))")
+            throw ValidationError("--convergence takes FROM:TO with even orders 2 ≤ FROM ≤ TO ≤ \(TruncationSpec.maximumOrder), got '\(convergence)'; orders stop at \(TruncationSpec.maximumOrder) because \(TruncationSpec.maximumOrderReason)")
         }
         if let dimensionSweep {
             guard let grid = dimensionGrid else {

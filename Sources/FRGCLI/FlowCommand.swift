@@ -34,7 +34,7 @@ struct FlowCommand: ParsableCommand {
     @Option(help: "Also draw the couplings against the running scale as an SVG file.")
     var plot: String?
 
-    @Option(help: "Rows of the summary table on stdout (at least 2).")
+    @Option(parsing: .unconditional, help: "Rows of the summary table on stdout (at least 2).")
     var rows: Int = 11
 
     func validate() throws {

@@ -33,19 +33,19 @@ public struct SampleCommand: ParsableCommand {
     @Argument(help: "A sampling configuration (YAML; keys in examples/README.md). Cannot be combined with the sampling flags below; --json, --csv, --state, --no-resume and --threads override the file.")
     var config: String?
 
-    @Option(help: "Hidden width N (default 10).") var width: Int?
-    @Option(name: .customLong("sigma-w"), help: "σ_W (default 1).") var sigmaW: Double?
-    @Option(name: .customLong("sigma-b"), help: "σ_b (default 1).") var sigmaB: Double?
-    @Option(help: "Networks per bag, ≥ \(SamplerSettings.minimumNetsPerBag) (default 30000).") var nets: Int?
-    @Option(help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
-    @Option(help: "Random seed (default 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Hidden width N (default 10).") var width: Int?
+    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "σ_W (default 1).") var sigmaW: Double?
+    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "σ_b (default 1).") var sigmaB: Double?
+    @Option(parsing: .unconditional, help: "Networks per bag, ≥ \(SamplerSettings.minimumNetsPerBag) (default 30000).") var nets: Int?
+    @Option(parsing: .unconditional, help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
+    @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
     var points: String?
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
-    @Option(help: "Input dimension d for --grid (with --points it is inferred, and checked when given).") var dimension: Int?
+    @Option(parsing: .unconditional, help: "Input dimension d for --grid (with --points it is inferred, and checked when given).") var dimension: Int?
     @Option(help: "Architecture (default gaussnet).") var architecture: ArchitectureKind?
-    @Option(help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
     @Option(help: "Estimator (default direct): direct samples everything, conditional integrates W1, b1 out exactly, marginal also integrates the neuron's random amplitude out, with its heavy tail (needs \(ArchitectureKind.marginalEstimatorRequirements)); importance samples whole networks from a proposal that over-samples the Gauss-net's rare large e^{b0} amplitudes and gives each neuron its importance weight, so its u4, u6 errors are honest where the direct ones understate (Gauss-net only, σ_b up to about 3.5; any inputs, fastest on equally spaced 1-d ones).")
     var estimator: Estimator?
     @Option(help: "Write everything as JSON to this file.") var json: String?

@@ -57,7 +57,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0). Required.")
     var dimension: Double?
 
-    @Option(help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder)).")
+    @Option(parsing: .unconditional, help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder)).")
     var order: Int = 6
 
     @Option(help: "Regulator (Wetterich only; default litim).")

@@ -154,6 +154,20 @@ public struct BetaFunctions: Sendable {
         return regulator.minimumInversePropagator + storage.argumentValue(u)
     }
 
+    /// Why the equations are not finite at `u`, for messages: on or beyond the threshold pole
+    /// (1+w ≤ 0), or — about the minimum — λ̄2 = 0, which the projection divides by
+    /// (β_κ ∝ κ̄ λ̄3/λ̄2); otherwise the margin, so the reader can judge.
+    public func nonFiniteReason(at u: [Double]) -> String {
+        let margin = thresholdMargin(at: u)
+        if let margin, margin <= 0 {
+            return "the point is on or beyond the threshold pole (1+w = \(margin) ≤ 0), outside the flow's domain 1+w > 0"
+        }
+        if let i = index(of: .potentialAtMinimum(derivative: 2)), u[i] == 0 {
+            return "the expansion about the minimum divides by \(couplingNames[i]) (β_κ ∝ κ̄ λ̄3/λ̄2), so \(couplingNames[i]) = 0 is outside its domain"
+        }
+        return "the equations are not finite here (threshold margin 1+w = \(margin.map { "\($0)" } ?? "n/a"))"
+    }
+
     /// Coupling values from a name → value map; every coupling must be given.
     public func couplings(from values: [String: Double]) throws -> [Double] {
         for name in values.keys where !couplingNames.contains(name) {

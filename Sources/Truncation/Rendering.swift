@@ -232,9 +232,7 @@ extension BetaFunctions {
             let jac = jacobian(point)
             let eta = anomalousDimension(at: point)
             let values = beta + jac + (eta.map { [$0] } ?? [])
-            if let bad = values.first(where: { !$0.isFinite }) {
-                throw TruncationError.notFinite("β = \(bad) at this point; threshold margin 1+w = \(thresholdMargin(at: point).map(formatCoefficient) ?? "n/a")")
-            }
+            if values.contains(where: { !$0.isFinite }) { throw TruncationError.notFinite(nonFiniteReason(at: point)) }
             evaluation = Evaluation(
                 point: Dictionary(uniqueKeysWithValues: zip(couplingNames, point)),
                 beta: Dictionary(uniqueKeysWithValues: zip(couplingNames, beta)),

@@ -156,7 +156,7 @@ public enum TruncationError: UserFacingError, Equatable {
         case .noMinimum(let why):
             return "no running minimum: \(why)"
         case .notFinite(let why):
-            return "not finite (threshold pole?): \(why)"
+            return "the beta functions are not finite at this point: \(why)"
         }
     }
 

@@ -60,3 +60,31 @@ extension EquationFormat: ExpressibleByArgument {}
 extension ArchitectureKind: ExpressibleByArgument {}
 extension Estimator: ExpressibleByArgument {}
 extension FlowConfig.OutputFormat: ExpressibleByArgument {}
+
+/// A one-line progress display on stderr for studies that can take minutes: the stage and the
+/// elapsed time, redrawn in place, only when stderr is a terminal (never in files or pipes).
+final class ProgressLine: @unchecked Sendable {
+    private let start = Date()
+    private let lock = NSLock()
+    private var drawn = false
+
+    /// The closure a library study reports its stages to, or nil when stderr is not a terminal.
+    var report: (@Sendable (String) -> Void)? {
+        guard stderrIsTerminal else { return nil }
+        return { [self] stage in
+            lock.lock()
+            defer { lock.unlock() }
+            let line = String(format: "\r%@  elapsed %.1f s", stage, Date().timeIntervalSince(start))
+            FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+            drawn = true
+        }
+    }
+
+    /// Ends the line, so results and notes start on a fresh one.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        drawn = false
+    }
+}

@@ -125,7 +125,10 @@ struct FixedPointsCommand: ParsableCommand {
             for expansion in expansions {
                 var spec = try truncation.spec(expansion: expansion)
                 spec.order = orders.upperBound
-                studies.append(try BranchStudy.byOrder(spec, fromOrder: orders.lowerBound, starts: starts, seed: seed))
+                let progress = ProgressLine()
+                defer { progress.finish() }
+                studies.append(try BranchStudy.byOrder(spec, fromOrder: orders.lowerBound, starts: starts, seed: seed,
+                                                       progress: progress.report))
             }
             // The whole-potential solution of the same LPA is the limit the polynomial truncations
             // should approach; it is computed here, not quoted.
@@ -139,6 +142,11 @@ struct FixedPointsCommand: ParsableCommand {
             let study = try BranchStudy.byDimension(options.spec(), dimensions: dimensions, starts: starts, seed: seed)
             return try report.emit([study], key: "dimensionSweep", title: "Wilson–Fisher fixed point against d")
         }
-        try report.emit(FixedPointCensus(truncation.spec(), starts: starts, seed: seed, width: width))
+        let progress = ProgressLine()
+        let census = try withExtendedLifetime(progress) {
+            defer { progress.finish() }
+            return try FixedPointCensus(truncation.spec(), starts: starts, seed: seed, width: width, progress: progress.report)
+        }
+        try report.emit(census)
     }
 }

@@ -25,9 +25,10 @@ public struct BranchStudy: Sendable {
 
     /// The Wilson–Fisher point found at φ⁴ by a search and followed order by order up to
     /// `spec.order`; the steps below `fromOrder` are dropped from the result.
-    public static func byOrder(_ spec: TruncationSpec, fromOrder: Int = 2, starts: Int = 400, seed: UInt64 = 1) throws -> BranchStudy {
+    public static func byOrder(_ spec: TruncationSpec, fromOrder: Int = 2, starts: Int = 400, seed: UInt64 = 1,
+                               progress: StudyProgress? = nil) throws -> BranchStudy {
         var study = try BranchStudy(spec: spec, parameter: .order) {
-            try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed)
+            try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed, progress: progress)
         }
         // The study is its own persistence check when it reaches the target order of the check
         // for its first point (or was stopped on the way); otherwise its last point is followed
@@ -39,7 +40,7 @@ public struct BranchStudy: Sendable {
         if let last = study.steps.last, Int(last.parameter) < Persistence.targetOrder(for: firstSpec), study.stopped == nil {
             var s = spec
             s.order = Int(last.parameter)
-            verdict = Persistence.assess(last.fixedPoint, of: s)
+            verdict = Persistence.assess(last.fixedPoint, of: s, progress: progress)
         } else {
             verdict = Persistence.judge(study.steps, of: spec, lost: study.stopped)
         }
@@ -150,7 +151,8 @@ public struct FixedPointCensus: Sendable {
     /// reproducible random points and the origin. At orders above φ⁴ the Wilson–Fisher point
     /// followed order by order from φ⁴ is a start too: at high orders random starts rarely land
     /// in its basin.
-    public init(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1, width: Double = 3) throws {
+    public init(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1, width: Double = 3,
+                progress: StudyProgress? = nil) throws {
         guard (1...Self.maximumStarts).contains(starts) else { throw FixedPointSearchError.invalidStarts(starts) }
         let beta = try BetaFunctions(spec)
         var search = FixedPointSearch(region: TruncationStudies.defaultRegion(beta, width: width))
@@ -158,7 +160,7 @@ public struct FixedPointCensus: Sendable {
         search.seed = seed
         if spec.order > TruncationStudies.startingOrder(spec) {
             do {
-                if let wf = try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed).last {
+                if let wf = try TruncationStudies.wilsonFisherByOrder(spec, starts: starts, seed: seed, progress: progress).last {
                     search.extraStarts = [wf.fixedPoint.couplings]
                 }
             } catch let error as ContinuationFailure {
@@ -169,11 +171,12 @@ public struct FixedPointCensus: Sendable {
         }
         self.spec = spec
         self.beta = beta
+        progress?("search: \(search.starts + 1 + search.extraStarts.count) Newton starts at φ^\(spec.order)")
         let outcome = try search.survey(beta)
         // Every non-Gaussian point is followed to higher orders: only those that converge are named.
         points = outcome.points.map { point in
             var point = point
-            if point.kind != .gaussian { point.persistence = Persistence.assess(point, of: spec) }
+            if point.kind != .gaussian { point.persistence = Persistence.assess(point, of: spec, progress: progress) }
             return point
         }
         startCount = search.starts + 1 + search.extraStarts.count

@@ -60,11 +60,12 @@ public struct Persistence: Sendable, Equatable {
     }
 
     /// Follows `point` (a fixed point of `spec`) to `targetOrder(for: spec)` and judges it.
-    public static func assess(_ point: FixedPoint, of spec: TruncationSpec) -> Persistence {
+    public static func assess(_ point: FixedPoint, of spec: TruncationSpec, progress: StudyProgress? = nil) -> Persistence {
         var steps = [ContinuationStep(parameter: Double(spec.order), fixedPoint: point)]
         var lost: String?
         do {
-            steps += try TruncationStudies.followInOrder(point, of: spec, to: targetOrder(for: spec))
+            steps += try TruncationStudies.followInOrder(point, of: spec, to: targetOrder(for: spec),
+                                                         progress: prefixed(progress, "persistence check"))
         } catch let failure as ContinuationFailure {
             steps += failure.completed
             lost = "branch lost at φ^\(Int(failure.parameter)): \(failure.reason)"

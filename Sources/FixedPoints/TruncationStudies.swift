@@ -33,7 +33,8 @@ public enum TruncationStudies {
     /// - Returns: one step per order from `startingOrder` to `spec.order` (every even order).
     /// - Throws: `TruncationStudyError.noWilsonFisher` when the search at the lowest order finds
     ///   none; `ContinuationFailure` (with the orders done) when the branch is lost.
-    public static func wilsonFisherByOrder(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1) throws -> [ContinuationStep] {
+    public static func wilsonFisherByOrder(_ spec: TruncationSpec, starts: Int = 400, seed: UInt64 = 1,
+                                           progress: StudyProgress? = nil) throws -> [ContinuationStep] {
         var low = spec
         low.order = min(startingOrder(spec), spec.order)
         let beta = try BetaFunctions(low)
@@ -46,7 +47,7 @@ public enum TruncationStudies {
         }
         var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]
         do {
-            steps += try followInOrder(wf, of: low, to: spec.order)
+            steps += try followInOrder(wf, of: low, to: spec.order, progress: prefixed(progress, "Wilson–Fisher branch"))
         } catch var failure as ContinuationFailure {
             failure.completed = steps + failure.completed
             throw failure
@@ -56,12 +57,16 @@ public enum TruncationStudies {
 
     /// Follows `point`, a fixed point of `spec`, order by order (φ^{2n+2}, φ^{2n+4}, …) up to
     /// `target`: one step per order after `spec.order`. Throws `ContinuationFailure` when lost.
-    public static func followInOrder(_ point: FixedPoint, of spec: TruncationSpec, to target: Int) throws -> [ContinuationStep] {
+    /// `progress` hears of each order before it is derived (the exact derivation dominates at
+    /// high orders).
+    public static func followInOrder(_ point: FixedPoint, of spec: TruncationSpec, to target: Int,
+                                     progress: StudyProgress? = nil) throws -> [ContinuationStep] {
         guard target > spec.order else { return [] }
         let orders = stride(from: spec.order + 2, through: target, by: 2).map(Double.init)
         return try followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
             var s = spec
             s.order = Int(order)
+            progress?("φ^\(s.order) of φ^\(target)")
             return try BetaFunctions(s)
         }
     }
@@ -90,6 +95,16 @@ public enum TruncationStudies {
             throw failure
         }
     }
+}
+
+/// Told what a long study is doing (one short phrase per stage, e.g. "persistence check: φ^30 of
+/// φ^40"); for progress lines, never for results.
+public typealias StudyProgress = @Sendable (String) -> Void
+
+/// `progress` with the stage's name in front.
+func prefixed(_ progress: StudyProgress?, _ stage: String) -> StudyProgress? {
+    guard let progress else { return nil }
+    return { progress("\(stage): \($0)") }
 }
 
 /// Why a fixed-point study could not start: a result of the search (`ErrorCategory.runFailed`).

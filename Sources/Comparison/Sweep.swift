@@ -23,6 +23,8 @@ public enum SweepError: UserFacingError, Equatable {
     case noWavefunctionNormalization(observable: String, architecture: ArchitectureKind)
     /// The passive-flow mapping was asked of an architecture without a mass `m0²`.
     case noMass(architecture: ArchitectureKind)
+    /// The passive-flow mapping cannot start from the chosen `u6` (`reason`: the flow's own error).
+    case passiveStart(u6: Double, reason: String)
 
     public var category: ErrorCategory { .invalidInput }
 
@@ -36,6 +38,8 @@ public enum SweepError: UserFacingError, Equatable {
             return "\(o) needs the wave-function normalization Z of the kernel, which \(a) does not have (its inverse kernel has no expansion Z(m0² + p²))"
         case .noMass(let a):
             return "the passive-flow mapping needs the mass m0² of the kernel, which \(a) does not have"
+        case let .passiveStart(u6, reason):
+            return "u6 = \(u6) is too large for the passive-flow mapping (\(reason)); choose a smaller |u6|"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Flows
 import Foundation
 import TextOutput
@@ -250,6 +251,15 @@ public enum TheoryBuilder {
                 } catch let untested as UntestedTheory {
                     extraCurves.append(untested.curve)
                     notes.append(untested.note)
+                } catch let error as FlowError where passive.u6 != nil {
+                    // The only starting value the user chose is u6: the input to change.
+                    throw SweepError.passiveStart(u6: passive.u6!, reason: error.description)
+                } catch let error as SweepError {
+                    throw error
+                } catch let error as any UserFacingError {
+                    // The solver failed along the way: this theory is missing, the others stand.
+                    let start = passive.u6.map { " from the chosen u6 = \($0)" } ?? ""
+                    notes.append("\(passiveLabel(passive))\(start): not computed — the flow failed: \(error)")
                 }
             }
         }
@@ -312,7 +322,7 @@ public enum TheoryBuilder {
         }
         let reach = path.sigmaW.max() ?? result.x[0]
         let canonical = mapping.normalization == .canonical
-        let label = canonical ? "passive LPA flow mapped onto σ_W (canonical λ = u/Z^n)" : "passive LPA flow mapped onto σ_W"
+        let label = passiveLabel(mapping)
         let start = canonical
             ? "starting at u2 = m0² = 2σ_W0²/d = \(formatCompact(path.initial[0])), λ4 = ū4/Z² = \(formatCompact(path.initial[1])), λ6 = ū6/Z³ = \(formatCompact(path.initial[2])) (all measured at σ_W0 = \(formatCompact(result.x[0])), canonically normalized)"
             : "starting at u2 = 2σ_W0²/d = \(formatCompact(path.initial[0])), u4 = \(formatCompact(path.initial[1])) (measured at σ_W0 = \(formatCompact(result.x[0]))), "
@@ -329,6 +339,10 @@ public enum TheoryBuilder {
         let c = try TheoryComparison(theory: label, x: xs, measured: ms, predicted: ps, fittedParameters: 0, predictedErrors: es)
         return TheoryResult(comparison: c, curve: TheoryCurve(label: label, x: path.sigmaW, y: y), explanation: explanation,
                             exponent: nil, verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue)
+    }
+
+    static func passiveLabel(_ mapping: PassiveMapping) -> String {
+        mapping.normalization == .canonical ? "passive LPA flow mapped onto σ_W (canonical λ = u/Z^n)" : "passive LPA flow mapped onto σ_W"
     }
 
     /// `A` minimizing `Σ ((y_i − A x_i^p)/σ_i)²`: `A = Σ y f/σ² / Σ f²/σ²`, `f = x^p`.

@@ -62,10 +62,17 @@ struct CompareCommand: ParsableCommand {
             noteRecomputedBags(outcome.rejectedBags, prefix: "[\(done)/\(total)] ")
         }
         let passive = settings.passive.map { PassiveMapping(u6: $0.u6, startScale: $0.startScale, endScale: $0.endScale) }
-        let studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),
+        let studies: [ObservableStudy]
+        do {
+            studies = try TheoryBuilder.studies(result, observables: settings.observables?.compactMap(Observable.init(rawValue:)),
                                                 passive: passive)
+        } catch let error as SweepError {
+            // A chosen passiveFlow.u6 the flow cannot start from is reported at its place in the file.
+            guard case .passiveStart = error, let location = settings.passive?.u6Location else { throw error }
+            throw ConfigError(location, keyPath: "passiveFlow.u6", error.description)
+        }
         let report = CompareReport(result: result, studies: studies, configPath: config)
-        print(report.text())
+        print(try report.text())
         try report.write(to: directory, files: files)
         note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
     }

@@ -39,7 +39,7 @@ struct FixedPointsReport {
             row.append("\(p.basin)")
             table.append(row)
         }
-        print(table.text(), terminator: "")
+        print(try table.text(), terminator: "")
         for (index, p) in points.enumerated() {
             guard let persistence = p.persistence else { continue }
             let name = persistence.persists ? p.kind.rawValue : "\(p.reportedKind) (\(p.kind.rawValue) spectrum at φ^\(spec.order))"
@@ -66,7 +66,7 @@ struct FixedPointsReport {
             }
             for study in studies {
                 print("# \(title): \(study.spec.outline)")
-                print(continuationTable(study.steps, parameter: parameter).text(), terminator: "")
+                print(try continuationTable(study.steps, parameter: parameter).text(), terminator: "")
                 if let stopped = study.stopped { print("# stopped: \(stopped)") }
                 if let persistence = study.persistence {
                     let verdict: String
@@ -90,7 +90,7 @@ struct FixedPointsReport {
                                   p.omega.map(formatExact) ?? "", p.eigenvalues.map(csvEigenvalue).joined(separator: " ")])
                 }
             }
-            try OutputFiles().write(table.csv(), to: csv)
+            try OutputFiles().write(try table.csv(), to: csv)
             note("wrote \(csv)")
         }
         if let plot {
@@ -223,8 +223,4 @@ func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
 func persistenceObject(_ p: Persistence) -> [String: Any] {
     ["persists": p.persists, "verdict": p.verdict.rawValue, "orders": p.orders, "leadingEigenvalues": p.leadingEigenvalues,
      "lost": p.lost ?? NSNull(), "evidence": p.evidence]
-}
-
-func jsonText(_ object: [String: Any]) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
 }

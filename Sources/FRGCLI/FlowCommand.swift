@@ -53,9 +53,9 @@ struct FlowCommand: ParsableCommand {
             throw InContext(context: config, underlying: error)
         }
         let rendering = FlowRendering(settings: settings, trajectory: trajectory)
-        print(rendering.summary(rows: rows))
+        print(try rendering.summary(rows: rows))
         if let path = outputPath {
-            try files.write((format ?? settings.outputFormat) == .csv ? rendering.csv() : rendering.json(), to: path)
+            try files.write((format ?? settings.outputFormat) == .csv ? try rendering.csv() : try rendering.json(), to: path)
             note("wrote \(path)")
         }
         if let plot {
@@ -84,14 +84,14 @@ struct FlowRendering {
     private var headerWithoutConfigText: [String] { headerLines.filter { !$0.hasPrefix("config|") } }
 
     /// The samples (or, for the whole potential, every grid point of every snapshot) as CSV.
-    func csv() -> String {
-        Table(exact: trajectory.detail ?? trajectory.samples, comments: headerLines).csv()
+    func csv() throws -> String {
+        try Table(exact: trajectory.detail ?? trajectory.samples, comments: headerLines).csv()
     }
 
     /// Up to `rows` evenly chosen samples, readable numbers, and how the flow ended.
-    func summary(rows: Int) -> String {
+    func summary(rows: Int) throws -> String {
         var text = headerWithoutConfigText.map { "# \($0)" }.joined(separator: "\n")
-        text += "\n" + Table(summary: trajectory.samples, limit: rows).text()
+        text += "\n" + (try Table(summary: trajectory.samples, limit: rows).text())
         if let ending = trajectory.endingSummary { text += ending + "\n" }
         text += trajectory.solverSummary
         if trajectory.detail != nil { text += " (the potential at every grid point is in the --output file)" }

@@ -34,7 +34,7 @@ public struct SampleCommand: ParsableCommand {
     var config: String?
 
     @Option(parsing: .unconditional, help: "Hidden width N (default 10).") var width: Int?
-    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "σ_W (default 1).") var sigmaW: Double?
+    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "σ_W, from 1e-6 to 1e6 (default 1).") var sigmaW: Double?
     @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "σ_b (default 1).") var sigmaB: Double?
     @Option(parsing: .unconditional, help: "Networks per bag, ≥ \(SamplerSettings.minimumNetsPerBag) (default 30000).") var nets: Int?
     @Option(parsing: .unconditional, help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
@@ -205,16 +205,14 @@ public enum SampleRun {
         noteRecomputedBags(outcome.rejectedBags)
         let wall = Date().timeIntervalSince(start)
         let measurement = outcome.measurement
-        print(summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
+        print(try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
         if let json = output.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try files.write(try encoder.encode(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
+            try files.write(try jsonData(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
         }
         if let csv = output.csv { try writeCSV(measurement, directory: csv, files: files) }
     }
 
-    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) -> String {
+    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) throws -> String {
         let s = m.settings
         var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
         out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
@@ -225,24 +223,28 @@ public enum SampleRun {
                                formatWithError(c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError),
                                formatNumber(c.exactMeanAbsoluteRelativeDeviation), formatNumber(c.meanRelativeBackground, significant: 3)])
         }
-        out += deviations.text() + "\n"
+        out += try deviations.text() + "\n"
         var couplings = Table(header: ["coupling", "average over combinations", "exact", "pull"])
-        couplings.append(["u4", formatWithError(m.u4.mean, m.u4.standardError), formatNumber(m.u4.exactMean),
-                          String(format: "%+.2f", (m.u4.mean - m.u4.exactMean) / m.u4.standardError)])
-        couplings.append(["u6", formatWithError(m.u6.mean, m.u6.standardError), formatNumber(m.u6.exactMean),
-                          String(format: "%+.2f", (m.u6.mean - m.u6.exactMean) / m.u6.standardError)])
-        out += couplings.text()
+        // A pull needs a spread: with a zero standard error it is undefined, shown as —.
+        func pull(_ mean: Double, _ error: Double, _ exact: Double) -> Double? { error > 0 ? (mean - exact) / error : nil }
+        for (name, c) in [("u4", (m.u4.mean, m.u4.standardError, m.u4.exactMean)), ("u6", (m.u6.mean, m.u6.standardError, m.u6.exactMean))] {
+            couplings.append([name, formatWithError(c.0, c.1), formatNumber(c.2),
+                              pull(c.0, c.1, c.2).map { String(format: "%+.2f", $0) } ?? "—"])
+        }
+        out += try couplings.text()
         out += "u4 = −ΔG⁽⁴⁾/N_K,  u6 = (ū4² Σ I_3|3 − G_c⁽⁶⁾)/I_6;  exact = closed-form finite-N connected functions\n"
-        if let c = try? CanonicalCouplings(m) {
+        do {
+            let c = try CanonicalCouplings(m)
             out += "canonical field (docs/conventions.md §5): Z = \(formatNumber(c.wavefunctionNormalization)), m0² = \(formatNumber(c.massSquared)); "
                 + "λ4 = ū4/Z² = \(formatWithError(c.lambda4, c.lambda4Error)), λ6 = ū6/Z³ = \(formatWithError(c.lambda6, c.lambda6Error))\n"
-        }
+        } catch CanonicalCouplingsError.notRepresentable(let reason) {
+            out += "canonical field (docs/conventions.md §5): \(reason)\n"
+        } catch {}
         // Say plainly when measurement and exact formula disagree beyond four standard errors.
         let neurons = Double(s.bags) * Double(s.netsPerBag) * Double(s.width)
         for (name, order, mean, error, exact) in [("u4", 4, m.u4.mean, m.u4.standardError, m.u4.exactMean),
                                                   ("u6", 6, m.u6.mean, m.u6.standardError, m.u6.exactMean)] {
-            let pull = (mean - exact) / error
-            guard abs(pull) > 4 else { continue }
+            guard let pull = pull(mean, error, exact), abs(pull) > 4 else { continue }
             var line = "DISAGREES: measured \(name) is \(String(format: "%.1f", abs(pull))) standard errors from the exact value"
             if let caveat = s.makeArchitecture().estimatorCaveat(s.estimator, order: order, neurons: neurons) { line += " — " + caveat }
             out += line + "\n"
@@ -254,7 +256,7 @@ public enum SampleRun {
             convergence.append(["\(p.bags)", "\(p.networks)", formatNumber(p.u4Mean), formatNumber(p.u6Mean),
                                 formatNumber(p.meanAbsoluteM4, significant: 4), formatNumber(p.meanAbsoluteM6, significant: 4)])
         }
-        out += convergence.text(showComments: true)
+        out += try convergence.text(showComments: true)
         return out
     }
 
@@ -275,7 +277,7 @@ public enum SampleRun {
             for k in combinations.indices {
                 table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
             }
-            try files.write(table.csv(), to: dir.appendingPathComponent(name).path)
+            try files.write(try table.csv(), to: dir.appendingPathComponent(name).path)
         }
         for c in m.correlators {
             try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",

@@ -32,6 +32,8 @@ public struct CompareConfig: Sendable {
     public struct Passive: Sendable, Equatable {
         /// Chosen `u6` at the start; nil: the measured one.
         public var u6: Double?
+        /// Where `u6` is written in the file, for errors about the chosen value.
+        public var u6Location: SourceLocation?
         /// Start and end scale in units of `m0 = √(2σ_W0²/d)`.
         public var startScale: Double
         public var endScale: Double
@@ -97,7 +99,8 @@ public struct CompareConfig: Sendable {
                 do {
                     try s.validate()
                 } catch let error as SamplerError {
-                    let key = SampleConfig.key(for: error, in: sampler)
+                    var key = SampleConfig.key(for: error, in: sampler)
+                    if case .sigmaWOverflow = error, variable == .sigmaW { key = swept }
                     let which = estimator == base.estimator ? "" : " (companion estimator \(estimator))"
                     if key == swept {
                         throw items[i].error(error.description + which)
@@ -135,7 +138,8 @@ public struct CompareConfig: Sendable {
             if end <= start {
                 throw (endValue ?? p).error("expected endScale > startScale (\(formatPlain(start))), got \(formatPlain(end))")
             }
-            passive = Passive(u6: try m.optional("u6")?.double(), startScale: start, endScale: end)
+            passive = Passive(u6: try m.optional("u6")?.double(), u6Location: m.optional("u6")?.location,
+                              startScale: start, endScale: end)
         }
         outputDirectory = configDirectory.path
         if let output = top.optional("output") {

@@ -109,13 +109,14 @@ public struct SampleConfig: Sendable {
     static func key(for error: SamplerError, in m: ConfigMapping) -> String {
         let candidates: [String]
         switch error {
-        case .invalidSigmaW: candidates = ["sigmaW"]
+        case .invalidSigmaW, .sigmaWOutOfRange: candidates = ["sigmaW"]
+        case .sigmaWOverflow: candidates = ["sigmaW", "inputs", "grid"]
         case .invalidSigmaB, .overflow: candidates = ["sigmaB", "sigmaW"]
         case .invalidWidth, .widthTooLarge: candidates = ["width"]
         case .invalidInputDimension, .noInputs, .tooManyInputs, .inputDimensionMismatch, .nonFiniteInput, .invalidGrid:
             candidates = ["inputs", "grid"]
         case .invalidNetsPerBag: candidates = ["netsPerBag"]
-        case .invalidBagCount, .tooManyNetworks, .bagMismatch, .nonFiniteResult: candidates = ["bags", "netsPerBag"]
+        case .invalidBagCount, .tooManyNetworks, .bagMismatch, .nonFiniteResult, .nonFiniteAnalysis: candidates = ["bags", "netsPerBag"]
         case .invalidThreadCount: candidates = ["threads"]
         case .estimatorUnsupported: candidates = ["estimator"]
         }

@@ -57,7 +57,7 @@ public struct ClassificationOptions: Sendable {
     /// `|Re θ|` below this counts as marginal.
     public var marginalTolerance: Double = 1e-9
     /// A fixed point whose couplings (in the expansion about the minimum: all but `κ`) are below
-    /// this in magnitude is Gaussian.
+    /// this in magnitude is Gaussian; its couplings and eigenvalues below it are reported as 0.
     public var gaussianTolerance: Double = 1e-7
     public init() {}
 }
@@ -67,14 +67,27 @@ public func analyzeFixedPoint(_ field: some VectorField, at point: [Double], res
                               options: ClassificationOptions = ClassificationOptions()) throws -> FixedPoint {
     let n = field.dimension
     let decomposition = try eigenDecomposition(field.jacobian(at: point), dimension: n)
-    let values = decomposition.values
+    var values = decomposition.values
+    var couplings = point
+    var eta = field.anomalousDimension(at: point)
+    let gaussian = field.isGaussian(point, tolerance: options.gaussianTolerance)
+    if gaussian {
+        // At the Gaussian point the couplings that vanish are exactly 0 (and so is η). The root a
+        // search returns misses them by up to the tolerance — about the running minimum the
+        // Gaussian point lies on the edge λ2 → 0 of the domain, and Newton stops at λ2 ≈ 10⁻⁹ —
+        // so they, and the spectrum's digits below its accuracy, are noise and not reported.
+        let tolerance = options.gaussianTolerance
+        couplings = point.map { abs($0) <= tolerance ? 0 : $0 }
+        eta = eta.map { abs($0) <= tolerance ? 0 : $0 }
+        values = spectrumToItsAccuracy(field, at: point, values, residualBelow: tolerance)
+    }
     let relevant = values.filter { $0.real < -options.marginalTolerance }.count
     let marginal = values.filter { abs($0.real) <= options.marginalTolerance }.count
     let thetaMin = values.filter { $0.imaginary == 0 && $0.real < -options.marginalTolerance }.map(\.real).min()
     let omega = values.filter { $0.real > options.marginalTolerance }.map(\.real).min()
 
     let kind: FixedPoint.Kind
-    if field.isGaussian(point, tolerance: options.gaussianTolerance) {
+    if gaussian {
         kind = .gaussian
     } else if relevant == 1, values.first.map({ $0.imaginary == 0 }) == true {
         kind = .wilsonFisher
@@ -83,9 +96,30 @@ public func analyzeFixedPoint(_ field: some VectorField, at point: [Double], res
     } else {
         kind = .other
     }
-    return FixedPoint(couplingNames: field.coordinateNames, couplings: point, kind: kind,
+    return FixedPoint(couplingNames: field.coordinateNames, couplings: couplings, kind: kind,
                       eigenvalues: values, eigenvectors: decomposition.vectors,
                       relevantDirections: relevant, marginalDirections: marginal,
                       nu: thetaMin.map { -1 / $0 }, omega: omega,
-                      eta: field.anomalousDimension(at: point), basin: basin, residual: residual)
+                      eta: eta, basin: basin, residual: residual)
+}
+
+/// The eigenvalues `values` of the stability matrix at a Gaussian root `point`, their real parts
+/// rounded to the accuracy the root gives them: how far the spectrum moves when the residual
+/// couplings (those below `residualBelow`, zero at the exact point) are doubled, times ten, up
+/// to the next power of ten. The marginal eigenvalue that the search finds as `1.9·10⁻⁹` about
+/// the running minimum in `d = 3` is then 0, and ν = 0.5 exactly; an exactly Gaussian root (no
+/// residual couplings) keeps its spectrum as computed.
+private func spectrumToItsAccuracy(_ field: some VectorField, at point: [Double], _ values: [Complex<Double>],
+                                   residualBelow tolerance: Double) -> [Complex<Double>] {
+    let residual = point.map { abs($0) <= tolerance ? $0 : 0 }
+    guard residual.contains(where: { $0 != 0 }) else { return values }
+    let doubled = zip(point, residual).map { $0 + $1 }
+    guard field.isInDomain(doubled),
+          let moved = try? eigenDecomposition(field.jacobian(at: doubled), dimension: point.count).values,
+          moved.count == values.count else { return values }
+    let change = zip(values, moved).map { abs($0.real - $1.real) }.max() ?? 0
+    // Only a spectrum known to better than 10⁻³ is rounded; a coarser one is left as it is.
+    guard change > 0, change <= 1e-4 else { return values }
+    let scale = pow(10, -(log10(10 * change)).rounded(.up))
+    return values.map { Complex(($0.real * scale).rounded() / scale, $0.imaginary) }
 }

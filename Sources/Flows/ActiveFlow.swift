@@ -69,12 +69,25 @@ public struct ActiveFlow: Sendable {
         guard dimension.isFinite, dimension > 0 else { throw FlowError.invalidScale(name: "dimension d", value: dimension) }
 
         let exponents = orders.map { law.exponent(order2n: $0, dimension: dimension) }
+        // The solution is the power law u(σ) = u(σ₀)(σ/σ₀)^a, so whether σ_W, k or a coupling leaves
+        // the representable range is known before integrating: at one of the two ends.
+        let s0 = log(sigmaStart), s1 = log(sigmaEnd)
+        for (sigma, s) in [(sigmaStart, s0), (sigmaEnd, s1)] {
+            let logK = 0.5 * log(2 / dimension) + s
+            if max(abs(s), abs(logK)) >= logRepresentableMagnitude {
+                throw FlowError.activeOutOfRange(quantity: abs(s) >= abs(logK) ? "σ_W" : "k = √(2σ_W²/d)", sigmaW: sigma)
+            }
+            for (i, u) in initialCouplings.enumerated() where u != 0 {
+                if log(abs(u)) + exponents[i] * (s - s0) >= logRepresentableMagnitude {
+                    throw FlowError.activeOutOfRange(quantity: couplingNames[i], sigmaW: sigma)
+                }
+            }
+        }
         let n = orders.count
         let problem = ODEProblem(
             dimension: n,
             jacobian: { _, _, _, matrix in for i in 0..<n { matrix[i, i] = exponents[i] } },
             rightHandSide: { _, y, ydot in for i in 0..<n { ydot[i] = exponents[i] * y[i] } })
-        let s0 = log(sigmaStart), s1 = log(sigmaEnd)
         let output = try sampling.output(name: "σ_W sample", scales: min(sigmaStart, sigmaEnd)...max(sigmaStart, sigmaEnd),
                                          times: min(s0, s1)...max(s0, s1)) { log($0) }
         let solution = try problem.solve(from: s0, to: s1, initialState: initialCouplings, output: output,

@@ -57,6 +57,9 @@ public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
     case leftDomain(constraint: String, meaning: String, t: Double)
     /// A coupling's magnitude reached the runaway bound.
     case runaway(coupling: String, t: Double)
+    /// A reported value — the scale `k` itself, a dimensionless or a dimensionful coupling — reached
+    /// `representableMagnitude` (10³⁰⁰): beyond it double precision overflows, so the flow stops.
+    case outOfRange(quantity: String, t: Double)
 
     public var description: String {
         switch self {
@@ -65,6 +68,8 @@ public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
             return "stopped at t = \(t): \(constraint) reached its stop level — \(meaning)"
         case let .runaway(coupling, t):
             return "stopped at t = \(t): \(coupling) ran away (|value| reached the runaway bound)"
+        case let .outOfRange(quantity, t):
+            return "stopped at t = \(t): \(quantity) reached 1e300 in magnitude, the edge of double precision; beyond it the value is not representable"
         }
     }
 
@@ -72,7 +77,7 @@ public enum FlowEnding: Sendable, Equatable, CustomStringConvertible {
     public var stopTime: Double? {
         switch self {
         case .completed: return nil
-        case .leftDomain(_, _, let t), .runaway(_, let t): return t
+        case .leftDomain(_, _, let t), .runaway(_, let t), .outOfRange(_, let t): return t
         }
     }
 }
@@ -88,6 +93,12 @@ public enum FlowError: UserFacingError, Equatable {
     case scaleOutsideRange(k: Double, low: Double, high: Double)
     case initialOutsideDomain(constraint: String, value: Double)
     case invalidBound(Double)
+    /// A starting value (the scale, or a coupling in either form) beyond `representableMagnitude`.
+    case initialOutOfRange(quantity: String)
+    /// The beta functions overflow at the starting couplings.
+    case initialBetaNotFinite(coupling: String)
+    /// The active flow's power law takes `quantity` beyond `representableMagnitude` at `σ_W`.
+    case activeOutOfRange(quantity: String, sigmaW: Double)
 
     public var description: String {
         switch self {
@@ -97,6 +108,12 @@ public enum FlowError: UserFacingError, Equatable {
         case let .scaleOutsideRange(k, lo, hi): return "output scale k = \(k) lies outside the flow's range [\(lo), \(hi)]"
         case let .initialOutsideDomain(c, v): return "the initial couplings violate \(c) (value \(v) ≤ its stop level)"
         case .invalidBound(let b): return "the runaway bound must be positive and finite, got \(b)"
+        case .initialOutOfRange(let quantity):
+            return "the flow cannot start: \(quantity) exceeds 1e300 in magnitude, the edge of double precision"
+        case .initialBetaNotFinite(let coupling):
+            return "the flow cannot start: the beta function of \(coupling) overflows double precision at the starting couplings (they are too large)"
+        case let .activeOutOfRange(quantity, sigmaW):
+            return "the σ_W range is too wide: at σ_W = \(sigmaW) \(quantity) would exceed 1e300 in magnitude, the edge of double precision"
         }
     }
 }
@@ -159,6 +176,13 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
             if !(v > c.stopBelow) { throw FlowError.initialOutsideDomain(constraint: c.name, value: v) }
         }
 
+        let logScale = log(uvScale), dimensions = canonicalDimensions
+        let start = largestLogMagnitude(logScale: logScale + tStart, initialCouplings, names: names, dimensions: dimensions)
+        guard start.value < logRepresentableMagnitude else { throw FlowError.initialOutOfRange(quantity: start.quantity) }
+        if let i = equations.beta(at: initialCouplings).firstIndex(where: { !$0.isFinite }) {
+            throw FlowError.initialBetaNotFinite(coupling: names[i])
+        }
+
         let uvScale = self.uvScale
         let output = try sampling.output(name: "output scale k",
                                          scales: uvScale * exp(min(tStart, tEnd))...uvScale * exp(max(tStart, tEnd)),
@@ -180,7 +204,6 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
             ODEEvent(c.name, direction: .decreasing) { _, y in c.value(y) - c.stopBelow }
         }
         if let bounds = dimensionfulRunawayBounds {
-            let logScale = log(uvScale), dimensions = canonicalDimensions
             for (i, name) in names.enumerated() {
                 let bound = bounds[i], dimension = dimensions[i]
                 events.append(ODEEvent("runaway \(name)", direction: .decreasing) { t, y in
@@ -193,6 +216,10 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
                 events.append(ODEEvent("runaway \(name)", direction: .decreasing) { _, y in bound - abs(y[i]) })
             }
         }
+        let rangeEvent = events.count
+        events.append(ODEEvent("representable range", direction: .decreasing) { t, y in
+            logRepresentableMagnitude - largestLogMagnitude(logScale: logScale + t, dimensions: dimensions) { y[$0] }.value
+        })
 
         let solution = try problem.solve(from: tStart, to: tEnd, initialState: initialCouplings,
                                          output: output, events: events, options: solver.options)
@@ -202,7 +229,11 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
         case .reachedEnd:
             ending = .completed
         case .event(let occurrence):
-            if occurrence.index < constraints.count {
+            if occurrence.index == rangeEvent {
+                let quantity = largestLogMagnitude(logScale: logScale + occurrence.time, occurrence.state, names: names,
+                                                   dimensions: dimensions).quantity
+                ending = .outOfRange(quantity: quantity, t: occurrence.time)
+            } else if occurrence.index < constraints.count {
                 let c = constraints[occurrence.index]
                 ending = .leftDomain(constraint: c.name, meaning: c.meaning, t: occurrence.time)
             } else {
@@ -219,6 +250,38 @@ public struct PassiveFlow<Equations: VectorField>: Sendable {
         return FlowResult(couplingNames: names, canonicalDimensions: canonicalDimensions, uvScale: uvScale,
                           t: times, k: scales, dimensionless: states, dimensionful: dimensionful, ending: ending,
                           statistics: FlowStatistics(solution.statistics))
+    }
+}
+
+/// The largest `ln|x|` over the values a passive flow reports at `ln k = logScale` with couplings
+/// `ū_i = coupling(i)`: `ln k` itself (`|ln k|`, so that `k` stays within `[10⁻³⁰⁰, 10³⁰⁰]`),
+/// each `ln|ū_i|` and each `ln|u_i| = ln|ū_i| + D_i ln k`. Taken in logarithms, so it is finite
+/// where the values themselves would overflow; a coupling at zero contributes nothing. `source`
+/// says what attains it: nil for `k`, `i` for `ū_i`, `n + i` for `u_i`. Does not allocate.
+func largestLogMagnitude(logScale: Double, dimensions: [Double],
+                         coupling: (Int) -> Double) -> (value: Double, source: Int?) {
+    var largest: (value: Double, source: Int?) = (abs(logScale), nil)
+    let n = dimensions.count
+    for i in 0..<n where coupling(i) != 0 {
+        let logValue = log(abs(coupling(i)))
+        if logValue > largest.value { largest = (logValue, i) }
+        if logValue + dimensions[i] * logScale > largest.value { largest = (logValue + dimensions[i] * logScale, n + i) }
+    }
+    return largest
+}
+
+/// `largestLogMagnitude` of a state, with the name of the value that attains it.
+func largestLogMagnitude(logScale: Double, _ u: [Double], names: [String],
+                         dimensions: [Double]) -> (value: Double, quantity: String) {
+    let (value, source) = largestLogMagnitude(logScale: logScale, dimensions: dimensions) { u[$0] }
+    let n = names.count
+    switch source {
+    case nil: return (value, "the scale k = Λe^t")
+    case let i? where i < n: return (value, "the dimensionless \(names[i])bar")
+    case let j?:
+        let d = dimensions[j - n]
+        let power = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)"
+        return (value, "the dimensionful \(names[j - n]) = k^\(power) \(names[j - n])bar")
     }
 }
 

@@ -44,6 +44,13 @@ public struct FullPotentialFlowSpec: Sendable {
     /// before it is the physical result.
     public var convexityFloor: Double
 
+    /// The smallest grid spacing `fieldMax/(gridPoints − 1)` accepted, in units of `Λ^{(d−2)/2}`.
+    /// The diffusive part of the flow of `U''` has rates up to `K_d/h²`: below this spacing the
+    /// discretized flow is too stiff, and the second differences of the flux too rounded, for its
+    /// result to be trusted (at `h = 10⁻⁶` the infrared `U''(0)` of a quartic potential in `d = 3`
+    /// came out half its converged value).
+    public static let smallestSpacing = 1e-4
+
     public init(scheme: LPAScheme = .wetterich, dimension: Double, fieldMax: Double, gridPoints: Int = 401,
                 tEnd: Double, outputCount: Int = 41, relativeTolerance: Double = 1e-8,
                 absoluteTolerance: Double = 1e-12, convexityFloor: Double = 1e-9) {
@@ -89,6 +96,9 @@ public enum FullPotentialFlowEnding: Sendable, Equatable {
     /// Wetterich: `1 + u''` fell to ``FullPotentialFlowSpec/convexityFloor`` at `field` (inside the
     /// coexistence region) at time `t`: the potential there has become flat to that precision.
     case convexityFloor(t: Double, field: Double)
+    /// A reported value (`quantity`: the scale `k`, `ū2`, `κ̄`, `1 + U''/k²`, …) reached
+    /// `representableMagnitude` (10³⁰⁰) at time `t`; beyond it double precision overflows.
+    case outOfRange(t: Double, quantity: String)
 }
 
 public struct FullPotentialFlowResult: Sendable {
@@ -131,14 +141,20 @@ public struct FullPotentialFlow: Sendable {
             throw FullPotentialError.invalidParameter(name: "convexityFloor", value: spec.convexityFloor, requirement: "in [0, 1)")
         }
         let h = spec.fieldMax / Double(spec.gridPoints - 1)
+        guard h >= FullPotentialFlowSpec.smallestSpacing else {
+            throw FullPotentialError.invalidParameter(
+                name: "fieldMax", value: spec.fieldMax,
+                requirement: "at least \(String(format: "%g", Double(spec.gridPoints - 1) * FullPotentialFlowSpec.smallestSpacing)) (\(spec.gridPoints - 1) grid spacings of at least 1e-4 Λ^((d−2)/2)): on a finer grid the discretized flow is too stiff and its differences too rounded to be trusted")
+        }
         let field = (0..<spec.gridPoints).map { Double($0) * h }
-        let values: [Double], slopes: [Double]
+        // U(φ) and U'(φ) of the initial potential at any φ ≥ 0.
+        let potential: (Double) -> Double, derivative: (Double) -> Double
         switch initialPotential {
         case let .couplings(u):
             guard !u.isEmpty, u.allSatisfy(\.isFinite) else {
                 throw FullPotentialError.invalidInitialPotential("give at least ū2, all finite")
             }
-            values = field.map { phi in
+            potential = { phi in
                 var sum = 0.0, power = 1.0, factorial = 1.0
                 for (n, c) in u.enumerated() {
                     power *= phi * phi
@@ -147,7 +163,7 @@ public struct FullPotentialFlow: Sendable {
                 }
                 return sum
             }
-            slopes = field.dropFirst().map { phi in
+            derivative = { phi in
                 var sum = 0.0, power = phi, factorial = 1.0
                 for (n, c) in u.enumerated() {
                     if n > 0 { power *= phi * phi }
@@ -157,13 +173,34 @@ public struct FullPotentialFlow: Sendable {
                 }
                 return sum
             }
-        case let .table(phi, potential):
-            let spline = try EvenCubicSpline(field: phi, values: potential)
+        case let .table(phi, values):
+            let spline = try EvenCubicSpline(field: phi, values: values)
             guard spec.fieldMax <= phi.last! * (1 + 1e-12) else {
                 throw FullPotentialError.invalidInitialPotential("the table ends at φ = \(phi.last!), the grid at \(spec.fieldMax)")
             }
-            values = field.map { spline.value(at: $0) }
-            slopes = field.dropFirst().map { spline.slope(at: $0) }
+            potential = { spline.value(at: $0) }
+            derivative = { spline.slope(at: $0) }
+        }
+        let values = field.map(potential), slopes = field.dropFirst().map(derivative)
+        guard values.allSatisfy(\.isFinite), slopes.allSatisfy(\.isFinite) else {
+            throw FullPotentialError.invalidInitialPotential("it is not representable in double precision on the grid up to fieldMax = \(spec.fieldMax)")
+        }
+        // The last point needs no boundary condition only where the potential rises (see `run()`).
+        if let last = slopes.last, last < 0 {
+            throw FullPotentialError.invalidInitialPotential("it still falls at the end of the grid (U'(\(spec.fieldMax)) = \(last) < 0): its minimum lies beyond fieldMax; extend the grid")
+        }
+        // The grid must resolve the curvature the flow is driven by: the second difference at
+        // spacing h and at h/2 agree to 1 % of 1 + |U''| (units of Λ²), up to rounding.
+        for phi in field {
+            func curvature(_ step: Double) -> (value: Double, rounding: Double) {
+                let left = potential(abs(phi - step)), middle = potential(phi), right = potential(phi + step)
+                return ((right - 2 * middle + left) / (step * step),
+                        100 * Double.ulpOfOne * (abs(left) + 2 * abs(middle) + abs(right)) / (step * step))
+            }
+            let coarse = curvature(h), fine = curvature(h / 2)
+            guard abs(coarse.value - fine.value) <= 0.01 * (1 + abs(fine.value)) + fine.rounding else {
+                throw FullPotentialError.unresolvedInitialPotential(field: phi, spacing: h, coarse: coarse.value, fine: fine.value)
+            }
         }
         if spec.scheme == .wetterich {
             // Second differences with the even extension U(−h) = U(h) at the origin.
@@ -177,7 +214,7 @@ public struct FullPotentialFlow: Sendable {
         self.spec = spec
         self.field = field
         initialValues = values
-        initialSlopes = slopes
+        initialSlopes = Array(slopes)
     }
 
     /// Integrates with CVODE BDF, banded Newton with the exact Jacobian (half-bandwidths 1 and 3).
@@ -207,6 +244,10 @@ public struct FullPotentialFlow: Sendable {
                 flux.smallestThresholdDenominator(t: t, slopes: s) - floor
             })
         }
+        let rangeEvent = events.count
+        events.append(ODEEvent("representable range", direction: .decreasing, isTerminal: true) { t, s in
+            logRepresentableMagnitude - largestLogMagnitude(t: t, slopes: Array(s)).value
+        })
         let options = ODEOptions(tolerances: ODETolerances(relative: spec.relativeTolerance, absolute: spec.absoluteTolerance),
                                  method: .bdf, maxSteps: 200_000)
         let solution: ODESolution
@@ -220,8 +261,12 @@ public struct FullPotentialFlow: Sendable {
         var ending = FullPotentialFlowEnding.reachedEnd
         if case let .event(occurrence) = solution.termination {
             let last = snapshot(t: occurrence.time, slopes: occurrence.state)
-            let at = last.thresholdDenominator.indices.min { last.thresholdDenominator[$0] < last.thresholdDenominator[$1] } ?? 0
-            ending = .convexityFloor(t: occurrence.time, field: field[at])
+            if occurrence.index == rangeEvent {
+                ending = .outOfRange(t: occurrence.time, quantity: largestLogMagnitude(t: occurrence.time, slopes: occurrence.state).quantity)
+            } else {
+                let at = last.thresholdDenominator.indices.min { last.thresholdDenominator[$0] < last.thresholdDenominator[$1] } ?? 0
+                ending = .convexityFloor(t: occurrence.time, field: field[at])
+            }
             snapshots.append(last)
         }
         return FullPotentialFlowResult(spec: spec, field: field, snapshots: snapshots, ending: ending,
@@ -231,6 +276,29 @@ public struct FullPotentialFlow: Sendable {
     private func failureTime(_ error: ODEError) -> Double {
         if case let .solverFailed(failure) = error { return failure.time }
         return 0
+    }
+
+    /// The largest `ln|x|` over the numbers a snapshot at `(t, slopes)` reports, with the name of
+    /// the one that attains it. Dimensionful values (`U`, `U'`, `U''`, `φ₀`) do not change with `k`;
+    /// the scale `k = e^t` (`|t|`, so `k` stays in `[10⁻³⁰⁰, 10³⁰⁰]`), `U''/k²` (in `ū2` and in
+    /// `1 + U''/k²`) and `κ̄ = k^{2−d} φ₀²/2` do, and are taken in logarithms so that they are
+    /// finite where the values would overflow.
+    func largestLogMagnitude(t: Double, slopes: [Double]) -> (value: Double, quantity: String) {
+        let s = snapshot(t: t, slopes: slopes)
+        var largest = (value: abs(t), quantity: "the scale k = Λe^t")
+        func consider(_ x: Double, plus shift: Double = 0, _ name: String) {
+            guard x != 0 else { return }
+            let value = log(abs(x)) + shift
+            if value > largest.value { largest = (value, name) }
+        }
+        for (i, second) in s.secondDerivative.enumerated() {
+            consider(second, plus: -2 * t, i == 0 ? "ū2 = U''(0)/k²" : "U''/k² (in 1 + U''/k²)")
+            consider(second, "U''")
+            consider(s.potential[i] - s.potential[0], "U − U(0)")
+            consider(s.firstDerivative[i], "U'")
+        }
+        consider(s.minimumField * s.minimumField / 2, plus: (2 - spec.dimension) * t, "κ̄ = k^(2−d) φ₀²/2")
+        return largest
     }
 
     private func snapshot(t: Double, slopes s: [Double]) -> FullPotentialSnapshot {
@@ -252,9 +320,18 @@ public struct FullPotentialFlow: Sendable {
         }
         return FullPotentialSnapshot(
             t: t, k: k, potential: potential, firstDerivative: first, secondDerivative: second,
-            thresholdDenominator: second.map { 1 + $0 / (k * k) }, minimumField: phi0,
-            curvatureAtMinimum: second[mIndex], massSquared: second[0], u2: second[0] / (k * k),
-            kappa: pow(k, 2 - d) * phi0 * phi0 / 2)
+            thresholdDenominator: second.map { 1 + scaled($0 / (k * k), $0, logFactor: -2 * t) }, minimumField: phi0,
+            curvatureAtMinimum: second[mIndex], massSquared: second[0],
+            u2: scaled(second[0] / (k * k), second[0], logFactor: -2 * t),
+            kappa: scaled(pow(k, 2 - d) * phi0 * phi0 / 2, phi0 * phi0 / 2, logFactor: (2 - d) * t))
+    }
+
+    /// `direct = x · e^{logFactor}` as computed (`U''/k²`, `k^{2−d}φ₀²/2`), or, where a power of
+    /// `k` alone over- or underflowed (`k²` underflows below `t ≈ −372`, where the flow may still
+    /// run), the same product taken through logarithms.
+    private func scaled(_ direct: Double, _ x: Double, logFactor: Double) -> Double {
+        guard !direct.isFinite || (direct == 0 && x != 0) else { return direct }
+        return x == 0 ? 0 : (x < 0 ? -1 : 1) * exp(log(abs(x)) + logFactor)
     }
 }
 

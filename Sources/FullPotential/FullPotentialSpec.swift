@@ -42,6 +42,9 @@ public enum FullPotentialError: UserFacingError {
     case invalidParameter(name: String, value: Double, requirement: String)
     /// The initial potential cannot be used (empty couplings, a table not covering the grid, …).
     case invalidInitialPotential(String)
+    /// The grid does not resolve the initial potential: its curvature at `field` differs between
+    /// the grid's spacing and half of it.
+    case unresolvedInitialPotential(field: Double, spacing: Double, coarse: Double, fine: Double)
     /// Newton's method for the scaling solution did not converge.
     case scalingSolutionNotFound(scheme: LPAScheme, dimension: Double, basisSize: Int, failure: NewtonFailure)
     /// The scaling solution found is not the Wilson–Fisher one (it has no single relevant direction).
@@ -59,6 +62,8 @@ public enum FullPotentialError: UserFacingError {
             return "full potential: \(name) = \(value) is invalid; it must be \(requirement)"
         case let .invalidInitialPotential(reason):
             return "full potential: invalid initial potential: \(reason)"
+        case let .unresolvedInitialPotential(phi, h, coarse, fine):
+            return "full potential: the grid does not resolve the initial potential: at φ = \(phi) its curvature U'' is \(coarse) at the grid spacing \(h) but \(fine) at half of it; use more gridPoints or a smaller fieldMax"
         case let .scalingSolutionNotFound(scheme, d, n, failure):
             return "full potential: no \(scheme) scaling solution found in d = \(d) with \(n + 1) Chebyshev nodes: \(failure)"
         case let .unexpectedSpectrum(scheme, d, count):
@@ -72,7 +77,7 @@ public enum FullPotentialError: UserFacingError {
 
     public var category: ErrorCategory {
         switch self {
-        case .unsupportedDimension, .invalidParameter, .invalidInitialPotential: return .invalidInput
+        case .unsupportedDimension, .invalidParameter, .invalidInitialPotential, .unresolvedInitialPotential: return .invalidInput
         case .scalingSolutionNotFound, .unexpectedSpectrum, .linearAlgebra, .flowFailed: return .runFailed
         }
     }

@@ -42,6 +42,10 @@ public struct CanonicalCouplings: Sendable, Equatable {
         lambda4Error = measurement.u4.standardError / (z * z)
         lambda6 = u6 / (z * z * z)
         lambda6Error = measurement.u6.standardError / (z * z * z)
+        guard [z, lambda4, lambda4Error, lambda6, lambda6Error].allSatisfy(\.isFinite), z > 0 else {
+            throw CanonicalCouplingsError.notRepresentable(
+                "λ4 = ū4/Z², λ6 = ū6/Z³ are not representable in double precision (Z = \(z) at σ_W = \(measurement.settings.sigmaW), d = \(measurement.settings.inputDimension))")
+        }
     }
 
     /// `λ_{2n} = u/Z^n` for a raw coupling `u` of order `2n` (a chosen value in the measured convention).
@@ -52,13 +56,22 @@ public struct CanonicalCouplings: Sendable, Equatable {
 
 public enum CanonicalCouplingsError: UserFacingError, Equatable {
     case noInfraredExpansion(architecture: ArchitectureKind)
+    /// `Z^n` or the `λ`s leave double precision (a run outside the range the normalization holds in).
+    case notRepresentable(String)
 
-    public var category: ErrorCategory { .invalidInput }
+    public var category: ErrorCategory {
+        switch self {
+        case .noInfraredExpansion: return .invalidInput
+        case .notRepresentable: return .runFailed
+        }
+    }
 
     public var description: String {
         switch self {
         case .noInfraredExpansion(let kind):
             return "the \(kind) kernel has no expansion 1/K(p) = Z (m0² + p²): its measured couplings have no canonical normalization for a flow"
+        case .notRepresentable(let reason):
+            return reason
         }
     }
 }

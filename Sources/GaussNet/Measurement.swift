@@ -172,6 +172,32 @@ public struct Measurement: Codable, Sendable, Equatable {
                 meanAbsoluteM4: analysis.meanAbsoluteRelativeDeviation(order: 4, bags: subset),
                 meanAbsoluteM6: analysis.meanAbsoluteRelativeDeviation(order: 6, bags: subset))
         }
+        if let quantity = firstNonFiniteQuantity {
+            throw SamplerError.nonFiniteAnalysis("\(quantity) at σ_W = \(settings.sigmaW), σ_b = \(settings.sigmaB), d = \(settings.inputDimension)")
+        }
+    }
+
+    /// The first reported quantity that is not finite (an integral that underflowed to zero, a
+    /// spread whose square overflowed), nil when all are: a measurement carries no NaN or infinity.
+    var firstNonFiniteQuantity: String? {
+        var named: [(String, [Double])] = []
+        for c in correlators {
+            let n = c.order
+            named += [("G^(\(n))", c.mean + c.background + c.standardError), ("G_0^(\(n))", c.gaussian),
+                      ("ΔG^(\(n)) and m_\(n)", c.deviation + c.relativeDeviation),
+                      ("⟨|m_\(n)|⟩", [c.meanAbsoluteRelativeDeviation, c.meanAbsoluteRelativeDeviationError,
+                                    c.meanBackground, c.meanRelativeBackground]),
+                      ("the exact m_\(n)", c.exactRelativeDeviation + [c.exactMeanAbsoluteRelativeDeviation])]
+        }
+        named += [("N_K", u4.normalization), ("G_c^(4)", u4.connected + u4.connectedError + u4.exactConnected),
+                  ("u4", u4.values + [u4.mean]), ("the standard error of u4", u4.standardErrors + [u4.standardError]),
+                  ("the exact u4", u4.exact + [u4.exactMean]),
+                  ("I_6 and Σ I_3|3", u6.normalization + u6.treeIntegral),
+                  ("G_c^(6)", u6.connected + u6.connectedError + u6.exactConnected),
+                  ("u6", u6.values + [u6.mean]), ("the standard error of u6", u6.standardErrors + [u6.standardError]),
+                  ("the exact u6", u6.exact + [u6.exactMean]),
+                  ("the estimates from the first bags", convergence.flatMap { [$0.u4Mean, $0.u6Mean, $0.meanAbsoluteM4, $0.meanAbsoluteM6] })]
+        return named.first { !$0.1.allSatisfy(\.isFinite) }?.0
     }
 }
 

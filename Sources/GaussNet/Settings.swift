@@ -42,6 +42,8 @@ public enum Estimator: String, Codable, Sendable, CaseIterable, CustomStringConv
 public enum SamplerError: UserFacingError, Equatable, Sendable {
     case invalidInputDimension(Int)
     case invalidSigmaW(Double)
+    /// `σ_W` outside `SamplerSettings.sigmaWRange`.
+    case sigmaWOutOfRange(Double)
     case invalidSigmaB(Double)
     case invalidWidth(Int)
     case noInputs
@@ -53,17 +55,22 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
     case invalidThreadCount(Int)
     case tooManyNetworks(total: Int)
     case widthTooLarge(width: Int, inputDimension: Int)
+    /// A neuron moment overflows because of `σ_b` (its `e^{b0}` tail).
     case overflow(String)
+    /// A neuron moment overflows because of `σ_W` at these inputs (the `e^{W0·x}` factor).
+    case sigmaWOverflow(String)
     case invalidGrid(String)
     case bagMismatch(String)
     case estimatorUnsupported(String)
     /// A bag's `G^(n)` came out non-finite (products of outputs beyond double range).
     case nonFiniteResult(bag: Int)
+    /// A quantity of the analysis (`u4`, its error, `G_0`, …) is not finite at these settings.
+    case nonFiniteAnalysis(String)
 
     public var category: ErrorCategory {
         switch self {
-        case .bagMismatch, .nonFiniteResult: return .runFailed
-        case .invalidInputDimension, .invalidSigmaW, .invalidSigmaB, .invalidWidth, .noInputs, .tooManyInputs,
+        case .bagMismatch, .nonFiniteResult, .nonFiniteAnalysis: return .runFailed
+        case .invalidInputDimension, .invalidSigmaW, .sigmaWOutOfRange, .sigmaWOverflow, .invalidSigmaB, .invalidWidth, .noInputs, .tooManyInputs,
              .inputDimensionMismatch, .nonFiniteInput, .invalidNetsPerBag, .invalidBagCount, .invalidThreadCount,
              .tooManyNetworks, .widthTooLarge, .overflow, .invalidGrid, .estimatorUnsupported:
             return .invalidInput
@@ -74,6 +81,8 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         switch self {
         case .invalidInputDimension(let d): return "input dimension must be an integer ≥ 1, got \(d)"
         case .invalidSigmaW(let s): return "σ_W must be finite and > 0, got \(s)"
+        case .sigmaWOutOfRange(let s):
+            return "σ_W must lie between 1e-6 and 1e6, got \(s): the measured and exact quantities scale like powers of σ_W up to about σ_W^24 (the spread of six-point functions), which outside that range leave double precision"
         case .invalidSigmaB(let s): return "σ_b must be finite and ≥ 0, got \(s)"
         case .invalidWidth(let n): return "width N must be ≥ 1, got \(n)"
         case .noInputs: return "at least one input point is required"
@@ -85,11 +94,12 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         case .invalidThreadCount(let n): return "threads must be ≥ 0 (0 = all cores), got \(n)"
         case .tooManyNetworks(let total): return "bags × networks = \(total) exceeds 2³² (one random stream per network)"
         case .widthTooLarge(let n, let d): return "width \(n) with d = \(d) needs more than 2³⁰ random numbers per network"
-        case .overflow(let what): return "overflow: \(what)"
+        case .overflow(let what), .sigmaWOverflow(let what): return "overflow: \(what)"
         case .invalidGrid(let what): return "invalid input grid: \(what)"
         case .bagMismatch(let what): return "bag results do not match the settings: \(what)"
         case .estimatorUnsupported(let what): return "estimator not available: \(what)"
         case .nonFiniteResult(let bag): return "overflow: bag \(bag) produced a non-finite G^(n) (products of outputs exceed double range)"
+        case .nonFiniteAnalysis(let what): return "overflow: \(what) is not representable in double precision (the analysis scales like powers of σ_W whose exponents grow with d)"
         }
     }
 }
@@ -124,6 +134,14 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     /// +6706), because two small outputs make a tiny spread. The estimates themselves are unbiased
     /// for any bag size (`G_0` is analytic, nothing is subtracted per bag); the limit is for the errors.
     public static let minimumNetsPerBag = 10
+
+    /// The `σ_W` accepted. What frg computes from a run scales like powers of `σ_W`: the kernel
+    /// `σ_W²`, the star integrals `N_K ∝ σ_W^{8−d}`, `I_6 ∝ σ_W^{12−d}`, `Σ I_{3|3} ∝ σ_W^{14−2d}`,
+    /// the six-point functions `∝ σ_W^{12}` and their spread over bags, squared in the errors,
+    /// `∝ σ_W^{±24}`. Within `10^{±6}` all of them stay far inside double precision
+    /// (`10^{±308}`) for the inputs and widths frg takes; outside it the first to go are the
+    /// squared spreads, which would turn into infinities or zeros.
+    public static let sigmaWRange: ClosedRange<Double> = 1e-6...1e6
 
     /// Most input points accepted (`P = 12` gives 12 376 six-point combinations).
     public static let maximumInputCount = 12
@@ -185,6 +203,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     public func validate() throws {
         guard inputDimension >= 1 else { throw SamplerError.invalidInputDimension(inputDimension) }
         guard sigmaW.isFinite, sigmaW > 0 else { throw SamplerError.invalidSigmaW(sigmaW) }
+        guard SamplerSettings.sigmaWRange.contains(sigmaW) else { throw SamplerError.sigmaWOutOfRange(sigmaW) }
         guard sigmaB.isFinite, sigmaB >= 0 else { throw SamplerError.invalidSigmaB(sigmaB) }
         guard width >= 1 else { throw SamplerError.invalidWidth(width) }
         guard !inputs.isEmpty else { throw SamplerError.noInputs }
@@ -210,10 +229,15 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
             throw SamplerError.estimatorUnsupported(reason)
         }
         // The six-point moment of one neuron must be representable; for the Gauss-net it is
-        // e^{12 σ_b²} times an input-dependent factor, so σ_b ≳ 7.7 overflows.
+        // e^{12 σ_b² + 12 σ_W²|x|²/d}, so σ_b ≳ 7.7 overflows, and so does σ_W|x|/√d ≳ 7.7. The
+        // message blames σ_W (with the inputs) when the moment is finite at σ_W ≤ 1, else σ_b.
         for x in inputs {
             let h6 = arch.neuronCorrelator(Array(repeating: x, count: 6))
             guard h6.isFinite else {
+                let smallWeights = architecture.architecture(sigmaW: min(sigmaW, 1), sigmaB: sigmaB, inputDimension: inputDimension)
+                if smallWeights.neuronCorrelator(Array(repeating: x, count: 6)).isFinite {
+                    throw SamplerError.sigmaWOverflow("the neuron six-point moment E[g(x)⁶] at x = \(x) is not representable in double precision: σ_W = \(sigmaW) is too large for inputs this far from 0 (σ_b = \(sigmaB))")
+                }
                 throw SamplerError.overflow("the neuron six-point moment E[g(x)⁶] at x = \(x) is not representable in double precision (σ_b = \(sigmaB), σ_W = \(sigmaW))")
             }
         }

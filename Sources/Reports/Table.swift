@@ -4,7 +4,8 @@ import TextOutput
 /// A rectangular table of strings rendered as aligned text, CSV or Markdown.
 ///
 /// Numbers are formatted by the caller (see `formatNumber`), so the same table is byte-identical
-/// wherever it is printed.
+/// wherever it is printed. Rendering refuses a cell that shows a non-finite number (`nan`, `inf`)
+/// with a `NonFiniteResultError` naming its column and row: no table, CSV or report carries one.
 public struct Table: Sendable {
     public var header: [String]
     public var rows: [[String]]
@@ -22,8 +23,20 @@ public struct Table: Sendable {
         rows.append(row)
     }
 
+    /// Throws `NonFiniteResultError` for the first cell that shows a non-finite number.
+    func requireFinite() throws {
+        for (r, row) in rows.enumerated() {
+            for (c, cell) in row.enumerated() {
+                if let spelling = nonFiniteSpelling(inCell: cell) {
+                    throw NonFiniteResultError(location: "column '\(header[c])' (row \(r + 1))", spelling: spelling)
+                }
+            }
+        }
+    }
+
     /// Columns padded to a common width; numeric-looking cells right-aligned.
-    public func text(showComments: Bool = false) -> String {
+    public func text(showComments: Bool = false) throws -> String {
+        try requireFinite()
         var widths = header.map(\.count)
         for row in rows {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
@@ -42,7 +55,8 @@ public struct Table: Sendable {
     }
 
     /// RFC 4180 CSV with `# ` comment lines first.
-    public func csv() -> String {
+    public func csv() throws -> String {
+        try requireFinite()
         var out = comments.map { "# \($0)\n" }.joined()
         out += header.map(csvEscape).joined(separator: ",") + "\n"
         for row in rows { out += row.map(csvEscape).joined(separator: ",") + "\n" }
@@ -50,7 +64,8 @@ public struct Table: Sendable {
     }
 
     /// A GitHub-flavoured Markdown table.
-    public func markdown() -> String {
+    public func markdown() throws -> String {
+        try requireFinite()
         var out = "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.map { _ in "---|" }.joined() + "\n"
         for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }

@@ -88,5 +88,7 @@ func describe(_ ending: FullPotentialFlowEnding) -> String {
     case .reachedEnd: return "completed: reached the final scale"
     case let .convexityFloor(t, field):
         return "stopped at t = \(t): min(1 + u'') reached the stop level at φ = \(field) — inside the coexistence region the potential has flattened (U'' → −k², the approach to the convex effective potential) as far as the grid resolves"
+    case let .outOfRange(t, quantity):
+        return "stopped at t = \(t): \(quantity) reached 1e300 in magnitude, the edge of double precision; beyond it the value is not representable"
     }
 }

@@ -211,6 +211,8 @@ public struct MeasuredFlow: FlowRun {
             trajectory.header.append("result: no microscopic couplings — toward the UV the truncated flow blows up near k = \(formatNumber(kLast / m0, significant: 4)) m0 (\(coupling) grew by the runaway factor \(formatNumber(runawayFactor))): from these effective couplings the truncation cannot reconstruct a microscopic action; last values \(values)")
         case .leftDomain(let constraint, _, _):
             trajectory.header.append("result: no microscopic couplings — the flow left the truncation's domain (\(constraint)) at k = \(formatNumber(kLast / m0, significant: 4)) m0; last values \(values)")
+        case .outOfRange(let quantity, _):
+            trajectory.header.append("result: no microscopic couplings — \(quantity) left the range of double precision at k = \(formatNumber(kLast / m0, significant: 4)) m0; last values \(values)")
         }
         if let loo = outcome.leaveOneOut {
             var line = "errors: jackknife over the \(loo.total) bags (each left out in turn, the flow repeated): \(loo.completed) of \(loo.total) reached the end"

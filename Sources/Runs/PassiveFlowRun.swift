@@ -117,6 +117,7 @@ public struct PassiveFlowRun: FlowRun {
         case .completed: ending["kind"] = "completed"
         case let .leftDomain(constraint, _, t): ending["kind"] = "left-domain"; ending["constraint"] = constraint; ending["t"] = t
         case let .runaway(coupling, t): ending["kind"] = "runaway"; ending["coupling"] = coupling; ending["t"] = t
+        case let .outOfRange(quantity, t): ending["kind"] = "out-of-range"; ending["quantity"] = quantity; ending["t"] = t
         }
         let json: [String: Any] = [
             "kind": "passive",

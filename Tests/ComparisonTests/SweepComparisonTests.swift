@@ -175,6 +175,23 @@ final class SweepComparisonTests: XCTestCase {
         XCTAssertEqual(result.measurements[1].settings.makeArchitecture().wavefunctionNormalization!, z, accuracy: 1e-15 * z)
     }
 
+    /// Issue 16: a chosen passiveFlow.u6 the flow cannot start from aborted the whole compare with a
+    /// bare CVODE error. Beyond double precision at the start it is the user's input to change:
+    /// `SweepError.passiveStart`, which frg compare reports at the key.
+    func testPassiveFlowFromAnUnrepresentableU6IsTheUsersInput() throws {
+        var s = SamplerSettings(sigmaB: 0.5, width: 4, netsPerBag: 50, bags: 4, seed: 3, estimator: .marginal)
+        s.inputs = SamplerSettings.paperInputs
+        let result = try Sweep(base: s, variable: .sigmaW, values: [1, 2, 4]).run()
+        XCTAssertThrowsError(try TheoryBuilder.study(result, observable: .u4, passive: PassiveMapping(u6: 1e300))) {
+            guard case let .passiveStart(u6, reason)? = $0 as? SweepError else { return XCTFail("\($0)") }
+            XCTAssertEqual(u6, 1e300)
+            XCTAssertTrue(reason.contains("exceeds 1e300"), reason)
+            XCTAssertEqual(($0 as? SweepError)?.category, .invalidInput)
+        }
+        // The measured u6 (no chosen value) starts it: the theory is there.
+        XCTAssertNoThrow(try TheoryBuilder.study(result, observable: .u4, passive: PassiveMapping()))
+    }
+
     func kernelNormalizationForTest(sigmaW: Double) -> Double {
         // Z = (d/2) σ_W^{d−4} (2πd)^{−d/2}, d = 1 (docs/conventions.md).
         0.5 * pow(sigmaW, -3) / (2 * Double.pi).squareRoot()

@@ -14,7 +14,7 @@ final class FlowRenderingTests: XCTestCase {
     func testOutputsCarryTheHeaderAndNoNaN() throws {
         let settings = try FlowConfig.load(path: Self.flows.appendingPathComponent("wf-d3-broken.yaml").path)
         let rendering = FlowRendering(settings: settings, trajectory: try settings.run.run())
-        let csv = rendering.csv()
+        let csv = try rendering.csv()
         XCTAssertTrue(csv.hasPrefix("# frg \(frgVersion) flow\n"))
         XCTAssertTrue(csv.contains("# config| flow: passive"))
         XCTAssertTrue(csv.contains("# equations: wetterich lpa"))
@@ -24,7 +24,7 @@ final class FlowRenderingTests: XCTestCase {
         XCTAssertEqual((json["ending"] as! [String: Any])["kind"] as? String, "left-domain")
         XCTAssertEqual(json["program"] as? String, "frg")
         XCTAssertFalse((json["header"] as! [String]).contains { $0.hasPrefix("config|") })
-        let summary = rendering.summary(rows: 5)
+        let summary = try rendering.summary(rows: 5)
         XCTAssertTrue(summary.contains("stopped at t = "))
         XCTAssertTrue(summary.hasSuffix("Jacobian evaluations"))
         XCTAssertNoThrow(try Plot(rendering.trajectory.figure).svg())
@@ -33,11 +33,11 @@ final class FlowRenderingTests: XCTestCase {
     func testFullPotentialWritesEveryGridPoint() throws {
         let settings = try FlowConfig.load(path: Self.flows.appendingPathComponent("full-potential-nn-d1.yaml").path)
         let rendering = FlowRendering(settings: settings, trajectory: try settings.run.run())
-        let dataLines = rendering.csv().split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let dataLines = try rendering.csv().split(separator: "\n").filter { !$0.hasPrefix("#") }
         let trajectory = rendering.trajectory
         // Header line plus one row per grid point per snapshot.
         XCTAssertEqual(dataLines.count, 1 + trajectory.detail!.rows.count)
         XCTAssertEqual(trajectory.detail!.rows.count % trajectory.samples.rows.count, 0)
-        XCTAssertTrue(rendering.summary(rows: 4).hasSuffix("(the potential at every grid point is in the --output file)"))
+        XCTAssertTrue(try rendering.summary(rows: 4).hasSuffix("(the potential at every grid point is in the --output file)"))
     }
 }

@@ -34,6 +34,23 @@ final class FixedPointSearchTests: XCTestCase {
         }
     }
 
+    /// Issue 16: about the running minimum the Gaussian point lies on the edge λ2 → 0 of the domain;
+    /// the search stops at λ2 ≈ 1e-9, which gave λ3 = −1.9e-8 and an eigenvalue 1.87e-9 reported
+    /// as ω. Its vanishing couplings, its marginal eigenvalue and η are exactly 0, ν exactly 0.5.
+    func testGaussianPointAboutTheMinimumIsReportedWithoutItsNoise() throws {
+        for truncation in [TruncationKind.lpa, .lpaPrime] {
+            let spec = TruncationSpec(truncation: truncation, expansion: .minimum, dimension: 3, order: 6)
+            let census = try FixedPointCensus(spec, starts: 100)
+            let gaussian = try XCTUnwrap(census.points.first { $0.kind == .gaussian }, "\(truncation)")
+            XCTAssertEqual(gaussian.couplings.dropFirst(), [0, 0], "\(truncation)")
+            XCTAssertEqual(gaussian.couplings[0], 0.031033367, accuracy: 1e-8)
+            XCTAssertEqual(gaussian.eigenvalues.map(\.real), [-2, -1, 0], "\(truncation)")
+            XCTAssertNil(gaussian.omega, "\(truncation)")
+            XCTAssertEqual(gaussian.nu, 0.5)
+            if truncation == .lpaPrime { XCTAssertEqual(gaussian.eta, 0) }
+        }
+    }
+
     func testWilsonFisherPhi4ClosedFormInThreeDimensions() throws {
         // φ⁴ about zero, Litim, d = 3. Setting β2 = β4 = 0 with w = 1 + ū2:
         //   β4 = 0  ⇒  K ū4 = (4−d) w³/6

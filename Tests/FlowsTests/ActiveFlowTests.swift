@@ -47,4 +47,18 @@ final class ActiveFlowTests: XCTestCase {
         flow.sampling = .scales([3])
         XCTAssertThrowsError(try flow.run()) { XCTAssertEqual($0 as? FlowError, .scaleOutsideRange(k: 3, low: 1, high: 2)) }
     }
+
+    /// Issue 16: a σ_W range whose power law takes a coupling (or k) beyond 1e300 is refused before
+    /// CVODE is called (it used to fail inside CVODE with CV_CONV_FAILURE).
+    func testRangesBeyondDoublePrecisionAreRefused() {
+        let wide = ActiveFlow(law: .paper, dimension: 1, orders: [4, 6], initialCouplings: [-12.8, -2.1e4], sigmaStart: 1, sigmaEnd: 1e100)
+        XCTAssertThrowsError(try wide.run()) {
+            XCTAssertEqual($0 as? FlowError, .activeOutOfRange(quantity: "u4", sigmaW: 1e100))
+        }
+        // σ_W = 9e299 is representable, k = √2 σ_W is not.
+        let scale = ActiveFlow(law: .paper, dimension: 1, orders: [4], initialCouplings: [0], sigmaStart: 1, sigmaEnd: 9e299)
+        XCTAssertThrowsError(try scale.run()) {
+            XCTAssertEqual($0 as? FlowError, .activeOutOfRange(quantity: "k = √(2σ_W²/d)", sigmaW: 9e299))
+        }
+    }
 }

@@ -141,4 +141,42 @@ final class PassiveFlowTests: XCTestCase {
             guard case .initialOutsideDomain = $0 as? FlowError else { return XCTFail("\($0)") }
         }
     }
+
+    /// Issue 16: toward the UV from the d = 3 Wilson–Fisher region, `k = e^t` and `u2 = k² ū2` grow
+    /// without bound; at `t = 1000` they were `inf` in the table while the flow "completed". The flow
+    /// stops where the first value reaches 1e300 (u2, at t ≈ 350), and every value is finite.
+    func testFlowStopsWhereAValueLeavesTheRepresentableRange() throws {
+        let beta = try lpa6(d: 3)
+        let flow = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                               initialCouplings: [-0.132857142857143, 12.43052216113878, 540.8125841949683], tEnd: 1000)
+        let result = try flow.run()
+        guard case let .outOfRange(quantity, t) = result.ending else { return XCTFail("\(result.ending)") }
+        XCTAssertEqual(quantity, "the dimensionful u2 = k^2 u2bar")
+        XCTAssertEqual(t, 350.37, accuracy: 0.01)
+        XCTAssertEqual(result.t.last, t)
+        XCTAssertEqual(abs(result.dimensionful.last![0]), 1e300, accuracy: 1e290)
+        for values in [result.k] + result.dimensionless + result.dimensionful {
+            XCTAssertTrue(values.allSatisfy { $0.isFinite && abs($0) <= 1e300 * (1 + 1e-6) }, "\(values)")
+        }
+        // k itself: a flow of u4 alone in d = 4 (D = 0) reaches k = 1e300 first, at ln k = ln 1e300.
+        let d4 = try lpa6(d: 4)
+        var toward = PassiveFlow(equations: d4, canonicalDimensions: d4.canonicalDimensions, initialCouplings: [0, 0, 0], tEnd: 800)
+        toward.uvScale = 1
+        guard case let .outOfRange(what, tk) = try toward.run().ending else { return XCTFail("k should leave the range") }
+        XCTAssertEqual(what, "the scale k = Λe^t")
+        XCTAssertEqual(tk, log(1e300), accuracy: 1e-6)
+    }
+
+    func testCouplingsBeyondTheRepresentableRangeCannotStart() throws {
+        let beta = try lpa6(d: 1)
+        XCTAssertThrowsError(try PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                                             initialCouplings: [0.1, 0, 1e301], tEnd: 1).run()) {
+            XCTAssertEqual($0 as? FlowError, .initialOutOfRange(quantity: "the dimensionless u6bar"))
+        }
+        // Representable couplings whose beta functions overflow (ū4 ū6 ≈ 1e400).
+        XCTAssertThrowsError(try PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                                             initialCouplings: [0.1, 1e200, 1e200], tEnd: 1).run()) {
+            guard case .initialBetaNotFinite = $0 as? FlowError else { return XCTFail("\($0)") }
+        }
+    }
 }

@@ -114,4 +114,45 @@ final class FlowTests: XCTestCase {
                                                    initialPotential: .couplings([1])))
         XCTAssertThrowsError(try FullPotentialFlow(spec: spec, initialPotential: .table(field: [0, 1, 2], potential: [0, 1, 4])))
     }
+
+    /// Issue 16: grids on which the discretization cannot be trusted "completed" with a wrong
+    /// U''(0) (1.9e11 at fieldMax 1e10); they are refused before the flow, with the reason.
+    func testGridsThatCannotCarryThePotentialAreRefused() {
+        let broken = InitialPotential.couplings([-0.2, 1])
+        func spec(_ fieldMax: Double) -> FullPotentialFlowSpec {
+            FullPotentialFlowSpec(dimension: 3, fieldMax: fieldMax, gridPoints: 301, tEnd: -8)
+        }
+        // A spacing of 3e-13: below the smallest trusted spacing.
+        XCTAssertThrowsError(try FullPotentialFlow(spec: spec(1e-10), initialPotential: broken)) {
+            guard case .invalidParameter("fieldMax", 1e-10, _)? = $0 as? FullPotentialError else { return XCTFail("\($0)") }
+        }
+        // A spacing of 3e7: the quartic potential is not resolved (its curvature at 0 is −0.2).
+        XCTAssertThrowsError(try FullPotentialFlow(spec: spec(1e10), initialPotential: broken)) {
+            guard case let .unresolvedInitialPotential(phi, _, coarse, fine)? = $0 as? FullPotentialError else { return XCTFail("\($0)") }
+            XCTAssertEqual(phi, 0)
+            XCTAssertGreaterThan(coarse, 1e13)
+            XCTAssertNotEqual(coarse, fine)
+        }
+        // The grid ends at 0.1, inside the double well (minimum at 1.095): U' < 0 at its edge.
+        XCTAssertThrowsError(try FullPotentialFlow(spec: spec(0.1), initialPotential: broken)) {
+            guard case .invalidInitialPotential? = $0 as? FullPotentialError else { return XCTFail("\($0)") }
+            XCTAssertEqual(($0 as? FullPotentialError)?.category, .invalidInput)
+        }
+        XCTAssertNoThrow(try FullPotentialFlow(spec: spec(3), initialPotential: broken))
+    }
+
+    /// Issue 16: toward the deep infrared ū2 = U''/k² grows like e^{−2t}; at t = −800 it was inf
+    /// (and κ̄ NaN) in the table of a flow that "completed". The flow stops where a reported value
+    /// reaches 1e300, with the reason, and everything it reports is finite.
+    func testFlowStopsBeforeAReportedValueOverflows() throws {
+        let spec = FullPotentialFlowSpec(dimension: 3, fieldMax: 3, gridPoints: 101, tEnd: -800, outputCount: 9)
+        let result = try FullPotentialFlow(spec: spec, initialPotential: .couplings([0.2, 1])).run()
+        guard case let .outOfRange(t, quantity) = result.ending else { return XCTFail("\(result.ending)") }
+        XCTAssertEqual(quantity, "U''/k² (in 1 + U''/k²)")
+        XCTAssertEqual(t, -344.6, accuracy: 0.1)
+        for s in result.snapshots {
+            let values = [s.k, s.u2, s.kappa, s.massSquared, s.minimumField] + s.thresholdDenominator + s.potential + s.secondDerivative
+            XCTAssertTrue(values.allSatisfy { $0.isFinite && abs($0) <= 1e300 * (1 + 1e-6) }, "t = \(s.t)")
+        }
+    }
 }

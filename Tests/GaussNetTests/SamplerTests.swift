@@ -241,4 +241,34 @@ final class SamplerTests: XCTestCase {
         }
         XCTAssertNoThrow(try settings(width: 2, nets: minimum).validate())
     }
+
+    /// Issue 16: `--sigma-w 1e-100` printed nan and -inf couplings with exit status 0, and σ_W = 1e300
+    /// was blamed on σ_b. Both are the user's input: σ_W outside [1e-6, 1e6] is refused, and an
+    /// overflowing neuron moment names σ_W when σ_W (at these inputs) is what overflows it.
+    func testSigmaWOutsideItsRangeIsRefusedAndOverflowNamesItsCause() {
+        func error(_ s: SamplerSettings) -> SamplerError? {
+            do { try s.validate(); return nil } catch { return error as? SamplerError }
+        }
+        XCTAssertEqual(error(settings(width: 2, sigmaW: 1e-100, nets: 10)), .sigmaWOutOfRange(1e-100))
+        XCTAssertEqual(error(settings(width: 2, sigmaW: 1e300, nets: 10)), .sigmaWOutOfRange(1e300))
+        XCTAssertEqual(SamplerError.sigmaWOutOfRange(1e300).category, .invalidInput)
+        XCTAssertNil(error(settings(width: 2, sigmaW: 1e-6, nets: 10)))
+        // E[g⁶] = e^{12σ_b² + 12σ_W²x²/d}: at σ_W = 1000 and |x| = 0.01 it is σ_W that overflows it.
+        guard case .sigmaWOverflow(let why)? = error(settings(width: 2, sigmaW: 1000, nets: 10)) else {
+            return XCTFail("σ_W = 1000 must overflow E[g⁶] through σ_W")
+        }
+        XCTAssertTrue(why.contains("σ_W = 1000.0 is too large"), why)
+        guard case .overflow? = error(settings(width: 2, sigmaB: 9, nets: 10)) else { return XCTFail("σ_b = 9 must overflow E[g⁶]") }
+    }
+
+    /// A run inside the σ_W range whose analysis still leaves double precision (d = 64, where
+    /// N_K ∝ σ_W^{8−d}) fails with the quantity named instead of carrying an infinity.
+    func testAnalysisBeyondDoublePrecisionIsAFailedRun() throws {
+        let s = settings(width: 2, sigmaW: 1e-6, nets: 20, bags: 2, inputs: [Array(repeating: 0, count: 64)])
+        XCTAssertThrowsError(try sample(s)) {
+            guard case .nonFiniteAnalysis(let what)? = $0 as? SamplerError else { return XCTFail("\($0)") }
+            XCTAssertTrue(what.hasPrefix("N_K at σ_W = 1e-06"), what)
+            XCTAssertEqual(($0 as? SamplerError)?.category, .runFailed)
+        }
+    }
 }

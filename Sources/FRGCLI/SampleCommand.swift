@@ -65,7 +65,9 @@ public struct SampleCommand: ParsableCommand {
         }
         if points != nil && grid != nil { throw ValidationError("give --points or --grid, not both") }
         if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0 (0 = all cores), got \(threads)") }
-        if let dimension, !(1...64).contains(dimension) { throw ValidationError("--dimension must be from 1 to 64, got \(dimension)") }
+        if let dimension, !(1...SamplerSettings.maximumInputDimension).contains(dimension) {
+            throw ValidationError("--dimension must be from 1 to \(SamplerSettings.maximumInputDimension), got \(dimension)")
+        }
         if dimension != nil, grid == nil, points == nil {
             throw ValidationError("--dimension needs --grid (the number of axes) or --points (checked against them); without them the inputs are the paper's six 1-d points")
         }

@@ -41,6 +41,8 @@ public struct CompareConfig: Sendable {
     public var passive: Passive?
 
     public static let topLevelKeys = ["sampler", "sweep", "companion", "observables", "passiveFlow", "output"]
+    /// Most values a sweep lists; each is a whole ensemble (the shipped studies list 10 and 20).
+    public static let maximumSweepValues = 1000
 
     public static func load(path: String) throws -> CompareConfig {
         try CompareConfig(ConfigValue.load(path: path))
@@ -58,11 +60,11 @@ public struct CompareConfig: Sendable {
         case (let w?, nil):
             variable = .width
             listValue = w
-            for item in try w.list() { _ = try item.int(in: 1...Int(Int32.max), "a width N ≥ 1") }
+            for item in try w.list(atMost: Self.maximumSweepValues, "widths") { _ = try item.int(in: 1...Int(Int32.max), "a width N ≥ 1") }
         case (nil, let s?):
             variable = .sigmaW
             listValue = s
-            for item in try s.list() { _ = try item.double(greaterThan: 0, "σ_W") }
+            for item in try s.list(atMost: Self.maximumSweepValues, "values of σ_W") { _ = try item.double(greaterThan: 0, "σ_W") }
         case (.some, .some):
             throw sweep.error(at: "sigmaW", "sweep one variable: give either 'widths' or 'sigmaW', not both")
         case (nil, nil):

@@ -1,3 +1,4 @@
+import CYaml
 import Diagnostics
 import Foundation
 import TextOutput
@@ -43,9 +44,11 @@ public struct ConfigError: UserFacingError, Equatable, Sendable {
 /// A YAML value with the position it came from, read under a schema.
 ///
 /// Reading is strict: every accessor states what it expects and throws a `ConfigError` pointing at
-/// the offending line and column. Quoted scalars are strings, never numbers; `.nan` and `.inf` are
-/// rejected wherever a number is expected; mappings reject keys they do not know, with the closest
-/// valid key as a suggestion.
+/// the offending line and column. Quoted scalars and scalars tagged `!!str` are strings, never
+/// numbers; `.nan` and `.inf` are rejected wherever a number is expected; lists longer than their
+/// key allows are rejected before an element is read; mappings reject keys they do not know, with
+/// the closest valid key as a suggestion, and keys that are not words (an alias, a list), before
+/// the document is composed.
 public struct ConfigValue {
     let node: Node
     public let file: String
@@ -64,9 +67,17 @@ public struct ConfigValue {
         }
     }
 
+    /// The largest configuration file `load` reads, refused before it is read. The shipped
+    /// configurations have 1–2 kB; composing YAML takes about 70 times the text in memory (a 40 MB
+    /// list took 2.8 GB and 30 s before failing).
+    public static let maximumBytes = 1 << 20
+
     /// Parses a YAML document. An empty document is an error: a run needs settings.
     public static func parse(yaml: String, file: String) throws -> ConfigValue {
         let start = SourceLocation(file: file, line: 1, column: 1)
+        if let key = firstNonScalarKey(in: yaml) {
+            throw ConfigError(SourceLocation(file: file, line: key.line, column: key.column), keyPath: "", nonScalarKeyMessage)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -85,11 +96,60 @@ public struct ConfigValue {
     /// ("it is a folder", "it does not exist"); what is wrong inside the file is a `ConfigError`.
     public static func load(path: String) throws -> ConfigValue {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        let data = try InputFile.read(path, expected: "a YAML configuration file")
+        let data = try InputFile.read(path, expected: "a YAML configuration file", maximumBytes: maximumBytes)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(start, keyPath: "", "the file is not UTF-8 text")
         }
         return try parse(yaml: text, file: path)
+    }
+
+    static let nonScalarKeyMessage = "keys must be plain words, not aliases, lists or mappings"
+
+    /// Where the first mapping key that is not a scalar (an alias, a list, a mapping) starts, read
+    /// from libyaml's events; nil when there is none, or when the text is not valid YAML (composing
+    /// says why).
+    ///
+    /// Composing checks each mapping for duplicate keys by hashing its key nodes, and an alias is
+    /// its anchor's node, so hashing one walks the whole expansion: a kilobyte whose key is the last
+    /// of thirty anchors of ten aliases each (`? *a29`) would take 10²⁹ steps. Keys of settings are
+    /// words, so any other key is refused before the document is composed.
+    static func firstNonScalarKey(in yaml: String) -> (line: Int, column: Int)? {
+        enum Level { case sequence, key, value }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        let bytes = Array(yaml.utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> (line: Int, column: Int)? in
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var levels: [Level] = []
+            var event = yaml_event_t()
+            while yaml_parser_parse(&parser, &event) == 1 {
+                defer { yaml_event_delete(&event) }
+                let type = event.type
+                if type == YAML_STREAM_END_EVENT { return nil }
+                if type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT {
+                    levels.removeLast()
+                    continue
+                }
+                guard [YAML_SCALAR_EVENT, YAML_ALIAS_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT].contains(type) else {
+                    continue
+                }
+                // A node: a key or a value of the mapping it is in.
+                switch levels.last {
+                case .key?:
+                    if type != YAML_SCALAR_EVENT {
+                        return (event.start_mark.line + 1, event.start_mark.column + 1)
+                    }
+                    levels[levels.count - 1] = .value
+                case .value?: levels[levels.count - 1] = .key
+                case .sequence?, nil: break
+                }
+                if type == YAML_SEQUENCE_START_EVENT { levels.append(.sequence) }
+                if type == YAML_MAPPING_START_EVENT { levels.append(.key) }
+            }
+            return nil
+        }
     }
 
     private static func translate(_ error: YamlError, file: String, yaml: String) -> ConfigError {
@@ -116,6 +176,10 @@ public struct ConfigValue {
             return ConfigError(at(context.mark), keyPath: "", "keys appear twice in this mapping: \(duplicates.sorted().joined(separator: ", "))")
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
+            // libyaml's depth limit names its C setter; say what is wrong instead.
+            if problem.hasPrefix("Maximum nesting level") {
+                return ConfigError(at(mark), keyPath: "", "invalid YAML: lists and mappings are nested too deeply (more than 1000 levels)")
+            }
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
             return ConfigError(at(mark), keyPath: "", "invalid YAML: \(detail)")
         case let .reader(problem, offset, _, _):
@@ -137,29 +201,58 @@ public struct ConfigValue {
         case .sequence: return "a list"
         case .alias: return "an alias"
         case .scalar(let scalar):
-            if scalar.style == .plain {
-                if scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" { return "nothing (null)" }
-                return "'\(scalar.string)'"
+            if isNull { return "nothing (null)" }
+            let tag = scalar.tag.rawValue
+            if scalar.style != .plain || [Tag.Name.str.rawValue, Tag.Name.nonSpecific.rawValue].contains(tag) {
+                return "the string \"\(scalar.string)\""
             }
-            return "the string \"\(scalar.string)\""
+            if tag != Tag.Name.implicit.rawValue {
+                return "'\(scalar.string)' tagged \(tag.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))"
+            }
+            return "'\(scalar.string)'"
         }
+    }
+
+    /// An empty, `~` or `null` plain scalar, or one tagged `!!null`: a key given no value.
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        if scalar.tag.rawValue == Tag.Name.null.rawValue { return true }
+        return scalar.style == .plain && scalar.tag.rawValue == Tag.Name.implicit.rawValue
+            && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     // MARK: Scalars
 
-    private var plainScalar: String? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return nil }
+    /// The text of a scalar YAML reads as one of `tags`: unquoted, and untagged or tagged with one of
+    /// them. A quoted scalar, or one tagged `!!str` (or `!`), is a string wherever it stands.
+    private func plainScalar(taggedAs tags: [Tag.Name]) -> String? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain,
+              ([.implicit] + tags).map(\.rawValue).contains(scalar.tag.rawValue) else { return nil }
         return scalar.string
     }
 
-    /// A finite real number.
+    /// A finite real number: a plain scalar, untagged or tagged `!!float` or `!!int`.
     public func double() throws -> Double {
-        guard let text = plainScalar, let value = Double(text.replacingOccurrences(of: "_", with: "")) else {
+        if case .scalar(let scalar) = node, scalar.tag.rawValue == Tag.Name.int.rawValue { return Double(try int()) }
+        guard let text = plainScalar(taggedAs: [.float]),
+              let value = Double(text.replacingOccurrences(of: "_", with: "")) ?? Self.nonFinite[text] else {
             throw error("expected a number, got \(kindDescription)")
         }
         guard value.isFinite else { throw error("expected a finite number, got \(kindDescription)") }
         return value
     }
+
+    /// YAML's spellings of the non-finite floats, which Swift's `Double(_:)` does not read.
+    private static let nonFinite: [String: Double] = {
+        var values: [String: Double] = [:]
+        for spelling in [".nan", ".NaN", ".NAN"] { values[spelling] = .nan }
+        for spelling in [".inf", ".Inf", ".INF"] {
+            values[spelling] = .infinity
+            values["+" + spelling] = .infinity
+            values["-" + spelling] = -.infinity
+        }
+        return values
+    }()
 
     /// A finite real number in `range`; out-of-range values are errors, never clamped.
     public func double(in range: ClosedRange<Double>, _ what: String? = nil) throws -> Double {
@@ -179,9 +272,9 @@ public struct ConfigValue {
         return value
     }
 
-    /// An integer (no fractional part, no exponent).
+    /// An integer (no fractional part, no exponent): a plain scalar, untagged or tagged `!!int`.
     public func int() throws -> Int {
-        guard let text = plainScalar, let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+        guard let text = plainScalar(taggedAs: [.int]), let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
             throw error("expected an integer, got \(kindDescription)")
         }
         return value
@@ -198,16 +291,16 @@ public struct ConfigValue {
 
     /// `true` or `false`.
     public func bool() throws -> Bool {
-        switch plainScalar {
+        switch plainScalar(taggedAs: [.bool]) {
         case "true", "True", "TRUE", "yes", "on": return true
         case "false", "False", "FALSE", "no", "off": return false
         default: throw error("expected true or false, got \(kindDescription)")
         }
     }
 
-    /// Any non-empty scalar, quoted or not.
+    /// Any scalar but null, quoted or not.
     public func string() throws -> String {
-        guard case .scalar(let scalar) = node, !(scalar.style == .plain && scalar.string.isEmpty) else {
+        guard case .scalar(let scalar) = node, !isNull else {
             throw error("expected a string, got \(kindDescription)")
         }
         return scalar.string
@@ -231,19 +324,23 @@ public struct ConfigValue {
 
     // MARK: Collections
 
-    /// The elements of a list.
-    public func list() throws -> [ConfigValue] {
+    /// The elements of a list of at most `maximumCount`, counted before any is read; `what` names
+    /// them in the message ("scales").
+    public func list(atMost maximumCount: Int = .max, _ what: String = "elements") throws -> [ConfigValue] {
         guard case .sequence(let sequence) = node else {
             throw error("expected a list, got \(kindDescription)")
+        }
+        guard sequence.count <= maximumCount else {
+            throw error("expected at most \(maximumCount) \(what), got \(sequence.count)")
         }
         return sequence.enumerated().map { index, element in
             ConfigValue(node: element, file: file, keyPath: "\(keyPath)[\(index)]", fallback: location)
         }
     }
 
-    /// A non-empty list of finite numbers.
-    public func doubles() throws -> [Double] {
-        let items = try list()
+    /// A non-empty list of at most `maximumCount` finite numbers.
+    public func doubles(atMost maximumCount: Int = .max, _ what: String = "numbers") throws -> [Double] {
+        let items = try list(atMost: maximumCount, what)
         guard !items.isEmpty else { throw error("expected a non-empty list of numbers") }
         return try items.map { try $0.double() }
     }
@@ -263,7 +360,7 @@ public struct ConfigValue {
         for (keyNode, valueNode) in mapping {
             let keyLocation = keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
             guard case .scalar(let keyScalar) = keyNode else {
-                throw ConfigError(keyLocation, keyPath: keyPath, "keys must be plain words")
+                throw ConfigError(keyLocation, keyPath: keyPath, Self.nonScalarKeyMessage)
             }
             let key = keyScalar.string
             guard seen.insert(key).inserted else {
@@ -302,11 +399,7 @@ public struct ConfigMapping {
 
     /// The value under `key`, or nil when the key is absent (or explicitly null).
     public func optional(_ key: String) -> ConfigValue? {
-        guard let item = values[key] else { return nil }
-        if case .scalar(let scalar) = item.node, scalar.style == .plain,
-           scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
-            return nil
-        }
+        guard let item = values[key], !item.isNull else { return nil }
         return item
     }
 

@@ -46,7 +46,6 @@ public struct FlowConfig: Sendable {
         let source = ConfigSource(file: root.file)
         let top = try root.mapping(allowedKeys: Self.topLevelKeys)
         kind = try top.required("flow", "passive or active").choice(Kind.self)
-        let solver = try Self.readSolver(top.optional("solver"))
         if let output = top.optional("output") {
             let m = try output.mapping(allowedKeys: ["file", "format"])
             outputFile = try m.optional("file")?.string()
@@ -63,15 +62,16 @@ public struct FlowConfig: Sendable {
             let kindValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
                 .mapping(allowedKeys: Self.truncationKeys + Self.gridKeys).optional("kind")
             if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
-                run = try Self.readFullPotential(top, solver: solver, given: top.contains("solver"))
+                run = try Self.readFullPotential(top)
             } else {
-                run = try Self.readPassive(top, solver: solver, source: source)
+                run = try Self.readPassive(top, solver: Self.readSolver(top.optional("solver")), source: source)
             }
         case .active:
             for key in ["truncation", "initial", "range", "stop"] where top.contains(key) {
                 throw top.error(at: key, "only for 'flow: passive' (the active flow is set under 'active')")
             }
-            run = try Self.readActive(top.required("active", "the active-flow settings"), source: source, solver: solver)
+            run = try Self.readActive(top.required("active", "the active-flow settings"), source: source,
+                                      solver: Self.readSolver(top.optional("solver")))
         }
         inputFiles = [file] + source.measurementFiles
     }
@@ -83,6 +83,10 @@ public struct FlowConfig: Sendable {
     static let gridKeys = ["fieldMax", "gridPoints"]
     static let fullPotentialKind = "full-potential"
     static let truncationKinds = TruncationKind.allCases.map(\.rawValue) + [fullPotentialKind]
+    static let polchinskiRegulatorMessage = "the normalized Polchinski LPA has the regulator absorbed into v and φ; this key does not apply"
+    static let polchinskiThresholdMessage = "the Polchinski flow has no threshold denominator to stop at; this key applies to Wetterich flows"
+    /// Most output points of a flow: `samples`, or the length of `scales`.
+    public static let maximumSamples = 1_000_000
 
     static func readSpec(_ value: ConfigValue) throws -> TruncationSpec {
         let m = try value.mapping(allowedKeys: truncationKeys + gridKeys)
@@ -100,6 +104,7 @@ public struct FlowConfig: Sendable {
             spec.order = try order.int(in: 2...TruncationSpec.maximumOrder, "an even order 2n")
             guard spec.order % 2 == 0 else { throw order.error("expected an even order 2n, got \(spec.order)") }
         }
+        if spec.scheme == .polchinski, m.contains("regulator") { throw m.error(at: "regulator", polchinskiRegulatorMessage) }
         do {
             try spec.validate()
         } catch let error as TruncationError {
@@ -128,13 +133,14 @@ public struct FlowConfig: Sendable {
         let tEndValue = try range.required("tEnd", "final RG time t = ln(k/Λ), negative toward the infrared")
         let tEnd = try tEndValue.double()
         guard tEnd != 0 else { throw tEndValue.error("expected a non-zero final RG time (the flow starts at t = 0)") }
-        let sampling = try readSampling(range, positiveRange: (min(1, exp(tEnd)), max(1, exp(tEnd))), unit: "k/Λ")
+        let sampling = try readSampling(range, from: 1, to: exp(tEnd), unit: "k/Λ")
         let sampled: FlowSampling
         if case .scales(let ks) = sampling { sampled = .scales(ks.map { $0 * uvScale }) } else { sampled = sampling }
 
         var thresholdStop = 1e-3, runaway = 1e8
         if let stop = top.optional("stop") {
             let m = try stop.mapping(allowedKeys: ["threshold", "runaway"])
+            if spec.scheme == .polchinski, m.contains("threshold") { throw m.error(at: "threshold", polchinskiThresholdMessage) }
             thresholdStop = try m.optional("threshold")?.double(in: 1e-12...0.5, "the threshold stop level") ?? thresholdStop
             runaway = try m.optional("runaway")?.double(greaterThan: 0, "the runaway bound") ?? runaway
         }
@@ -175,10 +181,9 @@ public struct FlowConfig: Sendable {
         let tEndValue = try range.required("tEnd", "final RG time t = ln(k/m0), above ln(irScale) toward the ultraviolet")
         let tEnd = try tEndValue.double()
         guard tEnd != log(irScale) else { throw tEndValue.error("expected a final RG time other than the start ln(irScale) = \(log(irScale))") }
-        let (low, high) = (min(irScale, exp(tEnd)), max(irScale, exp(tEnd)))
         var flow = MeasuredFlow(measurement: measurement, source: try file.string(), spec: spec, tEnd: tEnd)
         flow.irScale = irScale
-        flow.sampling = try readSampling(range, positiveRange: (low, high), unit: "k/m0")
+        flow.sampling = try readSampling(range, from: irScale, to: exp(tEnd), unit: "k/m0")
         flow.solver = solver
         if let u6 = initial.optional("u6") {
             if (try? u6.string()) == "measured" {
@@ -233,19 +238,22 @@ public struct FlowConfig: Sendable {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: configFile).deletingLastPathComponent().appendingPathComponent(path).path
     }
 
-    static func readFullPotential(_ top: ConfigMapping, solver: FlowSolverSettings, given solverGiven: Bool) throws -> FullPotentialFlowRun {
+    static func readFullPotential(_ top: ConfigMapping) throws -> FullPotentialFlowRun {
         let truncation = try top.required("truncation", "").mapping(allowedKeys: truncationKeys + gridKeys)
         for key in ["expansion", "order"] where truncation.contains(key) {
             throw truncation.error(at: key, "the full potential is not expanded: give the field grid (fieldMax, gridPoints) instead")
         }
         let scheme = try truncation.optional("scheme")?.choice(LPAScheme.self) ?? .wetterich
-        if let regulator = truncation.optional("regulator"), try regulator.string() != "litim" {
-            throw regulator.error("the full-potential flow is implemented for the Litim regulator (Wetterich) and for Polchinski")
+        if let regulator = truncation.optional("regulator") {
+            if scheme == .polchinski { throw truncation.error(at: "regulator", polchinskiRegulatorMessage) }
+            if try regulator.string() != "litim" {
+                throw regulator.error("the full-potential flow is implemented for the Litim regulator (Wetterich) and for Polchinski")
+            }
         }
         let dimension = try truncation.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
         let fieldMax = try truncation.required("fieldMax", "the end of the field grid, in units of Λ^((d−2)/2)")
             .double(greaterThan: 0, "the grid's largest field")
-        let gridPoints = try truncation.optional("gridPoints")?.int(in: 11...100_000, "a number of grid points") ?? 401
+        let gridPoints = try truncation.optional("gridPoints")?.int(in: 11...FullPotentialFlowSpec.maximumGridPoints, "a number of grid points") ?? 401
 
         let initial = try top.required("initial", "the initial potential").mapping(allowedKeys: ["units", "uvScale", "couplings", "table"])
         let units = try initial.optional("units")?.choice(CouplingUnits.self) ?? .dimensionless
@@ -266,14 +274,8 @@ public struct FlowConfig: Sendable {
                 return units == .dimensionful ? value * pow(uvScale, -coupling.canonicalDimension(at: dimension)) : value
             })
         case (nil, let t?):
-            let table = try t.mapping(allowedKeys: ["field", "potential"])
-            let field = try table.required("field", "field values from 0, increasing").doubles()
-            let values = try table.required("potential", "U at those fields").doubles()
-            guard field.count == values.count, field.count >= 4 else {
-                throw t.error("expected 'field' and 'potential' lists of equal length, at least 4 points")
-            }
             guard units == .dimensionless else { throw initial.error(at: "units", "a table is read in units of Λ; leave units: dimensionless") }
-            potential = .table(field: field, potential: values)
+            potential = try readTable(t, fieldMax: fieldMax)
         case (.some, .some):
             throw initial.error(at: "table", "give either 'couplings' or 'table', not both")
         case (nil, nil):
@@ -287,21 +289,52 @@ public struct FlowConfig: Sendable {
         if range.contains("scales") { throw range.error(at: "scales", "the full-potential flow samples evenly in t; use 'samples'") }
         let samples = try range.optional("samples")?.int(in: 2...10_000, "a number of samples") ?? 41
 
-        var floor = 1e-9
+        var spec = FullPotentialFlowSpec(scheme: scheme, dimension: dimension, fieldMax: fieldMax, gridPoints: gridPoints,
+                                         tEnd: tEnd, outputCount: samples)
         if let stop = top.optional("stop") {
             let m = try stop.mapping(allowedKeys: ["threshold"])
-            floor = try m.optional("threshold")?.double(in: 1e-15...0.5, "the level of min(1 + u'') that stops the flow") ?? floor
+            if scheme == .polchinski, m.contains("threshold") { throw m.error(at: "threshold", polchinskiThresholdMessage) }
+            spec.convexityFloor = try m.optional("threshold")?.double(in: 1e-15...0.5, "the level of min(1 + u'') that stops the flow")
+                ?? spec.convexityFloor
         }
-        guard solver.method == .bdf else {
-            throw top.error(at: "solver", "the full-potential flow is integrated with BDF (a stiff PDE); method adams does not apply")
-        }
-        var spec = FullPotentialFlowSpec(scheme: scheme, dimension: dimension, fieldMax: fieldMax, gridPoints: gridPoints,
-                                         tEnd: tEnd, outputCount: samples, convexityFloor: floor)
-        if solverGiven {
+        if let solverValue = top.optional("solver") {
+            // Keys not given keep the full-potential flow's own defaults, not the polynomial flows'.
+            let m = try solverValue.mapping(allowedKeys: solverKeys)
+            if m.contains("maxSteps") {
+                throw m.error(at: "maxSteps", "the full-potential flow has a fixed step budget; maxSteps applies to the polynomial and active flows")
+            }
+            var defaults = FlowSolverSettings()
+            defaults.relativeTolerance = spec.relativeTolerance
+            defaults.absoluteTolerance = spec.absoluteTolerance
+            let solver = try readSolver(solverValue, defaults: defaults)
+            guard solver.method == .bdf else {
+                throw m.error(at: "method", "the full-potential flow is integrated with BDF (a stiff PDE); method adams does not apply")
+            }
             spec.relativeTolerance = solver.relativeTolerance
             spec.absoluteTolerance = solver.absoluteTolerance
         }
         return FullPotentialFlowRun(spec: spec, initial: potential, couplings: couplings, uvScale: uvScale)
+    }
+
+    /// `initial.table` of the full-potential flow: fields from 0, increasing, to at least
+    /// `fieldMax`, and one value of U each; every element is checked where it stands.
+    static func readTable(_ value: ConfigValue, fieldMax: Double) throws -> InitialPotential {
+        let table = try value.mapping(allowedKeys: ["field", "potential"])
+        let fieldValue = try table.required("field", "field values from 0, increasing")
+        let field = try fieldValue.doubles(atMost: FullPotentialFlowSpec.maximumGridPoints, "table points (as many as a grid may have)")
+        guard field.count >= 4 else { throw fieldValue.error("expected at least 4 table points, got \(field.count)") }
+        let items = try fieldValue.list()
+        guard field[0] == 0 else { throw items[0].error("expected the table to start at field 0, got \(formatPlain(field[0]))") }
+        for i in 1..<field.count where field[i] <= field[i - 1] {
+            throw items[i].error("expected increasing fields, got \(formatPlain(field[i])) after \(formatPlain(field[i - 1]))")
+        }
+        guard fieldMax <= field[field.count - 1] * (1 + 1e-12) else {
+            throw items[field.count - 1].error("expected the table to reach the grid's end fieldMax = \(formatPlain(fieldMax)), got \(formatPlain(field[field.count - 1]))")
+        }
+        let potentialValue = try table.required("potential", "U at those fields")
+        let count = try potentialValue.list().count
+        guard count == field.count else { throw potentialValue.error("expected one value per field (\(field.count)), got \(count)") }
+        return .table(field: field, potential: try potentialValue.doubles())
     }
 
     static func readActive(_ value: ConfigValue, source: ConfigSource, solver: FlowSolverSettings) throws -> ActiveFlowRun {
@@ -309,11 +342,11 @@ public struct FlowConfig: Sendable {
         let law = try m.optional("law")?.choice(ActiveFlowLaw.self) ?? .paper
         let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
         let range = try m.required("sigmaW", "[start, end] of σ_W")
-        let ends = try range.doubles()
-        guard ends.count == 2, ends[0] > 0, ends[1] > 0, ends[0] != ends[1] else {
-            throw range.error("expected [start, end] with two distinct positive values of σ_W")
-        }
-        let sampling = try readSampling(m, positiveRange: (min(ends[0], ends[1]), max(ends[0], ends[1])), unit: "σ_W")
+        let items = try range.list()
+        guard items.count == 2 else { throw range.error("expected [start, end] of σ_W, two values, got \(items.count)") }
+        let ends = try items.map { try $0.double(greaterThan: 0, "σ_W") }
+        guard ends[0] != ends[1] else { throw items[1].error("expected an end of σ_W different from the start (\(formatPlain(ends[0])))") }
+        let sampling = try readSampling(m, from: ends[0], to: ends[1], unit: "σ_W")
         // The active flow carries u4 and u6 (σ_W du_2n/dσ_W = a u_2n for each).
         let orders = ["u4": 4, "u6": 6]
         var couplings: [(order: Int, value: Double)]
@@ -327,6 +360,9 @@ public struct FlowConfig: Sendable {
             guard abs(measured.settings.sigmaW - ends[0]) <= 1e-12 * ends[0] else {
                 throw file.error("the measurement was taken at σ_W = \(measured.settings.sigmaW), the flow starts at σ_W = \(ends[0])")
             }
+            guard Double(measured.settings.inputDimension) == dimension else {
+                throw file.error("the measurement was taken in d = \(measured.settings.inputDimension), the flow is set in d = \(formatPlain(dimension))")
+            }
             couplings = [(4, measured.u4.mean), (6, measured.u6.mean)]
         case (.some, .some):
             throw m.error(at: "measurement", "give either 'couplings' or 'measurement', not both")
@@ -337,18 +373,24 @@ public struct FlowConfig: Sendable {
                              sampling: sampling, solver: solver)
     }
 
-    static func readSampling(_ m: ConfigMapping, positiveRange: (Double, Double), unit: String) throws -> FlowSampling {
+    /// `samples`, or `scales` (in `unit`) between the flow's `start` and `end` in the order the flow
+    /// reaches them.
+    static func readSampling(_ m: ConfigMapping, from start: Double, to end: Double, unit: String) throws -> FlowSampling {
         switch (m.optional("samples"), m.optional("scales")) {
         case (nil, nil):
             return .evenlySpaced(count: 101)
         case (let s?, nil):
-            return .evenlySpaced(count: try s.int(in: 2...1_000_000, "a number of samples"))
+            return .evenlySpaced(count: try s.int(in: 2...maximumSamples, "a number of samples"))
         case (nil, let list?):
-            let values = try list.doubles()
+            let values = try list.doubles(atMost: maximumSamples, "scales")
+            let (low, high) = (min(start, end), max(start, end))
             for (i, item) in try list.list().enumerated() {
                 let v = values[i]
-                guard v >= positiveRange.0 * (1 - 1e-12), v <= positiveRange.1 * (1 + 1e-12) else {
-                    throw item.error("expected a scale (\(unit)) in [\(formatPlain(positiveRange.0)), \(formatPlain(positiveRange.1))], got \(formatPlain(v))")
+                guard v >= low * (1 - 1e-12), v <= high * (1 + 1e-12) else {
+                    throw item.error("expected a scale (\(unit)) in [\(formatPlain(low)), \(formatPlain(high))], got \(formatPlain(v))")
+                }
+                if i > 0, end < start ? v >= values[i - 1] : v <= values[i - 1] {
+                    throw item.error("expected the scales in the order the flow reaches them, from \(formatPlain(start)) to \(formatPlain(end)), got \(formatPlain(v)) after \(formatPlain(values[i - 1]))")
                 }
             }
             return .scales(values)
@@ -376,10 +418,13 @@ public struct FlowConfig: Sendable {
         }
     }
 
-    static func readSolver(_ value: ConfigValue?) throws -> FlowSolverSettings {
-        var settings = FlowSolverSettings()
+    static let solverKeys = ["method", "relativeTolerance", "absoluteTolerance", "maxSteps"]
+
+    /// `solver`; keys not given keep `defaults`.
+    static func readSolver(_ value: ConfigValue?, defaults: FlowSolverSettings = FlowSolverSettings()) throws -> FlowSolverSettings {
+        var settings = defaults
         guard let value else { return settings }
-        let m = try value.mapping(allowedKeys: ["method", "relativeTolerance", "absoluteTolerance", "maxSteps"])
+        let m = try value.mapping(allowedKeys: solverKeys)
         if let method = m.optional("method") {
             settings.method = try method.choice(["bdf", "adams"]) == "bdf" ? .bdf : .adams
         }

@@ -65,7 +65,7 @@ public struct SampleConfig: Sendable {
             s.seed = UInt64(seed)
         }
         if let v = m.optional("threads") { s.threads = try v.int(in: 0...4096, "a thread count (0 = all cores)") }
-        let declaredDimension = try m.optional("inputDimension")?.int(in: 1...64, "an input dimension d")
+        let declaredDimension = try m.optional("inputDimension")?.int(in: 1...SamplerSettings.maximumInputDimension, "an input dimension d")
         switch (m.optional("inputs"), m.optional("grid")) {
         case (.some, .some):
             throw m.error(at: "grid", "give either 'inputs' or 'grid', not both")
@@ -78,7 +78,7 @@ public struct SampleConfig: Sendable {
             let upper = try upperValue.double()
             guard upper >= lower else { throw upperValue.error("expected upper ≥ lower (\(formatPlain(lower))), got \(formatPlain(upper))") }
             let count = try g.required("count", "points per axis").int(in: 1...SamplerSettings.maximumInputCount, "a number of points per axis")
-            let dimension = try g.optional("dimension")?.int(in: 1...64, "an input dimension d") ?? declaredDimension ?? 1
+            let dimension = try g.optional("dimension")?.int(in: 1...SamplerSettings.maximumInputDimension, "an input dimension d") ?? declaredDimension ?? 1
             do {
                 s.inputs = try SamplerSettings.gridInputs(lower: lower, upper: upper, count: count, inputDimension: dimension)
             } catch let error as SamplerError {
@@ -123,12 +123,16 @@ public struct SampleConfig: Sendable {
         return candidates.first(where: m.contains) ?? candidates[0]
     }
 
-    /// A list of numbers (d = 1 points) or a list of lists (one list of components per point).
+    /// A list of numbers (d = 1 points) or a list of lists (one list of components per point),
+    /// counted against `SamplerSettings.maximumInputCount` and `maximumInputDimension` first.
     static func readPoints(_ value: ConfigValue) throws -> [[Double]] {
         let items = try value.list()
         guard !items.isEmpty else { throw value.error("expected a non-empty list of input points") }
+        guard items.count <= SamplerSettings.maximumInputCount else {
+            throw value.error(SamplerError.tooManyInputs(count: items.count, limit: SamplerSettings.maximumInputCount).description)
+        }
         if case .some = try? items[0].list() {
-            let points = try items.map { try $0.doubles() }
+            let points = try items.map { try $0.doubles(atMost: SamplerSettings.maximumInputDimension, "components (an input dimension d)") }
             for (i, p) in points.enumerated() where p.count != points[0].count {
                 throw items[i].error("point \(i + 1) has \(p.count) components, the first point has \(points[0].count)")
             }

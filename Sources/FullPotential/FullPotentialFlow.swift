@@ -29,6 +29,8 @@ public struct FullPotentialFlowSpec: Sendable {
     public var fieldMax: Double
     /// Number of grid points (spacing `fieldMax/(gridPoints − 1)`), second-order finite volumes.
     public var gridPoints: Int
+    /// Most grid points (and points of an initial table) accepted.
+    public static let maximumGridPoints = 100_000
     /// Final RG time `t = ln(k/Λ) < 0`.
     public var tEnd: Double
     /// Number of snapshots, evenly spaced in `t` from 0 to `tEnd`.
@@ -128,8 +130,9 @@ public struct FullPotentialFlow: Sendable {
         guard spec.fieldMax.isFinite, spec.fieldMax > 0 else {
             throw FullPotentialError.invalidParameter(name: "fieldMax", value: spec.fieldMax, requirement: "positive")
         }
-        guard spec.gridPoints >= 8, spec.gridPoints <= 100_000 else {
-            throw FullPotentialError.invalidParameter(name: "gridPoints", value: Double(spec.gridPoints), requirement: "between 8 and 100000")
+        guard spec.gridPoints >= 8, spec.gridPoints <= FullPotentialFlowSpec.maximumGridPoints else {
+            throw FullPotentialError.invalidParameter(name: "gridPoints", value: Double(spec.gridPoints),
+                                                      requirement: "between 8 and \(FullPotentialFlowSpec.maximumGridPoints)")
         }
         guard spec.tEnd.isFinite, spec.tEnd < 0 else {
             throw FullPotentialError.invalidParameter(name: "tEnd", value: spec.tEnd, requirement: "negative (t = ln(k/Λ) runs to the infrared)")

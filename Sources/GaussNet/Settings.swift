@@ -146,6 +146,9 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     /// Most input points accepted (`P = 12` gives 12 376 six-point combinations).
     public static let maximumInputCount = 12
 
+    /// Most components an input point may have (the `--dimension` flag and the configs' `inputDimension`).
+    public static let maximumInputDimension = 64
+
     /// The six inputs of the paper (d = 1).
     public static let paperInputs: [[Double]] = [-0.01, -0.006, -0.002, 0.002, 0.006, 0.01].map { [$0] }
 

@@ -25,8 +25,9 @@ public enum InputFile {
 
     /// The bytes of the regular file at `path`. `expected` names what it should be, for the
     /// messages ("a YAML configuration file"). A folder, device, FIFO or socket is refused without
-    /// being opened for reading (a FIFO would block, a device might never end).
-    public static func read(_ path: String, expected: String) throws -> Data {
+    /// being opened for reading (a FIFO would block, a device might never end); so is a file of
+    /// more than `limit` bytes, before it is read.
+    public static func read(_ path: String, expected: String, maximumBytes limit: Int = maximumBytes) throws -> Data {
         func refused(_ reason: String) -> FileReadError { FileReadError(path: path, reason: reason) }
         var status = stat()
         guard stat(path, &status) == 0 else {
@@ -36,8 +37,8 @@ public enum InputFile {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw refused("it is \(AtomicFile.kind(status) ?? "not a regular file"); expected \(expected)")
         }
-        guard status.st_size <= maximumBytes else {
-            throw refused("it has \(status.st_size) bytes, more than any input frg reads (\(maximumBytes)); expected \(expected)")
+        guard status.st_size <= limit else {
+            throw refused("it has \(status.st_size) bytes, more than the \(limit) frg reads as \(expected)")
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw refused(plain(errno)) }
@@ -52,7 +53,7 @@ public enum InputFile {
                 throw refused(plain(errno))
             }
             data.append(contentsOf: buffer[0..<count])
-            guard data.count <= maximumBytes else { throw refused("it grew beyond \(maximumBytes) bytes while being read") }
+            guard data.count <= limit else { throw refused("it grew beyond \(limit) bytes while being read") }
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import TextOutput
 @testable import FRGConfig
 
 final class ConfigReaderTests: XCTestCase {
@@ -42,12 +43,66 @@ final class ConfigReaderTests: XCTestCase {
     }
 
     func testNonFiniteNumbersAreRejected() {
-        assertError("d: .nan\n", "t.yaml:1:4: 'd': expected a number, got '.nan'") {
+        assertError("d: .nan\n", "t.yaml:1:4: 'd': expected a finite number, got '.nan'") {
             _ = try $0.mapping(allowedKeys: ["d"]).required("d", "dimension").double()
         }
         assertError("d: inf\n", "t.yaml:1:4: 'd': expected a finite number, got 'inf'") {
             _ = try $0.mapping(allowedKeys: ["d"]).required("d", "dimension").double()
         }
+        for spelling in ["-.inf", ".Inf", "+.INF", ".NaN"] {
+            assertError("d: \(spelling)\n", "t.yaml:1:4: 'd': expected a finite number, got '\(spelling)'") {
+                _ = try $0.mapping(allowedKeys: ["d"]).required("d", "dimension").double()
+            }
+        }
+    }
+
+    /// A scalar tagged `!!str` (or `!`) is a string, as a quoted one is; `!!int` and `!!float` are
+    /// numbers of their kind only.
+    func testTaggedScalars() throws {
+        func number(_ m: ConfigValue) throws -> Double { try m.mapping(allowedKeys: ["n"]).required("n", "").double() }
+        func integer(_ m: ConfigValue) throws -> Int { try m.mapping(allowedKeys: ["n"]).required("n", "").int() }
+        assertError("n: !!str 3\n", "t.yaml:1:4: 'n': expected a number, got the string \"3\"") { _ = try number($0) }
+        assertError("n: ! 3\n", "t.yaml:1:4: 'n': expected a number, got the string \"3\"") { _ = try number($0) }
+        assertError("n: !!str 3\n", "t.yaml:1:4: 'n': expected an integer, got the string \"3\"") { _ = try integer($0) }
+        assertError("n: !!int 2.5\n", "t.yaml:1:4: 'n': expected an integer, got '2.5' tagged !!int") { _ = try number($0) }
+        assertError("n: !!float 3\n", "t.yaml:1:4: 'n': expected an integer, got '3' tagged !!float") { _ = try integer($0) }
+        XCTAssertEqual(try number(root("n: !!float 2.5")), 2.5)
+        XCTAssertEqual(try number(root("n: !!int 7")), 7)
+        XCTAssertEqual(try integer(root("n: !!int 7")), 7)
+        // A string "null" is not a missing value.
+        XCTAssertEqual(try root("s: !!str null").mapping(allowedKeys: ["s"]).required("s", "").string(), "null")
+    }
+
+    func testListLengthIsCheckedBeforeItsElements() {
+        assertError("l: [1, x, 3]\n", "t.yaml:1:4: 'l': expected at most 2 scales, got 3") {
+            _ = try $0.mapping(allowedKeys: ["l"]).required("l", "").doubles(atMost: 2, "scales")
+        }
+    }
+
+    /// A configuration file larger than `ConfigValue.maximumBytes` is refused before it is read
+    /// (a 40 MB list once took 2.8 GB and 30 s to fail).
+    func testOversizedFileIsRefusedBeforeParsing() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("frg-oversized-\(getpid()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = "scales: [" + String(repeating: "0.5, ", count: ConfigValue.maximumBytes / 5) + "0.5]\n"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try ConfigValue.load(path: path)) {
+            XCTAssertEqual(($0 as? FileReadError)?.description,
+                           "cannot read \(path): it has \(text.utf8.count) bytes, more than the 1048576 frg reads as a YAML configuration file")
+        }
+    }
+
+    /// Thirty anchors of ten aliases each expand to 10²⁹ nodes ("billion laughs"). Values may be
+    /// aliases (they are read where the schema looks, never expanded); a key may not, and is refused
+    /// before the document is composed, which would hash the whole expansion.
+    func testAliasAsKeyIsRefusedBeforeComposing() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1..<30 { lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        let laughs = lines.joined(separator: "\n") + "\n"
+        let values = try root(laughs + "b: *a29\n").mapping(allowedKeys: (0..<30).map { "a\($0)" } + ["b"])
+        XCTAssertEqual(try values.required("b", "").list().count, 10)
+        assertError(laughs + "? *a29\n: 1\n", "t.yaml:31:3: keys must be plain words, not aliases, lists or mappings") { _ = $0 }
+        assertError("{[1, 2]: 3}\n", "t.yaml:1:2: keys must be plain words, not aliases, lists or mappings") { _ = $0 }
     }
 
     func testOutOfRangeIsAnErrorNotClamped() {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import FRGConfig
 import Flows
+import FullPotential
 import Truncation
 
 final class FlowConfigTests: XCTestCase {
@@ -71,6 +72,32 @@ final class FlowConfigTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(mutations, 500)
+    }
+
+    /// `solver` keys not given keep the full-potential flow's defaults (relative 1e-8), not the
+    /// polynomial flows' (1e-10).
+    func testFullPotentialSolverKeepsItsOwnDefaults() throws {
+        let yaml = """
+            flow: passive
+            truncation: {kind: full-potential, dimension: 3, fieldMax: 2}
+            initial: {couplings: {u2: 0.1}}
+            range: {tEnd: -1}
+            solver: {absoluteTolerance: 1.0e-10}
+            """
+        let spec = try XCTUnwrap(FlowConfig(ConfigValue.parse(yaml: yaml, file: "f.yaml")).fullPotential?.spec)
+        XCTAssertEqual(spec.relativeTolerance, FullPotentialFlowSpec(dimension: 3, fieldMax: 2, tEnd: -1).relativeTolerance)
+        XCTAssertEqual(spec.absoluteTolerance, 1e-10)
+    }
+
+    /// The active flow's law depends on d: a measurement taken in another dimension is refused.
+    func testActiveFlowMeasurementMustMatchTheDimension() throws {
+        let measurement = Self.flows.deletingLastPathComponent().appendingPathComponent("examples/nn-passive-flow/measurements/N10.json").path
+        let yaml = "flow: active\nactive:\n  dimension: 3\n  sigmaW: [1, 2]\n  measurement: \(measurement)\n"
+        XCTAssertThrowsError(try FlowConfig(ConfigValue.parse(yaml: yaml, file: "a.yaml"))) {
+            XCTAssertEqual(($0 as? ConfigError)?.description,
+                           "a.yaml:5:16: 'active.measurement': the measurement was taken in d = 1, the flow is set in d = 3")
+        }
+        XCTAssertNoThrow(try FlowConfig(ConfigValue.parse(yaml: yaml.replacingOccurrences(of: "dimension: 3", with: "dimension: 1"), file: "a.yaml")))
     }
 
     func testShippedConfigsLoad() throws {

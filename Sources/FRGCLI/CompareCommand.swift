@@ -38,7 +38,9 @@ struct CompareCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0, got \(threads)") }
+        if let threads, !(0...SamplerSettings.maximumThreads).contains(threads) {
+            throw ValidationError("--threads must be from 0 (all cores) to \(SamplerSettings.maximumThreads), got \(threads)")
+        }
         if noCache, let cache {
             throw ValidationError("--cache \(cache) and --no-cache contradict each other: give one (--no-cache keeps every bag in memory)")
         }

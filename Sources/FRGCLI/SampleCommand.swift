@@ -64,7 +64,9 @@ public struct SampleCommand: ParsableCommand {
             }
         }
         if points != nil && grid != nil { throw ValidationError("give --points or --grid, not both") }
-        if let threads, threads < 0 { throw ValidationError("--threads must be ≥ 0 (0 = all cores), got \(threads)") }
+        if let threads, !(0...SamplerSettings.maximumThreads).contains(threads) {
+            throw ValidationError("--threads must be from 0 (all cores) to \(SamplerSettings.maximumThreads), got \(threads)")
+        }
         if let dimension, !(1...SamplerSettings.maximumInputDimension).contains(dimension) {
             throw ValidationError("--dimension must be from 1 to \(SamplerSettings.maximumInputDimension), got \(dimension)")
         }
@@ -218,7 +220,7 @@ public enum SampleRun {
         let s = m.settings
         var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
         out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
-        out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bags resumed from state)" : "") + "\n\n"
+        out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bag\(resumed == 1 ? "" : "s") resumed from state)" : "") + "\n\n"
         var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])
         for c in m.correlators {
             deviations.append(["\(c.order)", "\(c.combinations.count)",

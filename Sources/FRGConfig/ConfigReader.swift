@@ -289,6 +289,15 @@ public struct ConfigValue {
         return value
     }
 
+    /// A seed: any integer from 0 to 2⁶⁴ − 1, the range of `--seed`.
+    public func seed() throws -> UInt64 {
+        let text = plainScalar(taggedAs: [.int])?.replacingOccurrences(of: "_", with: "")
+        if let text, let value = UInt64(text) { return value }
+        // An integer out of range says so; anything else gets the integer message.
+        guard let text, text.drop { $0 == "-" || $0 == "+" }.allSatisfy(\.isWholeNumber), !text.isEmpty else { _ = try int(); return 0 }
+        throw error("expected a seed from 0 to \(UInt64.max), got \(text)")
+    }
+
     /// `true` or `false`.
     public func bool() throws -> Bool {
         switch plainScalar(taggedAs: [.bool]) {

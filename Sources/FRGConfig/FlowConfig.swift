@@ -253,7 +253,7 @@ public struct FlowConfig: Sendable {
         let dimension = try truncation.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
         let fieldMax = try truncation.required("fieldMax", "the end of the field grid, in units of Λ^((d−2)/2)")
             .double(greaterThan: 0, "the grid's largest field")
-        let gridPoints = try truncation.optional("gridPoints")?.int(in: 11...FullPotentialFlowSpec.maximumGridPoints, "a number of grid points") ?? 401
+        let gridPoints = try truncation.optional("gridPoints")?.int(in: FullPotentialFlowSpec.minimumGridPoints...FullPotentialFlowSpec.maximumGridPoints, "a number of grid points") ?? 401
 
         let initial = try top.required("initial", "the initial potential").mapping(allowedKeys: ["units", "uvScale", "couplings", "table"])
         let units = try initial.optional("units")?.choice(CouplingUnits.self) ?? .dimensionless

@@ -61,10 +61,9 @@ public struct SampleConfig: Sendable {
         if let v = m.optional("netsPerBag") { s.netsPerBag = try v.int() }
         if let v = m.optional("bags") { s.bags = try v.int(in: 2...Int(UInt32.max), "a number of bags (at least 2)") }
         if let v = m.optional("seed") {
-            let seed = try v.int(in: 0...Int.max, "a non-negative seed")
-            s.seed = UInt64(seed)
+            s.seed = try v.seed()
         }
-        if let v = m.optional("threads") { s.threads = try v.int(in: 0...4096, "a thread count (0 = all cores)") }
+        if let v = m.optional("threads") { s.threads = try v.int(in: 0...SamplerSettings.maximumThreads, "a thread count (0 = all cores)") }
         let declaredDimension = try m.optional("inputDimension")?.int(in: 1...SamplerSettings.maximumInputDimension, "an input dimension d")
         switch (m.optional("inputs"), m.optional("grid")) {
         case (.some, .some):

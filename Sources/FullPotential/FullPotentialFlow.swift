@@ -31,6 +31,8 @@ public struct FullPotentialFlowSpec: Sendable {
     public var gridPoints: Int
     /// Most grid points (and points of an initial table) accepted.
     public static let maximumGridPoints = 100_000
+    /// Fewest grid points: the second-order stencils and the boundary closure need a few cells.
+    public static let minimumGridPoints = 8
     /// Final RG time `t = ln(k/Λ) < 0`.
     public var tEnd: Double
     /// Number of snapshots, evenly spaced in `t` from 0 to `tEnd`.
@@ -130,9 +132,9 @@ public struct FullPotentialFlow: Sendable {
         guard spec.fieldMax.isFinite, spec.fieldMax > 0 else {
             throw FullPotentialError.invalidParameter(name: "fieldMax", value: spec.fieldMax, requirement: "positive")
         }
-        guard spec.gridPoints >= 8, spec.gridPoints <= FullPotentialFlowSpec.maximumGridPoints else {
+        guard (FullPotentialFlowSpec.minimumGridPoints...FullPotentialFlowSpec.maximumGridPoints).contains(spec.gridPoints) else {
             throw FullPotentialError.invalidParameter(name: "gridPoints", value: Double(spec.gridPoints),
-                                                      requirement: "between 8 and \(FullPotentialFlowSpec.maximumGridPoints)")
+                                                      requirement: "between \(FullPotentialFlowSpec.minimumGridPoints) and \(FullPotentialFlowSpec.maximumGridPoints)")
         }
         guard spec.tEnd.isFinite, spec.tEnd < 0 else {
             throw FullPotentialError.invalidParameter(name: "tEnd", value: spec.tEnd, requirement: "negative (t = ln(k/Λ) runs to the infrared)")

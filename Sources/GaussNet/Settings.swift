@@ -91,7 +91,7 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         case .nonFiniteInput(let p): return "input point \(p + 1) is not finite"
         case .invalidNetsPerBag(let n): return "at least \(SamplerSettings.minimumNetsPerBag) networks per bag are needed, got \(n): the error bars are the spread of the bags' averages, and fewer networks give a bag a few products of outputs whose spread is no standard error"
         case .invalidBagCount(let n): return "at least 2 bags are needed for a standard deviation over bags, got \(n)"
-        case .invalidThreadCount(let n): return "threads must be ≥ 0 (0 = all cores), got \(n)"
+        case .invalidThreadCount(let n): return "threads must be from 0 (all cores) to \(SamplerSettings.maximumThreads), got \(n)"
         case .tooManyNetworks(let total): return "bags × networks = \(total) exceeds 2³² (one random stream per network)"
         case .widthTooLarge(let n, let d): return "width \(n) with d = \(d) needs more than 2³⁰ random numbers per network"
         case .overflow(let what), .sigmaWOverflow(let what): return "overflow: \(what)"
@@ -142,6 +142,9 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     /// (`10^{±308}`) for the inputs and widths frg takes; outside it the first to go are the
     /// squared spreads, which would turn into infinities or zeros.
     public static let sigmaWRange: ClosedRange<Double> = 1e-6...1e6
+
+    /// Most worker threads accepted (each has a stack; more than the cores only queue).
+    public static let maximumThreads = 4096
 
     /// Most input points accepted (`P = 12` gives 12 376 six-point combinations).
     public static let maximumInputCount = 12
@@ -221,7 +224,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         }
         guard netsPerBag >= SamplerSettings.minimumNetsPerBag else { throw SamplerError.invalidNetsPerBag(netsPerBag) }
         guard bags >= 2 else { throw SamplerError.invalidBagCount(bags) }
-        guard threads >= 0 else { throw SamplerError.invalidThreadCount(threads) }
+        guard (0...SamplerSettings.maximumThreads).contains(threads) else { throw SamplerError.invalidThreadCount(threads) }
         let (total, overflow) = bags.multipliedReportingOverflow(by: netsPerBag)
         guard !overflow, total < 1 << 32 else { throw SamplerError.tooManyNetworks(total: overflow ? Int.max : total) }
         guard width <= (1 << 30) / (inputDimension + 2) / 2 else {

@@ -66,6 +66,24 @@ final class SampleConfigTests: XCTestCase {
         XCTAssertEqual(grid.settings.inputDimension, 2)
     }
 
+    /// A config takes what the flags take, no more and no less: the whole UInt64 seed range of
+    /// `--seed` (it stopped at Int.max), and the same thread limit as `--threads` (which had none).
+    func testConfigAndFlagsShareTheirLimits() throws {
+        let seed = try SampleConfig(ConfigValue.parse(yaml: "width: 2\nseed: 18446744073709551615", file: "s.yaml"))
+        XCTAssertEqual(seed.settings.seed, UInt64.max)
+        XCTAssertThrowsError(try SampleConfig(ConfigValue.parse(yaml: "width: 2\nseed: 18446744073709551616", file: "s.yaml"))) {
+            XCTAssertEqual("\($0)", "s.yaml:2:7: 'seed': expected a seed from 0 to 18446744073709551615, got 18446744073709551616")
+        }
+        let limit = SamplerSettings.maximumThreads
+        XCTAssertNoThrow(try SampleConfig(ConfigValue.parse(yaml: "width: 2\nthreads: \(limit)", file: "s.yaml")))
+        XCTAssertThrowsError(try SampleConfig(ConfigValue.parse(yaml: "width: 2\nthreads: \(limit + 1)", file: "s.yaml")))
+        var settings = SamplerSettings(width: 2)
+        settings.threads = limit + 1
+        XCTAssertThrowsError(try settings.validate()) {
+            XCTAssertEqual("\($0)", "threads must be from 0 (all cores) to \(limit), got \(limit + 1)")
+        }
+    }
+
     func testCompareConfigSweepsAndPaths() throws {
         let yaml = """
             sampler: {sigmaB: 0.5, bags: 4, netsPerBag: 10, estimator: direct}

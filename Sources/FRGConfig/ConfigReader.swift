@@ -294,7 +294,7 @@ public struct ConfigValue {
         let text = plainScalar(taggedAs: [.int])?.replacingOccurrences(of: "_", with: "")
         if let text, let value = UInt64(text) { return value }
         // An integer out of range says so; anything else gets the integer message.
-        guard let text, text.drop { $0 == "-" || $0 == "+" }.allSatisfy(\.isWholeNumber), !text.isEmpty else { _ = try int(); return 0 }
+        guard let text, text.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isWholeNumber), !text.isEmpty else { _ = try int(); return 0 }
         throw error("expected a seed from 0 to \(UInt64.max), got \(text)")
     }
 

@@ -78,7 +78,7 @@ final class SavedStateIntegrityTests: XCTestCase {
             bags 2–3: no checksum (saved by an older frg), cannot be verified, recomputed
 
             """)
-        XCTAssertTrue(second.stdout.contains("(1 bags resumed from state)"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("(1 bag resumed from state)"), second.stdout)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("b.json")), reference,
                        "the recomputed bags give the fresh run's measurement")
         let third = try run(tiny)

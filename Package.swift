@@ -155,6 +155,8 @@ let package = Package(
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "FRGConfig"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI", "Diagnostics", "Truncation", "FixedPoints", "FullPotential"]),
+        // Runs the frg binary on mutants of the shipped configs and command lines (FRG_FUZZ_CASES, FRG_FUZZ_SEED).
+        .testTarget(name: "FuzzTests", dependencies: [.product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]
 )

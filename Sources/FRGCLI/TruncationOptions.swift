@@ -1,4 +1,5 @@
 import ArgumentParser
+import TextOutput
 import Truncation
 
 /// The flags that choose a truncation, shared by `frg beta` and `frg fixed-points`.
@@ -64,8 +65,8 @@ struct TruncationOptions: ParsableArguments {
     var regulator: RegulatorKind?
 
     func validate() throws {
-        if let dimension, !(dimension.isFinite && dimension > 0) {
-            throw ValidationError("--dimension must be a real number > 0, got \(dimension)")
+        if let dimension, !(dimension.isFinite && dimension > 0 && dimension <= TruncationSpec.maximumDimension) {
+            throw ValidationError("--dimension must be a real number with 0 < d ≤ \(formatPlain(TruncationSpec.maximumDimension)), got \(dimension)")
         }
         guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
             throw ValidationError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got \(order)\(order > TruncationSpec.maximumOrder ? ": \(TruncationSpec.maximumOrderReason)" : "")")

@@ -204,13 +204,21 @@ public struct ConfigValue {
             if isNull { return "nothing (null)" }
             let tag = scalar.tag.rawValue
             if scalar.style != .plain || [Tag.Name.str.rawValue, Tag.Name.nonSpecific.rawValue].contains(tag) {
-                return "the string \"\(scalar.string)\""
+                return "the string \"\(oneLine(scalar.string))\""
             }
             if tag != Tag.Name.implicit.rawValue {
-                return "'\(scalar.string)' tagged \(tag.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))"
+                return "'\(oneLine(scalar.string))' tagged \(tag.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!"))"
             }
-            return "'\(scalar.string)'"
+            return "'\(oneLine(scalar.string))'"
         }
+    }
+
+    /// A scalar as it fits in a one-line message: line breaks and tabs escaped, at most 60
+    /// characters (a block of text given where a number or mapping belongs would fill the screen).
+    private func oneLine(_ text: String) -> String {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
+        return escaped.count <= 60 ? escaped : escaped.prefix(59) + "…"
     }
 
     /// An empty, `~` or `null` plain scalar, or one tagged `!!null`: a key given no value.
@@ -264,6 +272,15 @@ public struct ConfigValue {
     }
 
     /// A finite real number strictly greater than `bound`.
+    /// A number in `(bound, upper]`.
+    public func double(greaterThan bound: Double, atMost upper: Double, _ what: String? = nil) throws -> Double {
+        let value = try double()
+        guard value > bound, value <= upper else {
+            throw error("expected \(what ?? "a number") greater than \(formatPlain(bound)) and at most \(formatPlain(upper)), got \(formatPlain(value))")
+        }
+        return value
+    }
+
     public func double(greaterThan bound: Double, _ what: String? = nil) throws -> Double {
         let value = try double()
         guard value > bound else {

@@ -97,7 +97,7 @@ public struct FlowConfig: Sendable {
             scheme: try m.optional("scheme")?.choice(FlowEquation.self) ?? .wetterich,
             truncation: try m.optional("kind")?.choice(TruncationKind.self) ?? .lpa,
             expansion: try m.optional("expansion")?.choice(ExpansionPoint.self) ?? .zero,
-            dimension: try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d"),
+            dimension: try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, atMost: TruncationSpec.maximumDimension, "the dimension d"),
             order: 6,
             regulator: try m.optional("regulator")?.choice(RegulatorKind.self) ?? .litim)
         if let order = m.optional("order") {
@@ -250,7 +250,7 @@ public struct FlowConfig: Sendable {
                 throw regulator.error("the full-potential flow is implemented for the Litim regulator (Wetterich) and for Polchinski")
             }
         }
-        let dimension = try truncation.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
+        let dimension = try truncation.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, atMost: TruncationSpec.maximumDimension, "the dimension d")
         let fieldMax = try truncation.required("fieldMax", "the end of the field grid, in units of Λ^((d−2)/2)")
             .double(greaterThan: 0, "the grid's largest field")
         let gridPoints = try truncation.optional("gridPoints")?.int(in: FullPotentialFlowSpec.minimumGridPoints...FullPotentialFlowSpec.maximumGridPoints, "a number of grid points") ?? 401
@@ -340,7 +340,7 @@ public struct FlowConfig: Sendable {
     static func readActive(_ value: ConfigValue, source: ConfigSource, solver: FlowSolverSettings) throws -> ActiveFlowRun {
         let m = try value.mapping(allowedKeys: ["law", "dimension", "sigmaW", "samples", "scales", "couplings", "measurement"])
         let law = try m.optional("law")?.choice(ActiveFlowLaw.self) ?? .paper
-        let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, "the dimension d")
+        let dimension = try m.required("dimension", "data-space dimension d > 0").double(greaterThan: 0, atMost: TruncationSpec.maximumDimension, "the dimension d")
         let range = try m.required("sigmaW", "[start, end] of σ_W")
         let items = try range.list()
         guard items.count == 2 else { throw range.error("expected [start, end] of σ_W, two values, got \(items.count)") }

@@ -53,10 +53,25 @@ public struct MeasurementDocument: Codable, Sendable {
             } catch let error as FileReadError {
                 throw MeasurementFileError(path: path, problem: error.reason)
             }
+            let stored: Measurement
             do {
-                measurement = try JSONDecoder().decode(MeasurementDocument.self, from: data).measurement
+                stored = try JSONDecoder().decode(MeasurementDocument.self, from: data).measurement
             } catch {
                 throw MeasurementFileError(path: path, problem: "not a measurement written by frg sample --json (\(error))")
+            }
+            // The bags are the data; everything else in the file is computed from them. Computing it
+            // again checks the bags' shapes (a missing number would otherwise index out of range)
+            // and catches a summary edited by hand.
+            do {
+                measurement = try Measurement(settings: stored.settings, bags: stored.bags)
+            } catch let error as SamplerError {
+                throw MeasurementFileError(path: path, problem: "its bags are inconsistent: \(error.description)")
+            }
+            for (name, read, computed) in [("u4", stored.u4.mean, measurement.u4.mean), ("u6", stored.u6.mean, measurement.u6.mean)]
+            where !(abs(read - computed) <= 1e-12 * abs(computed)) {
+                throw MeasurementFileError(
+                    path: path,
+                    problem: "its \(name) = \(read) does not follow from its bags (\(computed)): the file was edited or damaged; sample again with frg sample --json")
             }
         }
         for (name, value) in [("u4", measurement.u4.mean), ("u6", measurement.u6.mean)] where !value.isFinite {

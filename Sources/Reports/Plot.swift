@@ -106,8 +106,13 @@ public struct Plot: Sendable {
         guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
             throw PlotError.noFiniteData
         }
+        // The symmetric log's linear region: the smallest nonzero magnitude, but no less than
+        // 1e-200 of the largest, so that asinh(max/c) and its inverse stay finite (1e-300 beside
+        // 1 would put the axis end at infinity).
         func smallestMagnitude(_ values: [Double]) -> Double {
-            values.map(abs).filter { $0 > 0 }.min() ?? 1
+            let magnitudes = values.map(abs).filter { $0 > 0 }
+            guard let smallest = magnitudes.min(), let largest = magnitudes.max() else { return 1 }
+            return Swift.max(smallest, largest * 1e-200)
         }
         let xAxis = Axis(min: xMin, max: xMax, scale: xScale, linearScale: smallestMagnitude(xs))
         let yAxis = Axis(min: yMin, max: yMax, scale: yScale, linearScale: smallestMagnitude(ys))

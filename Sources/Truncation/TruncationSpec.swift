@@ -61,6 +61,11 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     /// layer itself packs at most 64 variables per monomial.
     public static let maximumOrder = 64
 
+    /// Largest dimension `d` accepted: the largest input dimension of the networks frg samples.
+    /// Far beyond it `K_d = 1/(2^{d−1} π^{d/2} Γ(d/2))` underflows (d ≈ 300) and then becomes
+    /// inf/inf (d ≳ 10¹⁵⁴).
+    public static let maximumDimension: Double = 64
+
     /// Why orders stop at `maximumOrder`, for messages.
     public static let maximumOrderReason = "the exact derivation grows about as n^10 (φ⁸⁰ takes 30 s and 0.7 GB)"
     /// Largest supported `2n` for `derivative2` (`2n − 1` couplings plus about `n` moment symbols).
@@ -88,7 +93,9 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
 
     /// Throws `TruncationError` when the combination is impossible or not implemented, saying why.
     public func validate() throws {
-        guard dimension.isFinite, dimension > 0 else { throw TruncationError.invalidDimension(dimension) }
+        guard dimension.isFinite, dimension > 0, dimension <= TruncationSpec.maximumDimension else {
+            throw TruncationError.invalidDimension(dimension)
+        }
         guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
             throw TruncationError.invalidOrder(order)
         }
@@ -142,7 +149,7 @@ public enum TruncationError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .invalidDimension(let d):
-            return "dimension d = \(d) is invalid: d must be a finite real number > 0"
+            return "dimension d = \(d) is invalid: d must be a real number with 0 < d ≤ \(formatPlain(TruncationSpec.maximumDimension)) (the largest input dimension of the sampled networks)"
         case .invalidOrder(let o):
             return "order 2n = \(o) is invalid: it must be even, ≥ 2 and ≤ \(TruncationSpec.maximumOrder) (\(TruncationSpec.maximumOrderReason))"
         case .incompatible(let why):

@@ -56,6 +56,19 @@ final class ConfigReaderTests: XCTestCase {
         }
     }
 
+    /// A block of text where a mapping or number belongs is quoted on one line, shortened: the
+    /// message stays one line (it used to print the block's lines as they were).
+    func testLongStringsAreQuotedOnOneLine() throws {
+        let block = try root("initial: |\n  couplings:\n    u2: 1\n").mapping(allowedKeys: ["initial"])
+        XCTAssertThrowsError(try block.required("initial", "the start").mapping(allowedKeys: [])) {
+            XCTAssertEqual("\($0)", #"t.yaml:1:10: 'initial': expected a mapping, got the string "couplings:\n  u2: 1\n""#)
+        }
+        let long = try root("u2: \"\(String(repeating: "x", count: 100))\"").mapping(allowedKeys: ["u2"])
+        XCTAssertThrowsError(try long.required("u2", "a number").double()) {
+            XCTAssertTrue("\($0)".hasSuffix("\"" + String(repeating: "x", count: 59) + "…\""), "\($0)")
+        }
+    }
+
     /// A scalar tagged `!!str` (or `!`) is a string, as a quoted one is; `!!int` and `!!float` are
     /// numbers of their kind only.
     func testTaggedScalars() throws {

@@ -151,4 +151,34 @@ final class BagChecksumTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("bag 2: checksum mismatch"), "\(error)")
         }
     }
+
+    /// A `--json` measurement is recomputed from its bags when read: a bag one number short (it
+    /// crashed `frg flow` with "Index out of range") and a hand-edited u4 are both refused, naming
+    /// the file; the file as written loads unchanged.
+    func testMeasurementFileIsCheckedAgainstItsBags() throws {
+        let measurement = try EnsembleJob(settings: settings, store: InMemoryBagStore()).run().measurement
+        let folder = temporaryDirectory()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("m.json")
+        func write(_ m: GaussNet.Measurement) throws {
+            try JSONEncoder().encode(MeasurementDocument(frgVersion: "test", measurement: m)).write(to: file)
+        }
+        try write(measurement)
+        XCTAssertEqual(try MeasurementDocument.load(path: file.path), measurement)
+
+        var short = measurement
+        short.bags[1].sixPoint.removeLast()
+        try write(short)
+        XCTAssertThrowsError(try MeasurementDocument.load(path: file.path)) { error in
+            XCTAssertEqual((error as? UserFacingError)?.category, .invalidInput)
+            XCTAssertTrue("\(error)".contains("its bags are inconsistent"), "\(error)")
+        }
+
+        var edited = measurement
+        edited.u4.mean *= 1.5
+        try write(edited)
+        XCTAssertThrowsError(try MeasurementDocument.load(path: file.path)) { error in
+            XCTAssertTrue("\(error)".contains("does not follow from its bags"), "\(error)")
+        }
+    }
 }

@@ -139,6 +139,8 @@ public struct TheoryComparison: Sendable, Codable {
 public func chiSquaredSurvival(_ x: Double, degreesOfFreedom k: Int) -> Double {
     guard k > 0 else { return .nan }
     if x <= 0 { return 1 }
+    // A χ² beyond double precision (pulls of 1e155 and more) has no tail left.
+    if x == .infinity { return 0 }
     let a = Double(k) / 2, z = x / 2
     let logPrefactor = a * log(z) - z - lgamma(a)
     if z < a + 1 {

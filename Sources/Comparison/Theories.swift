@@ -358,7 +358,9 @@ public enum TheoryBuilder {
 
     /// The plain verdict: χ²/dof and p, then sign, slope and normalization findings.
     public static func verdict(_ c: TheoryComparison, exponent: Double?, fit: PowerLawFit?) -> String {
-        let stats = "χ²/dof = \(formatCompact(c.chiSquared))/\(c.degreesOfFreedom) = \(formatCompact(c.reducedChiSquared)), p = \(formatP(c.pValue))"
+        let stats = c.chiSquared.isFinite
+            ? "χ²/dof = \(formatCompact(c.chiSquared))/\(c.degreesOfFreedom) = \(formatCompact(c.reducedChiSquared)), p = \(formatP(c.pValue))"
+            : "χ² beyond double precision (> 1e308; pulls above 1e154), p = \(formatP(c.pValue))"
         var findings: [String] = []
         let significant = c.rows.filter { abs($0.measured.value) >= 3 * $0.measured.error }
         let opposite = significant.filter { ($0.measured.value < 0) != ($0.predicted < 0) && $0.predicted != 0 }

@@ -72,7 +72,7 @@ struct CompareReport {
             for r in c.rows {
                 let predicted = r.predictedError > 0 ? formatWithError(r.predicted, r.predictedError) : formatNumber(r.predicted)
                 t.append([formatNumber(r.x), formatWithError(r.measured.value, r.measured.error), predicted,
-                          String(format: "%+.2f", r.pull)])
+                          formatPull(r.pull)])
             }
             out += markdown ? try t.markdown() + "\n" : try t.text()
             out += markdown ? "**\(theory.verdict)**\n\n" : "   → \(theory.verdict)\n"

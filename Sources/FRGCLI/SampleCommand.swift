@@ -233,7 +233,7 @@ public enum SampleRun {
         func pull(_ mean: Double, _ error: Double, _ exact: Double) -> Double? { error > 0 ? (mean - exact) / error : nil }
         for (name, c) in [("u4", (m.u4.mean, m.u4.standardError, m.u4.exactMean)), ("u6", (m.u6.mean, m.u6.standardError, m.u6.exactMean))] {
             couplings.append([name, formatWithError(c.0, c.1), formatNumber(c.2),
-                              pull(c.0, c.1, c.2).map { String(format: "%+.2f", $0) } ?? "—"])
+                              pull(c.0, c.1, c.2).map(formatPull) ?? "—"])
         }
         out += try couplings.text()
         out += "u4 = −ΔG⁽⁴⁾/N_K,  u6 = (ū4² Σ I_3|3 − G_c⁽⁶⁾)/I_6;  exact = closed-form finite-N connected functions\n"

@@ -2,6 +2,7 @@ import Diagnostics
 import Flows
 import Foundation
 import GaussNet
+import ODE
 import TextOutput
 import Truncation
 
@@ -84,7 +85,7 @@ public struct MeasuredFlow: FlowRun {
             throw MeasuredFlowError.dimension(truncation: spec.dimension, measurement: settings.inputDimension)
         }
         guard irScale.isFinite, irScale > 0, irScale < 1 else { throw MeasuredFlowError.irScale(irScale) }
-        guard tEnd.isFinite, tEnd != log(irScale) else { throw MeasuredFlowError.range(tEnd: tEnd, tStart: log(irScale)) }
+        guard tEnd.isFinite, tEnd != log(irScale), abs(tEnd) <= logRepresentableMagnitude else { throw MeasuredFlowError.range(tEnd: tEnd, tStart: log(irScale)) }
         guard runawayFactor.isFinite, runawayFactor > 1 else { throw MeasuredFlowError.runawayFactor(runawayFactor) }
         var canonical = try CanonicalCouplings(measurement)
         if let u4 { canonical.lambda4 = canonical.canonical(u4, order: 4) }
@@ -245,7 +246,7 @@ public enum MeasuredFlowError: UserFacingError, Equatable {
         case .irScale(let s):
             return "the infrared scale k_IR/m0 must be in (0, 1), got \(s)"
         case let .range(tEnd, tStart):
-            return "tEnd = \(tEnd) must differ from the start t = ln(k_IR/m0) = \(tStart)"
+            return "tEnd = \(tEnd) must differ from the start t = ln(k_IR/m0) = \(tStart) and lie within ±\(formatPlain(logRepresentableMagnitude.rounded(.down))) (k = m0·e^t must be representable in double precision)"
         case .runawayFactor(let f):
             return "the runaway factor must be > 1, got \(f)"
         }

@@ -55,6 +55,11 @@ public func formatCompact(_ x: Double) -> String {
     return String(format: "%.3e", x)
 }
 
+/// A pull `(measured − predicted)/σ` with its sign: two decimals, `+1.3e+62` beyond 10⁵.
+public func formatPull(_ pull: Double) -> String {
+    abs(pull) < 1e5 ? String(format: "%+.2f", pull) : String(format: "%+.2g", pull)
+}
+
 /// A p-value: three significant digits, `< 1e-16` below the resolution of the χ² tail.
 public func formatP(_ p: Double) -> String { p < 1e-16 ? "< 1e-16" : String(format: "%.3g", p) }
 

@@ -40,4 +40,11 @@ final class StatisticsTests: XCTestCase {
             XCTAssertEqual($0 as? StatisticsError, .mixedSigns)
         }
     }
+
+    /// A χ² beyond double precision (pulls of 1e190 at σ_W = 1000, found by the fuzz test) has
+    /// p = 0, not NaN.
+    func testInfiniteChiSquaredHasNoTail() {
+        XCTAssertEqual(chiSquaredSurvival(.infinity, degreesOfFreedom: 3), 0)
+        XCTAssertEqual(chiSquaredSurvival(1e300, degreesOfFreedom: 3), 0)
+    }
 }

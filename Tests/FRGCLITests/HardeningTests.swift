@@ -64,6 +64,32 @@ final class HardeningTests: XCTestCase {
         }
     }
 
+    /// Found by the fuzz test: a coupling of 1e-300 beside ordinary ones put the symmetric-log
+    /// axis end at infinity, and the plot crashed converting it to an integer tick.
+    func testPlotOfTinyBesideOrdinaryValues() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frg-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("tiny.yaml")
+        try """
+            flow: passive
+            truncation: {dimension: 3, order: 6}
+            initial: {couplings: {u2: 1e-300, u4: 12.43, u6: 540.8}}
+            range: {tEnd: -1, samples: 11}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let plot = folder.appendingPathComponent("p.svg").path
+        XCTAssertEqual(FRG.run(["flow", config.path, "--plot", plot]), 0)
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).hasPrefix("<svg"))
+    }
+
+    /// Found by the fuzz test: `--dimension 1e300` printed K_d = -nan (Γ(d/2) and 2^{d−1} overflow).
+    func testDimensionAboveTheLimitIsRefused() throws {
+        let message = try XCTUnwrap(refusal(BetaCommand.self, ["--dimension", "1e300", "--order", "4"]))
+        XCTAssertEqual(message, "--dimension must be a real number with 0 < d ≤ 64, got 1e+300")
+        XCTAssertThrowsError(try TruncationSpec(dimension: 65, order: 4).validate())
+        XCTAssertNoThrow(try TruncationSpec(dimension: 64, order: 4).validate())
+    }
+
     /// Row 8: at φ¹⁴ in d = 3 the Wilson–Fisher point lies outside the default box (u6 ≈ 1009,
     /// u14 ≈ −2.2e12), so random starts never keep it; the branch followed from φ⁴ is listed
     /// (it used to be dropped with the box's other outside roots, leaving only the Gaussian point).

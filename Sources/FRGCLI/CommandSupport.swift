@@ -67,17 +67,25 @@ final class ProgressLine: @unchecked Sendable {
     private let start = Date()
     private let lock = NSLock()
     private var drawn = false
+    private let interactive = stderrIsTerminal
 
-    /// The closure a library study reports its stages to, or nil when stderr is not a terminal.
+    /// Seconds since the line was made.
+    var elapsed: Double { Date().timeIntervalSince(start) }
+
+    /// Redraws the line with `text` (nothing when stderr is not a terminal).
+    func draw(_ text: String) {
+        guard interactive else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K").utf8))
+        drawn = true
+    }
+
+    /// The closure a library study reports its stages to (drawn with the elapsed time), or nil
+    /// when stderr is not a terminal.
     var report: (@Sendable (String) -> Void)? {
-        guard stderrIsTerminal else { return nil }
-        return { [self] stage in
-            lock.lock()
-            defer { lock.unlock() }
-            let line = String(format: "\r%@  elapsed %.1f s", stage, Date().timeIntervalSince(start))
-            FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
-            drawn = true
-        }
+        guard interactive else { return nil }
+        return { [self] stage in draw(stage + String(format: "  elapsed %.1f s", elapsed)) }
     }
 
     /// Ends the line, so results and notes start on a fresh one.

@@ -196,18 +196,15 @@ public enum SampleRun {
         let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
             ?? InMemoryBagStore()
         let job = EnsembleJob(settings: settings, store: store, executor: bagExecutor(), resume: output.resume)
-        let interactive = stderrIsTerminal
-        let start = Date()
+        let line = ProgressLine()
         let outcome = try job.run { progress in
-            guard interactive else { return }
-            let elapsed = Date().timeIntervalSince(start)
+            let elapsed = line.elapsed
             let eta = elapsed / Double(progress.sampled) * Double(progress.total - progress.finished)
-            FileHandle.standardError.write(Data(String(
-                format: "\rbag %d/%d  elapsed %.1f s  left ≈ %.1f s   ", progress.finished, progress.total, elapsed, eta).utf8))
+            line.draw(String(format: "bag %d/%d  elapsed %.1f s  left ≈ %.1f s", progress.finished, progress.total, elapsed, eta))
         }
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        line.finish()
         noteRecomputedBags(outcome.rejectedBags)
-        let wall = Date().timeIntervalSince(start)
+        let wall = line.elapsed
         let measurement = outcome.measurement
         print(try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
         if let json = output.json {

@@ -124,9 +124,15 @@ public struct FixedPointSearch: Sendable {
                 roots.append((root, 1, followed))
             }
         }
-        let kept = roots.filter { $0.followed || region.contains($0.point) || $0.point.allSatisfy { $0 == 0 } }
-        let outsideRegion = roots.filter { !($0.followed || region.contains($0.point) || $0.point.allSatisfy { $0 == 0 }) }
-            .reduce(0) { $0 + $1.basin }
+        var kept: [(point: [Double], basin: Int, followed: Bool)] = []
+        var outsideRegion = 0
+        for root in roots {
+            if root.followed || region.contains(root.point) || root.point.allSatisfy({ $0 == 0 }) {
+                kept.append(root)
+            } else {
+                outsideRegion += root.basin
+            }
+        }
         // Snap numerically Gaussian roots onto the origin before classifying.
         let points: [FixedPoint] = try kept.map { root in
             var point = root.point

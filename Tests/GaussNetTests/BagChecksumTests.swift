@@ -6,22 +6,7 @@ import XCTest
 /// Saved bags carry a SHA-256 of their numbers and of the settings that produced them; a bag whose
 /// checksum does not match (edited, corrupted, of another run) or that has none (saved by an older
 /// frg) is not used: it is sampled again and the outcome lists it.
-final class BagChecksumTests: XCTestCase {
-    let settings = SamplerSettings(sigmaB: 0.5, width: 3, inputs: [[-0.2], [0.0], [0.2]], netsPerBag: 300, bags: 5,
-                                   seed: 11, threads: 2, estimator: .conditional)
-
-    func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("frg-checksum-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
-    func encoded(_ m: GaussNet.Measurement) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(m)
-    }
-
+final class BagChecksumTests: BagStoreTestCase {
     /// FIPS 180-4 examples (one block, two blocks, empty) and the padding boundaries 55, 56, 63, 64
     /// and 119 bytes.
     func testSHA256KnownAnswers() {

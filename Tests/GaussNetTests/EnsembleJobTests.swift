@@ -36,22 +36,7 @@ struct TwoRankExecutor: BagExecutor {
     }
 }
 
-final class EnsembleJobTests: XCTestCase {
-    let settings = SamplerSettings(sigmaB: 0.5, width: 3, inputs: [[-0.2], [0.0], [0.2]], netsPerBag: 300, bags: 5,
-                                   seed: 11, threads: 2, estimator: .conditional)
-
-    func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("frg-bags-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
-    func encoded(_ m: GaussNet.Measurement) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(m)
-    }
-
+final class EnsembleJobTests: BagStoreTestCase {
     /// A run killed after k bags and resumed (with another thread count) equals the uninterrupted
     /// run bit for bit, for every k; the resumed run samples exactly the missing bags.
     func testResumedRunEqualsUninterruptedRun() throws {

@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "FixedPoints",
             dependencies: [
-                "Truncation", "CLapack", "Diagnostics",
+                "Truncation", "CLapack", "Diagnostics", "TextOutput",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],

@@ -19,7 +19,8 @@ struct FixedPointsReport {
         let spec = census.spec, points = census.points
         if json {
             print(try jsonText(["truncation": spec.outline, "fixedPoints": points.map(fixedPointObject),
-                                "shortfall": census.shortfall ?? NSNull()]))
+                                "shortfall": census.shortfall ?? NSNull(),
+                                "searchMissed": census.searchMissed ?? NSNull()]))
             return
         }
         print("# Fixed points: \(spec.outline); \(census.startCount) Newton starts")
@@ -46,6 +47,7 @@ struct FixedPointsReport {
             print("# \(index + 1) \(name): \(persistence.evidence)")
         }
         if let shortfall = census.shortfall { print("# \(shortfall)") }
+        if let missed = census.searchMissed { print("# \(missed)") }
     }
 
     /// Branch studies (in the order or the dimension): tables or JSON, CSV, a plot of ν and ω, and

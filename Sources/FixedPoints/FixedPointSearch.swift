@@ -72,6 +72,9 @@ public struct FixedPointSearch: Sendable {
         public var outsideRegion: Int
         /// Roots outside the field's domain (for example beyond a threshold pole).
         public var outsideDomain: Int
+        /// The listed points that only `extraStarts` reached: the sampled starts (the origin and
+        /// the random ones) missed them, in the order of `points`.
+        public var missedBySampling: [FixedPoint] = []
     }
 
     /// Runs every start (in parallel), deduplicates, keeps roots inside the region and the
@@ -110,21 +113,27 @@ public struct FixedPointSearch: Sendable {
         }
 
         // Deduplicate in start order, so the output does not depend on thread timing.
-        var roots: [(point: [Double], basin: Int, followed: Bool)] = []
+        var roots: [(point: [Double], basin: Int, followed: Bool, sampled: Bool)] = []
         var unconverged = 0, outsideDomain = 0
+        // Numerically Gaussian roots are snapped onto the origin before they are compared: within
+        // 1e-9 natural units of it (where a marginal coupling, ū6 in d = 3, makes Newton approach
+        // the origin only linearly, the iteration stops about 1e-10 natural units short).
+        let scales = field.naturalScales
         for (index, result) in UnsafeBufferPointer(results).enumerated() {
-            guard let root = result else { unconverged += 1; continue }
+            guard var root = result else { unconverged += 1; continue }
+            if zip(root, scales).allSatisfy({ abs($0) <= 1e-9 * $1 }) { root = root.map { _ in 0 } }
             guard field.isInDomain(root) else { outsideDomain += 1; continue }
             let followed = index >= 1 && index <= extraStarts.count
             let tolerance = duplicateTolerance * (1 + (root.map(abs).max() ?? 0))
             if let k = roots.firstIndex(where: { zip($0.point, root).allSatisfy { abs($0 - $1) <= tolerance } }) {
                 roots[k].basin += 1
                 roots[k].followed = roots[k].followed || followed
+                roots[k].sampled = roots[k].sampled || !followed
             } else {
-                roots.append((root, 1, followed))
+                roots.append((root, 1, followed, !followed))
             }
         }
-        var kept: [(point: [Double], basin: Int, followed: Bool)] = []
+        var kept: [(point: [Double], basin: Int, followed: Bool, sampled: Bool)] = []
         var outsideRegion = 0
         for root in roots {
             if root.followed || region.contains(root.point) || root.point.allSatisfy({ $0 == 0 }) {
@@ -133,20 +142,22 @@ public struct FixedPointSearch: Sendable {
                 outsideRegion += root.basin
             }
         }
-        // Snap numerically Gaussian roots onto the origin before classifying.
-        let points: [FixedPoint] = try kept.map { root in
-            var point = root.point
-            if point.allSatisfy({ abs($0) <= 1e-10 }) { point = point.map { _ in 0 } }
+        let analyzed: [(point: FixedPoint, sampled: Bool)] = try kept.map { root in
+            let point = root.point
             let residual = field.beta(at: point).map(abs).max() ?? 0
-            return try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification)
+            return (try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification),
+                    root.sampled)
         }
+        let points = analyzed.map(\.point)
         let order: [FixedPoint.Kind: Int] = [.gaussian: 0, .wilsonFisher: 1, .multicritical: 2, .other: 3]
         let sorted = points.sorted {
             let a = order[$0.kind]!, b = order[$1.kind]!
             if a != b { return a < b }
             return norm($0.couplings) < norm($1.couplings)
         }
-        return Outcome(points: sorted, unconverged: unconverged, outsideRegion: outsideRegion, outsideDomain: outsideDomain)
+        let missed = analyzed.filter { !$0.sampled }.map(\.point)
+        return Outcome(points: sorted, unconverged: unconverged, outsideRegion: outsideRegion, outsideDomain: outsideDomain,
+                       missedBySampling: sorted.filter { p in missed.contains { $0.couplings == p.couplings } })
     }
 }
 

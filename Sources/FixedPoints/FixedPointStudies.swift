@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import TextOutput
 import Truncation
 
 /// The Wilson–Fisher fixed point followed through a parameter — the order of the truncation or
@@ -143,6 +144,10 @@ public struct FixedPointCensus: Sendable {
     /// Why the Wilson–Fisher branch followed from φ⁴ did not reach `spec.order`, nil when it did
     /// (or when the order is the starting one).
     public var branchLost: String?
+    /// Listed points that the random starts missed and only the branch followed from φ⁴ reached.
+    public var missedBySampling: [FixedPoint] = []
+    /// The half-width of the search box, in natural units, and the number of random starts in it.
+    public var width: Double, randomStarts: Int
 
     /// Most random starts a search accepts (each is one Newton iteration, run on all cores).
     public static let maximumStarts = 1_000_000
@@ -183,6 +188,27 @@ public struct FixedPointCensus: Sendable {
         unconverged = outcome.unconverged
         outsideRegion = outcome.outsideRegion
         outsideDomain = outcome.outsideDomain
+        missedBySampling = outcome.missedBySampling
+        self.width = width
+        randomStarts = starts
+    }
+
+    /// Which listed points the random starts did not find on their own, and why they could not:
+    /// how far outside the search box they lie, in natural units. Nil when the sampled starts
+    /// found every listed point.
+    public var searchMissed: String? {
+        guard !missedBySampling.isEmpty else { return nil }
+        let scales = TruncationStudies.naturalScales(beta)
+        let region = TruncationStudies.defaultRegion(beta, width: width)
+        let parts = missedBySampling.map { point -> String in
+            let farthest = zip(point.couplings, scales).map { abs($0) / $1 }.max() ?? 0
+            let inside = region.contains(point.couplings)
+            let nu = point.nu.map { " (ν = \(formatNumber($0, significant: 6)))" } ?? ""
+            return "the \(point.kind.rawValue) point\(nu) was reached only by following the branch from φ^\(TruncationStudies.startingOrder(spec)): "
+                + (inside ? "none of the \(randomStarts) random starts converged to it"
+                          : "it lies outside the search box (a coupling at \(formatNumber(farthest, significant: 2)) natural units, the box ±\(formatNumber(width))), where random starts are not drawn")
+        }
+        return parts.joined(separator: "; ")
     }
 
     /// Why the census lists no interacting fixed point, when it lists none: the fate of the

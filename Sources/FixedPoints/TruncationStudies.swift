@@ -11,7 +11,7 @@ public enum TruncationStudies {
     /// couplings `z_j` of `Z_k(φ)` (derivative2) `~ K_d^{−j}`; the normalized Polchinski couplings
     /// are of order one.
     public static func naturalScales(_ beta: BetaFunctions) -> [Double] {
-        beta.couplings.map { $0.naturalScale(ballVolumeFactor: beta.ballVolumeFactor) }
+        beta.naturalScales
     }
 
     /// A box of `±width` natural units around the origin, with `κ ≥ 0` and, where the equations

@@ -29,14 +29,45 @@ public struct BetaFunctions: Sendable {
     /// fixed points are not trusted (see `domainConstraints`).
     public var thresholdStopLevel: Double = 1e-3
 
-    let storage: Storage
+    let evaluation: Evaluation
+
+    /// How the numbers are computed from the derived equations.
+    enum Evaluation: Sendable {
+        /// The exact symbolic system compiled into flat tables (every truncation).
+        case tables(Storage)
+        /// Power-series arithmetic on the same projection (LPA): cost `O(n³)` per Jacobian at any
+        /// order, where the symbolic tables grow steeply (see `PotentialSeriesEvaluator`).
+        case series(PotentialSeriesEvaluator)
+    }
+
+    /// Which evaluation `init` builds: `automatic` takes the series for the LPA and the tables
+    /// otherwise; tests compare the two.
+    enum EvaluationChoice { case automatic, tables }
 
     /// Number of couplings `n`.
     public var count: Int { couplings.count }
     /// True when the truncation carries an anomalous dimension (LPA′).
-    public var hasAnomalousDimension: Bool { storage.eta != nil }
+    public var hasAnomalousDimension: Bool {
+        if case .tables(let storage) = evaluation { return storage.eta != nil }
+        return false
+    }
     /// True when the beta functions contain threshold functions (Wetterich), i.e. have a pole.
-    public var hasThresholds: Bool { storage.argument != nil }
+    public var hasThresholds: Bool { spec.scheme == .wetterich }
+
+    /// The exact symbolic system behind these numbers (derived once per `derivationKey` and
+    /// process; for the LPA only when something asks for it, such as the rendered equations).
+    var derived: DerivedSystem {
+        switch evaluation {
+        case .tables(let storage): return storage.derived
+        case .series:
+            do {
+                return try BetaFunctions.symbolicSystem(spec.derivationKey).derived
+            } catch {
+                // The LPA projections (about zero and about the minimum) have no failure path.
+                preconditionFailure("the LPA derivation failed: \(error)")
+            }
+        }
+    }
 
     /// The beta functions for `spec`; throws `TruncationError` for invalid combinations.
     ///
@@ -44,19 +75,34 @@ public struct BetaFunctions: Sendable {
     /// independent of `d` and of the regulator) and done once per process; this initializer
     /// derives only on the first request for a key and otherwise just compiles the cached system
     /// for `spec.dimension` and `spec.regulator`.
+    ///
+    /// LPA truncations are evaluated by power-series arithmetic on the same projection and derive
+    /// nothing symbolically until the exact equations are asked for (`PotentialSeriesEvaluator`).
     public init(_ spec: TruncationSpec) throws {
+        try self.init(spec, evaluation: .automatic)
+    }
+
+    init(_ spec: TruncationSpec, evaluation choice: EvaluationChoice) throws {
         try spec.validate()
         let key = spec.derivationKey
-        let symbolic = try BetaFunctions.symbolicSystem(key)
         let regulator = spec.regulator.regulator
         self.spec = spec
         self.regulator = regulator
-        couplings = symbolic.derived.couplings
-        couplingNames = couplings.names
         let d = spec.dimension
+        if choice == .automatic, spec.truncation == .lpa {
+            couplings = Derivation.potentialCouplings(key)
+            let loop = spec.scheme == .wetterich ? try regulator.thresholdQuadrature(.loop, dimension: d) : nil
+            evaluation = .series(PotentialSeriesEvaluator(
+                couplingCount: couplings.count, expansion: spec.expansion, scheme: spec.scheme,
+                dimension: d, loop: loop))
+        } else {
+            let symbolic = try BetaFunctions.symbolicSystem(key)
+            couplings = symbolic.derived.couplings
+            evaluation = .tables(try Storage(symbolic: symbolic, regulator: regulator, dimension: d))
+        }
+        couplingNames = couplings.names
         canonicalDimensions = couplings.map { $0.canonicalDimension(at: d) }
         ballVolumeFactor = Truncation.ballVolumeFactor(dimension: d)
-        storage = try Storage(symbolic: symbolic, regulator: regulator, dimension: d)
     }
 
     /// The position of the coupling with `role`, if this truncation has one.
@@ -67,11 +113,12 @@ public struct BetaFunctions: Sendable {
     /// for readers that only need to know which couplings a truncation has.
     public static func couplings(for spec: TruncationSpec) throws -> [CouplingDescriptor] {
         try spec.validate()
+        if spec.truncation == .lpa { return Derivation.potentialCouplings(spec.derivationKey) }
         return try symbolicSystem(spec.derivationKey).derived.couplings
     }
 
     /// The cached symbolic system of `key`, derived on the first request.
-    private static func symbolicSystem(_ key: DerivationKey) throws -> SymbolicSystem {
+    static func symbolicSystem(_ key: DerivationKey) throws -> SymbolicSystem {
         try DerivationCache.shared.system(for: key) { SymbolicSystem(try Derivation.derive(key)) }
     }
 
@@ -81,8 +128,13 @@ public struct BetaFunctions: Sendable {
     /// Near a threshold pole (`thresholdMargin → 0`) the values diverge; at the pole they are not finite.
     public func evaluate(_ u: UnsafeBufferPointer<Double>, into beta: UnsafeMutableBufferPointer<Double>) {
         precondition(u.count == count && beta.count == count, "BetaFunctions.evaluate: wrong buffer size")
-        storage.withPrepared(u) { powers, atoms, _ in
-            storage.betas.evaluate(powers: powers, atoms: atoms, into: beta.baseAddress!)
+        switch evaluation {
+        case .series(let series):
+            series.evaluate(u, into: beta)
+        case .tables(let storage):
+            storage.withPrepared(u) { powers, atoms, _ in
+                storage.betas.evaluate(powers: powers, atoms: atoms, into: beta.baseAddress!)
+            }
         }
     }
 
@@ -90,6 +142,14 @@ public struct BetaFunctions: Sendable {
     public func jacobian(_ u: UnsafeBufferPointer<Double>, into jacobian: UnsafeMutableBufferPointer<Double>) {
         let n = count
         precondition(u.count == n && jacobian.count == n * n, "BetaFunctions.jacobian: wrong buffer size")
+        let storage: Storage
+        switch evaluation {
+        case .series(let series):
+            series.jacobian(u, into: jacobian)
+            return
+        case .tables(let tables):
+            storage = tables
+        }
         storage.withPrepared(u) { powers, atoms, eta in
             storage.jacobian.evaluate(powers: powers, atoms: atoms, into: jacobian.baseAddress!)
             guard let dEta = storage.etaGradient, let dBetaDEta = storage.betaEtaDerivative else { return }
@@ -125,7 +185,7 @@ public struct BetaFunctions: Sendable {
     /// The anomalous dimension `η(ū)` (LPA′: `η = −∂_t ln Z_k` at the running minimum), or nil when
     /// the truncation has none (LPA and Polchinski, where `η ≡ 0`).
     public func anomalousDimension(at u: [Double]) -> Double? {
-        guard storage.eta != nil else { return nil }
+        guard case .tables(let storage) = evaluation, storage.eta != nil else { return nil }
         precondition(u.count == count, "BetaFunctions.anomalousDimension: wrong coupling count")
         var eta = 0.0
         u.withUnsafeBufferPointer { ub in storage.withPrepared(ub) { _, _, e in eta = e } }
@@ -135,9 +195,9 @@ public struct BetaFunctions: Sendable {
     /// The mass-like argument `w` of the threshold functions (`ū2` about φ = 0, `2κ̄λ̄2` about the
     /// minimum), or nil for Polchinski.
     public func thresholdArgument(at u: [Double]) -> Double? {
-        guard storage.argument != nil else { return nil }
+        guard hasThresholds else { return nil }
         precondition(u.count == count, "BetaFunctions.thresholdArgument: wrong coupling count")
-        return u.withUnsafeBufferPointer { storage.argumentValue($0) }
+        return u.withUnsafeBufferPointer { argumentValue($0) }
     }
 
     /// Distance from the threshold pole: `min_y p(y) + w = 1 + w` for both regulators. The flow
@@ -150,8 +210,15 @@ public struct BetaFunctions: Sendable {
 
     /// Allocation-free `thresholdMargin` for the hot path; returns `+∞` when there is no threshold.
     public func thresholdMargin(_ u: UnsafeBufferPointer<Double>) -> Double {
-        guard storage.argument != nil else { return .infinity }
-        return regulator.minimumInversePropagator + storage.argumentValue(u)
+        guard hasThresholds else { return .infinity }
+        return regulator.minimumInversePropagator + argumentValue(u)
+    }
+
+    private func argumentValue(_ u: UnsafeBufferPointer<Double>) -> Double {
+        switch evaluation {
+        case .series(let series): return series.argument(u)
+        case .tables(let storage): return storage.argumentValue(u)
+        }
     }
 
     /// Why the equations are not finite at `u`, for messages: on or beyond the threshold pole

@@ -65,6 +65,19 @@ enum Derivation {
         }
     }
 
+    /// The potential couplings of an LPA or LPA′ projection, in state-vector order: `ū2, …, ū2n`
+    /// about zero, `κ, λ2, …, λn` about the minimum (`n = order/2`).
+    static func potentialCouplings(_ key: DerivationKey) -> [CouplingDescriptor] {
+        let n = key.potentialCouplingCount
+        switch key.expansion {
+        case .zero:
+            return (1...n).map { CouplingDescriptor.potential(order: 2 * $0, scheme: key.scheme) }
+        case .minimum:
+            return [CouplingDescriptor.minimumLocation(scheme: key.scheme)]
+                + (2...n).map { CouplingDescriptor.potentialAtMinimum(derivative: $0, scheme: key.scheme) }
+        }
+    }
+
     // MARK: - Expansion about φ = 0
 
     private static func deriveAboutZero(_ key: DerivationKey) -> DerivedSystem {
@@ -72,7 +85,7 @@ enum Derivation {
         let etaIndex = n
         let dIndex = n + 1
         let polchinski = key.scheme == .polchinski
-        let couplings = (1...n).map { CouplingDescriptor.potential(order: 2 * $0, scheme: key.scheme) }
+        let couplings = potentialCouplings(key)
 
         // u(s) = Σ ū_{2m} s^m/(2m)!
         var u = FieldSeries(degree: n)
@@ -124,8 +137,7 @@ enum Derivation {
         let etaIndex = n
         let dIndex = n + 1
         let polchinski = key.scheme == .polchinski
-        let couplings = [CouplingDescriptor.minimumLocation(scheme: key.scheme)]
-            + (2...n).map { CouplingDescriptor.potentialAtMinimum(derivative: $0, scheme: key.scheme) }
+        let couplings = potentialCouplings(key)
         func lambda(_ j: Int) -> SymbolicExpression {
             j <= n ? SymbolicExpression(variable: j - 1) : .zero
         }

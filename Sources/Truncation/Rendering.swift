@@ -27,7 +27,7 @@ extension BetaFunctions {
     /// with the Litim family constants (`1/(d+2)` for the η insertion) folded into the coefficient
     /// and `K_d` kept as a symbol.
     func renderedTerms(_ expression: SymbolicExpression) -> [RenderedTerm] {
-        let derived = storage.derived
+        let derived = derived
         let n = derived.couplingCount
         let d = spec.dimension
         let constants = derived.constants
@@ -59,7 +59,7 @@ extension BetaFunctions {
     /// The equations, one per line: `∂_t ū4 = −3 ū4 − K_d ū6/(1+ū2)² + 6 K_d ū4²/(1+ū2)³` (text) or
     /// LaTeX, preceded by comment lines stating the conventions (`d`, `K_d`, regulator, `w`).
     public func equations(format: EquationFormat) -> String {
-        let derived = storage.derived
+        let derived = derived
         let latex = format == .latex
         var lines: [String] = []
         let comment = latex ? "% " : "# "
@@ -85,7 +85,7 @@ extension BetaFunctions {
 
     /// Human-readable statements of the conventions behind the equations.
     public func headerLines() -> [String] {
-        let derived = storage.derived
+        let derived = derived
         var h: [String] = []
         h.append("\(spec.scheme.rawValue) \(spec.truncation.rawValue), expansion about \(spec.expansion == .zero ? "φ = 0" : "the running minimum ρ = φ²/2 = κ"), order 2n = \(spec.order), d = \(formatCoefficient(spec.dimension))")
         h.append("t = ln(k/Λ); dimensionless couplings, u_i = k^{dim_i} ū_i with dim = [\(canonicalDimensions.map(formatCoefficient).joined(separator: ", "))]")
@@ -113,7 +113,7 @@ extension BetaFunctions {
 
     private func render(_ terms: [RenderedTerm], latex: Bool) -> String {
         if terms.isEmpty { return "0" }
-        let derived = storage.derived
+        let derived = derived
         let symbols = latex ? derived.latexSymbols : derived.textSymbols
         let wText = renderArgument(latex: latex)
         var out = ""
@@ -157,8 +157,8 @@ extension BetaFunctions {
     }
 
     private func renderArgument(latex: Bool) -> String {
-        guard let w = storage.derived.thresholdArgument else { return "" }
-        let derived = storage.derived
+        guard let w = derived.thresholdArgument else { return "" }
+        let derived = derived
         let symbols = latex ? derived.latexSymbols : derived.textSymbols
         return renderedTerms(w).map { t in
             let c = t.coefficient == 1 ? "" : formatCoefficient(t.coefficient)
@@ -179,7 +179,7 @@ extension BetaFunctions {
     /// The JSON description of the equations (and, with `point`, their values there).
     /// Throws `TruncationError.notFinite` when a value at the point is not finite (threshold pole).
     public func json(at point: [Double]? = nil) throws -> String {
-        let derived = storage.derived
+        let derived = derived
         struct Equation: Codable {
             var coupling: String
             var text: String

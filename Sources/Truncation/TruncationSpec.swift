@@ -55,10 +55,11 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     public var order: Int
     public var regulator: RegulatorKind
 
-    /// Largest supported `2n`. The exact derivation's cost grows about as n^10 (release build,
-    /// d = 3, Litim: φ⁴⁰ 0.1 s, φ⁶⁴ 7 s and 150 MB, φ⁸⁰ 30 s and 0.7 GB, φ¹⁰⁰ minutes and
-    /// gigabytes), and double precision loses the Wilson–Fisher branch before φ⁶⁴; the symbolic
-    /// layer itself packs at most 64 variables per monomial.
+    /// Largest supported `2n`. The exact derivation (what `frg beta` prints, and what truncations
+    /// beyond the LPA evaluate) grows about as n^10 (release build, d = 3, Litim, about φ = 0:
+    /// φ⁴⁰ 0.1 s, φ⁶⁴ 7 s and 150 MB, φ⁸⁰ 30 s and 0.7 GB; about the minimum φ⁶⁰ already takes
+    /// 65 s and 2.6 GB); the symbolic layer packs at most 64 variables per monomial. LPA numbers
+    /// come from `PotentialSeriesEvaluator` and cost milliseconds at φ⁶⁴.
     public static let maximumOrder = 64
 
     /// Largest dimension `d` accepted: the largest input dimension of the networks frg samples.
@@ -67,7 +68,7 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     public static let maximumDimension: Double = 64
 
     /// Why orders stop at `maximumOrder`, for messages.
-    public static let maximumOrderReason = "the exact derivation grows about as n^10 (φ⁸⁰ takes 30 s and 0.7 GB)"
+    public static let maximumOrderReason = "the exact derivation frg beta prints grows about as n^10 (φ⁸⁰ takes 30 s and 0.7 GB about φ = 0, far more about the minimum)"
     /// Largest supported `2n` for `derivative2` (`2n − 1` couplings plus about `n` moment symbols).
     public static let maximumDerivative2Order = 36
 

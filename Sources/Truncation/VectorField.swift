@@ -25,6 +25,9 @@ public protocol VectorField: Sendable {
     /// couplings vanish. In the expansion about the minimum the Gaussian point is a flat potential,
     /// where `κ` is undetermined and only the `λ`s vanish.
     func isGaussian(_ u: [Double], tolerance: Double) -> Bool
+    /// The typical magnitude of each coordinate, the floor of the units Newton's method measures
+    /// it in (a coordinate is measured against `max(|ū_j|, naturalScales[j])`). Default: 1.
+    var naturalScales: [Double] { get }
 }
 
 extension VectorField {
@@ -38,6 +41,7 @@ extension VectorField {
 
     public func anomalousDimension(at u: [Double]) -> Double? { nil }
     public func isGaussian(_ u: [Double], tolerance: Double) -> Bool { u.allSatisfy { abs($0) <= tolerance } }
+    public var naturalScales: [Double] { [Double](repeating: 1, count: dimension) }
 
     /// `β(ū)` as an array (allocates; for setup code and tests).
     public func beta(at u: [Double]) -> [Double] {
@@ -77,6 +81,10 @@ public struct DomainConstraint: Sendable {
 extension BetaFunctions: VectorField {
     public var dimension: Int { count }
     public var coordinateNames: [String] { couplingNames }
+
+    /// `K_d^p` per coupling (`CouplingDescriptor.naturalScale`): `ū_{2m} ~ K_d^{1−m}`, `κ ~ K_d`,
+    /// `λ_j ~ K_d^{1−j}`; 1 for Polchinski.
+    public var naturalScales: [Double] { couplings.map { $0.naturalScale(ballVolumeFactor: ballVolumeFactor) } }
 
     /// All couplings vanish, except the position `κ` of the minimum, which a flat potential
     /// leaves undetermined.

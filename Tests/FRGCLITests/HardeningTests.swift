@@ -99,6 +99,27 @@ final class HardeningTests: XCTestCase {
         // ν at φ¹⁴ from the order-by-order study (`frg fixed-points --dimension 3 --convergence 4:14`).
         XCTAssertEqual(try XCTUnwrap(wf.nu), 0.6518867859, accuracy: 1e-9)
         XCTAssertNil(census.shortfall)
+        // Issue 18: Newton in natural units brings random starts from inside the box to it (before,
+        // only the followed branch reached it at φ¹⁴–φ⁴⁰): nothing missed, nothing to say.
+        XCTAssertTrue(census.missedBySampling.isEmpty)
+        XCTAssertNil(census.searchMissed)
+        // Random starts drawn in a box far too small (the branch is still found at φ⁴, where the
+        // study searches the default box) miss it, and the census says so and why.
+        let sparse = try FixedPointCensus(TruncationSpec(dimension: 3, order: 14), starts: 10, width: 0.001)
+        XCTAssertEqual(sparse.missedBySampling.map(\.kind), [.wilsonFisher])
+        let missed = try XCTUnwrap(sparse.searchMissed)
+        XCTAssertEqual(missed, "the wilson-fisher point (ν = 0.651887) was reached only by following the branch from φ^4: it lies outside the search box (a coupling at 51 natural units, the box ±0.001), where random starts are not drawn")
+    }
+
+    /// Issue 18: the multi-start search finds the Wilson–Fisher point the branch continuation finds,
+    /// at every order, about zero and about the minimum.
+    func testRandomStartsFindTheWilsonFisherPointAtHighOrders() throws {
+        for (expansion, order) in [(ExpansionPoint.zero, 24), (.minimum, 48)] {
+            let census = try FixedPointCensus(TruncationSpec(expansion: expansion, dimension: 3, order: order), starts: 200)
+            let wf = try XCTUnwrap(census.points.first { $0.kind == .wilsonFisher }, "\(expansion) φ^\(order)")
+            XCTAssertNil(census.searchMissed, "\(expansion) φ^\(order)")
+            XCTAssertGreaterThan(wf.basin, 10, "\(expansion) φ^\(order)")
+        }
     }
 
     /// Rows 8 and 9: a census that finds no interacting point says why, in text and JSON.

@@ -35,8 +35,9 @@ final class PersistenceTests: XCTestCase {
     }
 
     /// θ₁ alone does not decide: the spurious points found at φ¹⁶ in d = 3 about φ = 0 sit near the
-    /// Gaussian point and keep its θ₁ ≈ −2 at every order (spread 4e-6), while their couplings
-    /// drift (ū4 by 28 % over φ²⁰–φ²⁴). They must not be named.
+    /// Gaussian point and keep its θ₁ ≈ −2 at every order (relative spread 3e-4, well inside the
+    /// check's tolerance), while their couplings drift (ū4 by 28 % over φ²⁰–φ²⁴). They must not be
+    /// named.
     func testPointsWhoseCouplingsDriftAreNotNamed() throws {
         let census = try FixedPointCensus(TruncationSpec(dimension: 3, order: 16), starts: 400)
         let spurious = census.points.filter { $0.kind == .multicritical }
@@ -45,7 +46,8 @@ final class PersistenceTests: XCTestCase {
             let persistence = try XCTUnwrap(point.persistence)
             XCTAssertEqual(persistence.verdict, .unconverged, persistence.evidence)
             let theta = persistence.leadingEigenvalues.suffix(3)
-            XCTAssertLessThan(theta.max()! - theta.min()!, 1e-4)  // θ₁ has settled; the couplings have not
+            // θ₁ has settled by the check's own measure; the couplings have not.
+            XCTAssertLessThan((theta.max()! - theta.min()!) / abs(theta.last!), Persistence.tolerance / 10)
         }
     }
 

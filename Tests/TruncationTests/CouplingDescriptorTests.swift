@@ -88,7 +88,7 @@ final class CouplingDescriptorTests: XCTestCase {
         ]
         for spec in specs {
             let beta = try BetaFunctions(spec)
-            let derived = beta.storage.derived
+            let derived = beta.derived
             let p = beta.couplings.map(\.naturalScaleExponent)
             func weights(_ e: SymbolicExpression) -> Set<Int> {
                 Set(e.terms.keys.map { key in

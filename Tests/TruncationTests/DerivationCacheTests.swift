@@ -4,7 +4,8 @@ import XCTest
 @testable import Truncation
 
 /// The symbolic derivation is independent of `d` and of the regulator and is done once per key
-/// and process; every `BetaFunctions` after the first only compiles.
+/// and process; every `BetaFunctions` after the first only compiles. (LPA systems evaluate by
+/// power series and derive only on demand, so these tests ask for the compiled tables.)
 ///
 /// The counts are per key and process-wide, so these tests hold whichever test derived a key
 /// first: a key is derived exactly once, never again.
@@ -15,11 +16,11 @@ final class DerivationCacheTests: XCTestCase {
 
     /// PHYSICS.md §1 at a dimension no other test uses, from the system derived for d = 3.
     func testNewDimensionCompilesWithoutDerivingAndMatchesClosedForm() throws {
-        _ = try BetaFunctions(TruncationSpec(dimension: 3, order: 6))
+        _ = try BetaFunctions(TruncationSpec(dimension: 3, order: 6), evaluation: .tables)
         let d = 1.73
         let spec = TruncationSpec(dimension: d, order: 6)
         XCTAssertEqual(derivations(spec), 1)
-        let beta = try BetaFunctions(spec)
+        let beta = try BetaFunctions(spec, evaluation: .tables)
         XCTAssertEqual(derivations(spec), 1, "a new d must not derive again")
 
         let kd = independentKd(d)
@@ -52,9 +53,9 @@ final class DerivationCacheTests: XCTestCase {
     /// with `δ = ū4 φ²/2`: `β2 = −2ū2 − A_2(ū2) ū4`, `β4 = −(4 − d)ū4 + 6 A_3(ū2) ū4²`.
     func testRegulatorIsNotPartOfTheDerivation() throws {
         let d = 2.9
-        let litim = try BetaFunctions(TruncationSpec(dimension: d, order: 4))
+        let litim = try BetaFunctions(TruncationSpec(dimension: d, order: 4), evaluation: .tables)
         let count = derivations(litim.spec)
-        let exponential = try BetaFunctions(TruncationSpec(dimension: d, order: 4, regulator: .exponential))
+        let exponential = try BetaFunctions(TruncationSpec(dimension: d, order: 4, regulator: .exponential), evaluation: .tables)
         XCTAssertEqual(derivations(exponential.spec), count)
         XCTAssertEqual(count, 1)
 
@@ -96,13 +97,13 @@ final class DerivationCacheTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: dimensions.count) { i in
             var spec = base
             spec.dimension = dimensions[i]
-            results[i] = (try? BetaFunctions(spec))?.evaluate(point)
+            results[i] = (try? BetaFunctions(spec, evaluation: .tables))?.evaluate(point)
         }
         XCTAssertEqual(derivations(base), 1)
         for (i, d) in dimensions.enumerated() {
             var spec = base
             spec.dimension = d
-            let serial = try BetaFunctions(spec).evaluate(point)
+            let serial = try BetaFunctions(spec, evaluation: .tables).evaluate(point)
             XCTAssertEqual(try XCTUnwrap(results[i]), serial, "d = \(d)")
         }
         XCTAssertEqual(derivations(base), 1)

@@ -76,7 +76,7 @@ final class Derivative2Tests: XCTestCase {
     /// `30 K_d λ̄2 z̄1/(1+w)³ − 6 K_d λ̄2 z̄1 η/(1+w)³`.
     func testHandProjectedZFlowCoefficients() throws {
         let beta = try derivative2(d: 3, order: 4)
-        let terms = beta.renderedTerms(beta.storage.derived.betas[2])
+        let terms = beta.renderedTerms(beta.derived.betas[2])
         func coefficient(_ powers: [String: Int], eta: Int, power: Int) -> Double? {
             terms.first { $0.powers == powers && $0.etaPower == eta && $0.thresholdPower == power && $0.thresholdFamily == "loop" }?.coefficient
         }

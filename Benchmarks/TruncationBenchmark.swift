@@ -4,7 +4,9 @@ import Truncation
 
 /// `frg-bench truncation`: derivation time for each order up to 40 (derivative2: up to
 /// `--max-derivative2-order`), the time to compile an already derived truncation for another `d`,
-/// and the cost of one β and one Jacobian evaluation at order 6 (the hot path of CVODE and Newton).
+/// and the cost of one β and one Jacobian evaluation (the hot path of CVODE and Newton) at order 6
+/// for every truncation, and for the LPA by both routes (power series, compiled exact tables) at
+/// orders 6 to `--max-evaluation-order`.
 struct TruncationBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "truncation",
@@ -19,6 +21,9 @@ struct TruncationBenchmark: ParsableCommand {
     @Option(help: "Evaluation calls per timing.")
     var calls: Int = 2_000_000
 
+    @Option(help: "Highest order of the LPA series-vs-tables evaluation table.")
+    var maxEvaluationOrder: Int = 40
+
     func run() throws {
         // The derivation is cached per process and independent of d: the first BetaFunctions of a
         // truncation derives and compiles, one at another d only compiles.
@@ -29,8 +34,8 @@ struct TruncationBenchmark: ParsableCommand {
             func column(_ spec: TruncationSpec, width: Int) throws -> String {
                 var other = spec
                 other.dimension = 2.5
-                let first = try time { _ = try BetaFunctions(spec) }
-                let again = try time { _ = try BetaFunctions(other) }
+                let first = try time { _ = try BetaFunctions(spec, evaluation: .tables) }
+                let again = try time { _ = try BetaFunctions(other, evaluation: .tables) }
                 return String(format: "%\(width).2f  %5.2f", first * 1e3, again * 1e3)
             }
             func blank(_ width: Int) -> String { String(repeating: " ", count: width - 1) + "-" + String(repeating: " ", count: 7) }
@@ -54,39 +59,57 @@ struct TruncationBenchmark: ParsableCommand {
         ]
         print("case                                   beta [ns]  jacobian [ns]")
         for (name, spec, point) in cases {
-            let beta = try BetaFunctions(spec)
-            let n = beta.count
-            let calls = spec.regulator == .exponential ? self.calls / 10 : self.calls
-            var u = point
-            var out = [Double](repeating: 0, count: n)
-            var jac = [Double](repeating: 0, count: n * n)
-            var sink = 0.0
-            let tb = u.withUnsafeMutableBufferPointer { ub -> Double in
-                out.withUnsafeMutableBufferPointer { ob in
-                    time {
-                        for i in 0..<calls {
-                            ub[0] = point[0] + 1e-9 * Double(i & 7)   // defeat hoisting
-                            beta.evaluate(UnsafeBufferPointer(ub), into: ob)
-                            sink += ob[0]
-                        }
-                    }
-                }
-            }
-            let tj = u.withUnsafeMutableBufferPointer { ub -> Double in
-                jac.withUnsafeMutableBufferPointer { jb in
-                    time {
-                        for i in 0..<calls {
-                            ub[0] = point[0] + 1e-9 * Double(i & 7)
-                            beta.jacobian(UnsafeBufferPointer(ub), into: jb)
-                            sink += jb[0]
-                        }
-                    }
-                }
-            }
+            let (tb, tj, finite) = evaluationCost(try BetaFunctions(spec), at: point,
+                                                      calls: spec.regulator == .exponential ? calls / 10 : calls)
             print(name.padding(toLength: 36, withPad: " ", startingAt: 0)
-                  + String(format: "%11.1f  %13.1f", tb / Double(calls) * 1e9, tj / Double(calls) * 1e9)
-                  + (sink.isFinite ? "" : " (non-finite)"))
+                  + String(format: "%11.1f  %13.1f", tb, tj) + (finite ? "" : " (non-finite)"))
         }
+
+        // The LPA by its two routes, at the Wilson–Fisher-like point ū of natural size.
+        print("\n# Wetterich LPA, Litim, about the minimum: power series vs compiled exact tables, ns per call")
+        print("order  series beta  series jacobian  tables beta  tables jacobian  jacobian ratio")
+        for order in stride(from: 6, through: maxEvaluationOrder, by: 6) {
+            let spec = TruncationSpec(expansion: .minimum, dimension: 3, order: order)
+            let point = [0.03] + (2...(order / 2)).map { 7.5 * pow(14.0, Double($0 - 2)) }
+            let calls = max(1_000, self.calls / (order * order))
+            let series = evaluationCost(try BetaFunctions(spec), at: point, calls: calls)
+            let tables = evaluationCost(try BetaFunctions(spec, evaluation: .tables), at: point, calls: calls)
+            print(String(format: "%5d  %11.0f  %15.0f  %11.0f  %15.0f  %14.1f", order, series.beta, series.jacobian,
+                         tables.beta, tables.jacobian, tables.jacobian / series.jacobian))
+        }
+    }
+
+    /// Nanoseconds per β and per Jacobian call at `point`, and whether the results were finite.
+    private func evaluationCost(_ beta: BetaFunctions, at point: [Double], calls: Int)
+        -> (beta: Double, jacobian: Double, finite: Bool) {
+        let n = beta.count
+        var u = point
+        var out = [Double](repeating: 0, count: n)
+        var jac = [Double](repeating: 0, count: n * n)
+        var sink = 0.0
+        let tb = u.withUnsafeMutableBufferPointer { ub -> Double in
+            out.withUnsafeMutableBufferPointer { ob in
+                time {
+                    for i in 0..<calls {
+                        ub[0] = point[0] + 1e-9 * Double(i & 7)   // defeat hoisting
+                        beta.evaluate(UnsafeBufferPointer(ub), into: ob)
+                        sink += ob[0]
+                    }
+                }
+            }
+        }
+        let tj = u.withUnsafeMutableBufferPointer { ub -> Double in
+            jac.withUnsafeMutableBufferPointer { jb in
+                time {
+                    for i in 0..<calls {
+                        ub[0] = point[0] + 1e-9 * Double(i & 7)
+                        beta.jacobian(UnsafeBufferPointer(ub), into: jb)
+                        sink += jb[0]
+                    }
+                }
+            }
+        }
+        return (tb / Double(calls) * 1e9, tj / Double(calls) * 1e9, sink.isFinite)
     }
 
     private func time(_ body: () throws -> Void) rethrows -> Double {

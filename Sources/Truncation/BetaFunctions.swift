@@ -40,9 +40,14 @@ public struct BetaFunctions: Sendable {
         case series(PotentialSeriesEvaluator)
     }
 
-    /// Which evaluation `init` builds: `automatic` takes the series for the LPA and the tables
-    /// otherwise; tests compare the two.
-    enum EvaluationChoice { case automatic, tables }
+    /// Which evaluation `init(_:evaluation:)` builds.
+    public enum EvaluationChoice: Sendable {
+        /// Power series for the LPA, compiled exact tables otherwise (what `init(_:)` does).
+        case automatic
+        /// The compiled exact system for every truncation: for comparisons and benchmarks (an LPA
+        /// at high order then pays the full symbolic derivation).
+        case tables
+    }
 
     /// Number of couplings `n`.
     public var count: Int { couplings.count }
@@ -82,7 +87,8 @@ public struct BetaFunctions: Sendable {
         try self.init(spec, evaluation: .automatic)
     }
 
-    init(_ spec: TruncationSpec, evaluation choice: EvaluationChoice) throws {
+    /// The beta functions for `spec`, evaluated as `choice` says.
+    public init(_ spec: TruncationSpec, evaluation choice: EvaluationChoice) throws {
         try spec.validate()
         let key = spec.derivationKey
         let regulator = spec.regulator.regulator

@@ -5,6 +5,7 @@
 // Dependency graph (it points one way; ARCHITECTURE.md says where new things go):
 //   Diagnostics, TextOutput (leaves: the user-facing error protocol; number formats, atomic writes)
 //   CSundials (system library) → CVodeShim (C) → ODE (Swift)
+//   CLapack (C: LAPACKE loaded at first use) → LapackRuntime → FixedPoints
 //   → physics, no YAML and no terminal: Truncation → FixedPoints → FullPotential; Flows;
 //     GaussNet (hot loops in the C target GaussNetKernels) → Comparison; Runs (every flow behind one
 //     protocol)
@@ -42,11 +43,12 @@ let package = Package(
             name: "CSundials",
             providers: [.apt(["libsundials-dev"])]
         ),
-        // LAPACK (LAPACKE) from Debian's liblapacke-dev, for eigenproblems.
-        .systemLibrary(
-            name: "CLapack",
-            providers: [.apt(["liblapacke-dev", "liblapack-dev"])]
-        ),
+        // LAPACKE (Debian's liblapacke-dev: the header at build time, liblapacke.so.3 at run time),
+        // loaded at first use with single-threaded BLAS, never linked (so OpenBLAS starts no pool
+        // at start-up); LapackRuntime is its Swift face and typed load error.
+        .target(name: "CLapack"),
+        .target(name: "LapackRuntime", dependencies: ["CLapack", "Diagnostics"],
+            swiftSettings: v6),
         // Layer 2: the C shim over CVODE.
         .target(
             name: "CVodeShim",
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "FixedPoints",
             dependencies: [
-                "Truncation", "CLapack", "Diagnostics", "TextOutput",
+                "Truncation", "LapackRuntime", "Diagnostics", "TextOutput",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
@@ -127,7 +129,7 @@ let package = Package(
             name: "FRGCLI",
             dependencies: [
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "Runs", "FRGConfig", "Reports",
-                "Diagnostics", "TextOutput",
+                "LapackRuntime", "Diagnostics", "TextOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
@@ -137,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "frg-bench",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential", "LapackRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
@@ -145,6 +147,7 @@ let package = Package(
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),
+        .testTarget(name: "LapackRuntimeTests", dependencies: ["LapackRuntime", "Diagnostics"]),
         .testTarget(name: "FixedPointsTests", dependencies: ["FixedPoints", "Truncation", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),

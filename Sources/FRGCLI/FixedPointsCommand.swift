@@ -2,6 +2,7 @@ import ArgumentParser
 import FixedPoints
 import Foundation
 import FullPotential
+import LapackRuntime
 import Truncation
 
 /// `frg fixed-points`: all real fixed points of a truncation, their stability and exponents; the
@@ -111,6 +112,10 @@ struct FixedPointsCommand: ParsableCommand {
 
     func run() throws {
         try OutputFiles().check(files: [csv, plot, deviationPlot])
+        // Every mode needs LAPACK. Loaded here, before any parallel work: a missing library is its
+        // own error (Newton would count a failed solve as a singular Jacobian), and the thread
+        // policy's load-time environment is set while frg is still single-threaded.
+        try Lapack.load()
         let report = FixedPointsReport(json: json, csv: csv, plot: plot, deviationPlot: deviationPlot)
         if truncation.truncation == .fullPotential {
             guard let d = truncation.dimension else {

@@ -1,4 +1,4 @@
-import CLapack
+import LapackRuntime
 import ComplexModule
 import Diagnostics
 import Foundation
@@ -29,13 +29,15 @@ public enum LinearAlgebraError: UserFacingError, Equatable {
 }
 
 /// Solves `A x = b` for a dense `n × n` row-major `A` by LU with partial pivoting (LAPACK `dgesv`).
+/// LAPACK is loaded at the first call (`Lapack`: single-threaded BLAS); throws `LapackLoadError`
+/// if it cannot be.
 public func solveLinearSystem(_ a: [Double], _ b: [Double]) throws -> [Double] {
     let n = b.count
     precondition(a.count == n * n, "matrix is not n×n")
     guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFiniteInput(routine: "dgesv") }
     var a = a, x = b
     var pivots = [Int32](repeating: 0, count: n)
-    let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), 1, &a, Int32(n), &pivots, &x, 1)
+    let info = try Lapack.dgesv(Lapack.rowMajor, Int32(n), 1, &a, Int32(n), &pivots, &x, 1)
     if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dgesv", argument: Int(-info)) }
     if info > 0 { throw LinearAlgebraError.singularMatrix(pivot: Int(info)) }
     return x
@@ -58,8 +60,8 @@ public func eigenDecomposition(_ matrix: [Double], dimension n: Int) throws -> E
     var wr = [Double](repeating: 0, count: n), wi = wr
     var vl = [Double](repeating: 0, count: 1)
     var vr = [Double](repeating: 0, count: n * n)
-    let info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "V")), Int32(n),
-                             &a, Int32(n), &wr, &wi, &vl, 1, &vr, Int32(n))
+    let info = try Lapack.dgeev(Lapack.rowMajor, UInt8(ascii: "N"), UInt8(ascii: "V"), Int32(n),
+                                &a, Int32(n), &wr, &wi, &vl, 1, &vr, Int32(n))
     if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dgeev", argument: Int(-info)) }
     if info > 0 { throw LinearAlgebraError.eigenvaluesDidNotConverge(routine: "dgeev", info: Int(info)) }
 

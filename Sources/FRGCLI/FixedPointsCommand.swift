@@ -94,7 +94,8 @@ struct FixedPointsCommand: ParsableCommand {
             guard convergence == nil, dimensionSweep == nil, csv == nil, deviationPlot == nil else {
                 throw ValidationError("--convergence, --dimension-sweep, --csv and --deviation-plot apply to polynomial truncations")
             }
-            if let basis, !(16...400).contains(basis) { throw ValidationError("--basis must be between 16 and 400, got \(basis)") }
+            let limits = ScalingSolutionSpec.minimumBasisSize...(ScalingSolutionSpec.maximumBasisSize * 2 / 3)
+            if let basis, !limits.contains(basis) { throw ValidationError("--basis (the first basis size; it grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize)) must be between \(limits.lowerBound) and \(limits.upperBound), got \(basis)") }
             if let regulator = truncation.regulator, regulator != .litim {
                 throw ValidationError("the full-potential scaling solution is implemented for the Litim regulator (Wetterich) and for Polchinski")
             }

@@ -28,7 +28,7 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
     var width: Double = 3
 
-    @Option(parsing: .unconditional, help: "With --truncation full-potential: number of Chebyshev nodes, 16 … 400 (default 40 Wetterich, 60 Polchinski).")
+    @Option(parsing: .unconditional, help: "With --truncation full-potential: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
     var basis: Int?
 
     @Flag(help: "Print JSON instead of a table.")

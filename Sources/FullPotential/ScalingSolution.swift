@@ -175,15 +175,17 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
         throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
     }
     let sizes = spec.basisSizes
-    guard !spec.estimatesError || sizes.count >= 2 else {
+    guard !spec.estimatesError || spec.basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
         throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
     }
     let count = spec.eigenvalueCount
     let first = try firstSolve(scheme: spec.scheme, dimension: d, basisSize: spec.basisSize)
     let profile = SuppressionProfile(first)
     let mainLength = spec.domainLength ?? profile.length(at: ScalingSolutionSpec.domainSuppression)
-    let shortLength = profile.length(at: profile.suppression(at: mainLength)
-        - (ScalingSolutionSpec.domainSuppression - ScalingSolutionSpec.shortDomainSuppression))
+    // A given domain too short for S − 10 to mean anything is compared with 0.9 of itself.
+    let shortTarget = profile.suppression(at: mainLength)
+        - (ScalingSolutionSpec.domainSuppression - ScalingSolutionSpec.shortDomainSuppression)
+    let shortLength = shortTarget > 5 ? profile.length(at: shortTarget) : 0.9 * mainLength
     @Sendable func solve(_ n: Int, _ length: Double, conditions: Int = 0) throws -> CollocatedSolution {
         try solveCollocated(scheme: spec.scheme, dimension: d, basisSize: n, length: length,
                             start: first.interpolated(basisSize: n, length: length), conditions: conditions)

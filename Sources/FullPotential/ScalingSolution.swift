@@ -46,8 +46,8 @@ public struct ScalingSolutionSpec: Sendable {
     /// How many eigenvalues (lowest real parts) are reported and must converge: `θ₁` (giving ν),
     /// `ω` and the next ones. At least 2.
     public var eigenvalueCount: Int
-    /// Converged when every reported eigenvalue changes by at most `tolerance · max(1, |θ|)`
-    /// between two successive basis sizes.
+    /// Converged when the error estimate of every reported eigenvalue (see
+    /// ``ScalingSolution/eigenvalueErrors``) is at most `tolerance · max(1, |θ|)`.
     public var tolerance: Double
 
     public init(scheme: LPAScheme = .wetterich, dimension: Double = 3, basisSize: Int? = nil,
@@ -110,8 +110,8 @@ public struct ScalingSolution: Sendable {
     /// The basis size `N` of the reported solution and the domain end `ρ_max` (solver variable).
     public var basisSize: Int
     public var domainLength: Double
-    /// Nil when every reported eigenvalue converged; otherwise which did not, by how much they
-    /// changed, at which basis sizes.
+    /// Nil when every reported eigenvalue reached the tolerance; otherwise which did not, their
+    /// errors, and why the basis stopped growing.
     public var shortfall: String?
     /// The minimum `ρ₀ = φ₀²/2` of the scaling potential (0 if it is at the origin).
     public var minimum: Double
@@ -202,7 +202,7 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
     }
     // Stage k solves N_k on the main domain and, beside it on the other core, N_{k−1} on the short
     // one: the domain change of the stage that ends comes at no extra wall time.
-    struct Stage { var solution: CollocatedSolution; var size: Int; var previousSize: Int; var errors: [Double]; var excess: Double }
+    struct Stage { var solution: CollocatedSolution; var size: Int; var errors: [Double]; var excess: Double }
     var previous = try solve(sizes[0], mainLength)
     var best: Stage?
     var roundingLimited = false
@@ -219,7 +219,7 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
         let errors = (0..<count).map { basisChange[$0] + shortChange[$0] + Double(sizes[k]) * .ulpOfOne * next.conditions[$0] }
         // How far the worst eigenvalue is from its tolerance (≤ 1: all converged).
         let excess = (0..<count).map { errors[$0] / (spec.tolerance * max(1, next.eigenvalues[$0].length)) }.max()!
-        let stage = Stage(solution: next, size: sizes[k], previousSize: sizes[k - 1], errors: errors, excess: excess)
+        let stage = Stage(solution: next, size: sizes[k], errors: errors, excess: excess)
         if let best, excess >= best.excess {
             // A larger basis no longer helps: the rounding of its differentiation matrices grows
             // faster than the truncation error falls. Keep the better stage.
@@ -240,7 +240,7 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
     if !unconverged.isEmpty {
         let which = unconverged.map { "θ\($0 + 1) (error \(formatted(errors[$0])))" }.joined(separator: ", ")
         let reason = roundingLimited
-            ? "a larger basis than N = \(best!.size) only adds rounding"
+            ? "the next basis size after N = \(best!.size) did not reduce the errors (the rounding of the differentiation matrices grows with N)"
             : "N = \(best!.size) is the largest basis"
         shortfall = "\(which) did not reach the tolerance \(formatted(spec.tolerance))·max(1, |θ|): \(reason)"
     }

@@ -37,7 +37,7 @@ public struct ScalingSolutionSpec: Sendable {
     /// like `exp(−S)`, `S(ρ_max) = ∫_{ρ₀}^{ρ_max} dρ` of the ratio of the first- to the
     /// second-derivative coefficient of the linearized equation (Wetterich `(d−2)(1+w+2ρw')²/2`,
     /// Polchinski `((d−2)ρ − 3 + 4ρy)/(2ρ)`), from the minimum `ρ₀`. The domain ends where
-    /// `S = ``domainSuppression```. A longer domain only costs: near `d = 2` (Wetterich) the
+    /// `S` reaches ``domainSuppression``. A longer domain only costs: near `d = 2` (Wetterich) the
     /// irrelevant eigenfunctions grow like `ρ^{(θ+2)/(d−2)}` and lose digits to rounding.
     public var domainLength: Double?
     /// Also grow the basis and shorten the domain to estimate the error of every reported

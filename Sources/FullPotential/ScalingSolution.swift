@@ -62,9 +62,10 @@ public struct ScalingSolutionSpec: Sendable {
         self.tolerance = tolerance
     }
 
-    /// The basis sizes tried, in order: `N, 3N/2, …`, the last one at most ``maximumBasisSize``.
-    var basisSizes: [Int] {
-        var sizes = [basisSize]
+    /// The basis sizes tried from `first` on, in order: `N, 3N/2, …`, the last one at most
+    /// ``maximumBasisSize``.
+    func basisSizes(from first: Int) -> [Int] {
+        var sizes = [first]
         while estimatesError, sizes.last! < Self.maximumBasisSize {
             sizes.append(min(Self.maximumBasisSize, sizes.last! * 3 / 2))
         }
@@ -174,12 +175,25 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
     if let length = spec.domainLength, !(length.isFinite && length > 0) {
         throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
     }
-    let sizes = spec.basisSizes
     guard !spec.estimatesError || spec.basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
         throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
     }
     let count = spec.eigenvalueCount
-    let first = try firstSolve(scheme: spec.scheme, dimension: d, basisSize: spec.basisSize)
+    // Near d = 2 the steep Wetterich solution can defeat Newton on the first basis: retry with 3/2
+    // of it while the sequence can still grow from there; the sequence then starts at that size.
+    var firstSize = spec.basisSize
+    var found: GridSolution?
+    while found == nil {
+        do {
+            found = try firstSolve(scheme: spec.scheme, dimension: d, basisSize: firstSize)
+        } catch let error as FullPotentialError {
+            guard case .scalingSolutionNotFound = error,
+                  firstSize * 9 / 4 <= ScalingSolutionSpec.maximumBasisSize else { throw error }
+            firstSize = firstSize * 3 / 2
+        }
+    }
+    let first = found!
+    let sizes = spec.basisSizes(from: firstSize)
     let profile = SuppressionProfile(first)
     let mainLength = spec.domainLength ?? profile.length(at: ScalingSolutionSpec.domainSuppression)
     // A given domain too short for S − 10 to mean anything is compared with 0.9 of itself.

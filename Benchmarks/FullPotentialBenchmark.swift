@@ -7,9 +7,10 @@ import FullPotential
 /// `swift run -c release frg-bench full-potential`: wall-clock time of the full-potential LPA
 /// solvers.
 ///
-/// - Scaling solution, d = 3, Wetterich–Litim and Polchinski, with the default resolution and the
-///   error estimate (a second solve with 3/2 the nodes on a 1.25 times longer domain, run on the
-///   other core): this is the time to get ν to ten digits.
+/// - Scaling solution (d = 3, or `--dimensions 2.2,2.5,3,3.5`), Wetterich–Litim and Polchinski, with
+///   the error estimate: the first solve that sets the domain, then the basis growing by 3/2 (each
+///   size beside a shorter-domain solve on the other core) until ν, ω and the next three
+///   eigenvalues have converged to 1e-8 relative.
 /// - Flows: a d = 3 broken-phase flow to the convexity floor (301 points) and a d = 1 flow of a
 ///   network-like potential (ū2 > 0, ū4 < 0, ū6 > 0) eight e-folds into the infrared (1201 points).
 struct FullPotentialBenchmark: ParsableCommand {
@@ -18,6 +19,9 @@ struct FullPotentialBenchmark: ParsableCommand {
 
     @Option(help: "Solves per measurement.")
     var repetitions = 20
+
+    @Option(parsing: .unconditional, help: "Dimensions of the scaling-solution timings, comma-separated.")
+    var dimensions = "3"
 
     @Flag(help: "Also print ν and ω against the number of Chebyshev nodes (no timing).")
     var convergence = false
@@ -33,16 +37,18 @@ struct FullPotentialBenchmark: ParsableCommand {
             }
         }
         print("frg-bench full-potential: \(repetitions) solves per case, times per solve (min / median)")
-        for scheme in LPAScheme.allCases {
-            let spec = ScalingSolutionSpec(scheme: scheme, dimension: 3)
-            var solution: ScalingSolution?
-            let (low, median) = try measure { solution = try scalingSolution(spec) }
-            let s = solution!
-            print(String(format: "  scaling solution d = 3, %@ (N = %d): %.4f s / %.4f s", scheme.description,
-                         spec.basisSize, low, median))
-            print(String(format: "    ν = %.12f (change %.1e)   ω = %.12f (change %.1e)", s.nu, s.nuChange ?? .nan,
-                         s.omega, s.omegaChange ?? .nan))
-            print("    eigenvalues: " + s.eigenvalues.prefix(6).map { String(format: "%.10f", $0.real) }.joined(separator: ", "))
+        for d in dimensions.split(separator: ",").compactMap({ Double($0) }) {
+            for scheme in LPAScheme.allCases {
+                let spec = ScalingSolutionSpec(scheme: scheme, dimension: d)
+                var solution: ScalingSolution?
+                let (low, median) = try measure { solution = try scalingSolution(spec) }
+                let s = solution!
+                print(String(format: "  scaling solution d = %g, %@ (N = %d, ρ_max = %.3g): %.4f s / %.4f s", d, scheme.description,
+                             s.basisSize, s.domainLength, low, median))
+                print(String(format: "    ν = %.12f ± %.1e   ω = %.12f ± %.1e%@", s.nu, s.nuError ?? 0, s.omega, s.omegaError ?? 0,
+                             s.shortfall == nil ? "" : "   (not converged)"))
+                print("    eigenvalues: " + zip(s.eigenvalues, s.eigenvalueErrors ?? []).map { String(format: "%.10f ± %.0e", $0.real, $1) }.joined(separator: ", "))
+            }
         }
         let broken = FullPotentialFlowSpec(dimension: 3, fieldMax: 3, gridPoints: 301, tEnd: -8, outputCount: 17)
         var ending: FullPotentialFlowEnding?

@@ -29,7 +29,7 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
     var width: Double = 3
 
-    @Option(parsing: .unconditional, help: "With --truncation full-potential: number of Chebyshev nodes, 16 … 400 (default 40 Wetterich, 60 Polchinski).")
+    @Option(parsing: .unconditional, help: "With --truncation full-potential: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
     var basis: Int?
 
     @Flag(help: "Print JSON instead of a table.")
@@ -95,7 +95,8 @@ struct FixedPointsCommand: ParsableCommand {
             guard convergence == nil, dimensionSweep == nil, csv == nil, deviationPlot == nil else {
                 throw ValidationError("--convergence, --dimension-sweep, --csv and --deviation-plot apply to polynomial truncations")
             }
-            if let basis, !(16...400).contains(basis) { throw ValidationError("--basis must be between 16 and 400, got \(basis)") }
+            let limits = ScalingSolutionSpec.minimumBasisSize...(ScalingSolutionSpec.maximumBasisSize * 2 / 3)
+            if let basis, !limits.contains(basis) { throw ValidationError("--basis (the first basis size; it grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize)) must be between \(limits.lowerBound) and \(limits.upperBound), got \(basis)") }
             if let regulator = truncation.regulator, regulator != .litim {
                 throw ValidationError("the full-potential scaling solution is implemented for the Litim regulator (Wetterich) and for Polchinski")
             }

@@ -129,26 +129,42 @@ struct FixedPointsReport {
     /// The LPA scaling solution of the whole potential, with its error estimate.
     func emit(_ solution: ScalingSolution) throws {
         let scheme = solution.spec.scheme, d = solution.spec.dimension
-        let eigenvalues = solution.eigenvalues.sorted { $0.real < $1.real }
+        let eigenvalues = solution.eigenvalues
+        let errors = solution.eigenvalueErrors
         let names = solution.minimumCouplingDescriptors.names
         if json {
-            var point: [String: Any] = [
+            let objects = eigenvalues.enumerated().map { k, value -> [String: Any] in
+                var object: [String: Any] = eigenvalueObject(value)
+                object["error"] = errors?[k] ?? NSNull()
+                return object
+            }
+            let point: [String: Any] = [
                 "kind": FixedPoint.Kind.wilsonFisher.rawValue,
                 "couplings": Dictionary(uniqueKeysWithValues: zip(names, solution.minimumCouplings)),
-                "eigenvalues": eigenvalues.map(eigenvalueObject),
+                "eigenvalues": objects,
                 "nu": solution.nu, "omega": solution.omega, "eta": NSNull(),
+                "nuError": solution.nuError ?? NSNull(), "omegaError": solution.omegaError ?? NSNull(),
+                "basisSize": solution.basisSize, "domainLength": solution.domainLength,
             ]
-            point["nuChange"] = solution.nuChange ?? NSNull()
-            point["omegaChange"] = solution.omegaChange ?? NSNull()
-            print(try jsonText(["truncation": "\(scheme.rawValue) LPA, full potential, d = \(formatNumber(d))", "fixedPoints": [point]]))
+            print(try jsonText(["truncation": "\(scheme.rawValue) LPA, full potential, d = \(formatNumber(d))", "fixedPoints": [point],
+                                "shortfall": solution.shortfall ?? NSNull()]))
         } else {
             print("# Scaling solution of the full LPA potential: \(scheme.rawValue)\(scheme == .wetterich ? ", Litim regulator" : " (normalized form)"), d = \(formatNumber(d))")
-            print("# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed; the change is the difference to a finer, longer-domain solve")
-            print("ν = \(String(format: "%.12f", solution.nu))   (change \(optionalNumber(solution.nuChange, significant: 2)))")
-            print("ω = \(String(format: "%.12f", solution.omega))   (change \(optionalNumber(solution.omegaChange, significant: 2)))")
-            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.map { formatNumber($0.real, significant: 11) }.joined(separator: ", "))
+            print("# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\(scheme == .wetterich ? "·K_d" : "")")
+            if errors != nil {
+                print("# error: change from the previous basis size + change on a shorter domain + rounding floor")
+            }
+            func withError(_ x: Double, _ error: Double?) -> String {
+                error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
+            }
+            print("ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nu, solution.nuError))")
+            print("ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omega, solution.omegaError))")
+            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.enumerated().map { k, value in
+                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(value.real, errors?[k])
+            }.joined(separator: ", "))
             print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
             print("at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
+            if let shortfall = solution.shortfall { print("# not converged: \(shortfall)") }
         }
         if let plot {
             var figure = Plot(title: "LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d))",

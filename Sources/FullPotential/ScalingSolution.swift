@@ -1,3 +1,4 @@
+import CLapack
 import ComplexModule
 import Dispatch
 import FixedPoints
@@ -12,42 +13,63 @@ import Truncation
 /// field-independent vacuum-energy mode (eigenvalue `−d`), so every eigenvalue of the discretized
 /// stability operator is a physical even one: no shift or redundant mode has to be filtered out.
 public struct ScalingSolutionSpec: Sendable {
+    /// Largest polynomial degree the basis may grow to (checked before any matrix is allocated).
+    public static let maximumBasisSize = 400
+    /// Smallest starting degree.
+    public static let minimumBasisSize = 16
+    /// Suppression `S` (see ``domainLength``) at the end of the main domain: the boundary error
+    /// decays like `e^{−0.8 S}` (measured for the first six eigenvalues in both schemes), so at
+    /// `S = 50` it is far below rounding.
+    public static let domainSuppression = 50.0
+    /// Suppression at the end of the shorter domain whose change estimates the boundary error: its
+    /// own boundary error is about `e^{8}` times that of the main domain, so the change bounds it.
+    public static let shortDomainSuppression = 40.0
+
     public var scheme: LPAScheme
     /// Dimension `d`, real, `2 < d < 4` (the Wilson–Fisher range).
     public var dimension: Double
-    /// Polynomial degree `N` of the Chebyshev collocation (`N + 1` nodes).
+    /// Polynomial degree `N` of the first Chebyshev collocation (`N + 1` nodes); the basis grows by
+    /// factors 3/2 from here up to ``maximumBasisSize`` until the reported eigenvalues converge.
     public var basisSize: Int
-    /// Right end of the domain `[0, ρ_max]` in the scheme's solver variable: Wetterich
-    /// `ρ/K_d` (the loop factor `K_d` scaled out), Polchinski `ρ`. Nil: the default, chosen so
-    /// that the loop term is small against the classical scaling at `ρ_max` and the fast mode
-    /// excited by the boundary condition has decayed before the region of the minimum:
-    /// Polchinski 25; Wetterich `1.5/λ₂` for `d ≥ 3` (`λ₂ = (4−d)D³/18`, `D = 3(d−2)/(4d−10)`, the
-    /// quartic coupling of the order-2 expansion about the minimum; 8 at `d = 3`, growing toward
-    /// `d = 4` where the scaling potential becomes flat), and `8 − 5(3 − d)` below `d = 3`.
+    /// Right end of the domain `[0, ρ_max]` in the scheme's solver variable (Wetterich `ρ/K_d`, the
+    /// loop factor `K_d` scaled out; Polchinski `ρ`). Nil: adapted to the solution. The boundary
+    /// condition at `ρ_max` excites the second solution of the fixed-point ODE, which decays inward
+    /// like `exp(−S)`, `S(ρ_max) = ∫_{ρ₀}^{ρ_max} dρ` of the ratio of the first- to the
+    /// second-derivative coefficient of the linearized equation (Wetterich `(d−2)(1+w+2ρw')²/2`,
+    /// Polchinski `((d−2)ρ − 3 + 4ρy)/(2ρ)`), from the minimum `ρ₀`. The domain ends where
+    /// `S` reaches ``domainSuppression``. A longer domain only costs: near `d = 2` (Wetterich) the
+    /// irrelevant eigenfunctions grow like `ρ^{(θ+2)/(d−2)}` and lose digits to rounding.
     public var domainLength: Double?
-    /// Also solve with `N + N/2` nodes on a domain 1.25 times longer and report how much `ν`, `ω`
-    /// change (the error estimate of both the basis and the boundary condition).
+    /// Also grow the basis and shorten the domain to estimate the error of every reported
+    /// eigenvalue (see ``ScalingSolution/eigenvalueErrors``). Without it: one solve at `basisSize`.
     public var estimatesError: Bool
+    /// How many eigenvalues (lowest real parts) are reported and must converge: `θ₁` (giving ν),
+    /// `ω` and the next ones. At least 2.
+    public var eigenvalueCount: Int
+    /// Converged when the error estimate of every reported eigenvalue (see
+    /// ``ScalingSolution/eigenvalueErrors``) is at most `tolerance · max(1, |θ|)`.
+    public var tolerance: Double
 
     public init(scheme: LPAScheme = .wetterich, dimension: Double = 3, basisSize: Int? = nil,
-                domainLength: Double? = nil, estimatesError: Bool = true) {
+                domainLength: Double? = nil, estimatesError: Bool = true, eigenvalueCount: Int = 5,
+                tolerance: Double = 1e-8) {
         self.scheme = scheme
         self.dimension = dimension
         self.basisSize = basisSize ?? (scheme == .wetterich ? 40 : 60)
         self.domainLength = domainLength
         self.estimatesError = estimatesError
+        self.eigenvalueCount = eigenvalueCount
+        self.tolerance = tolerance
     }
 
-    var resolvedDomainLength: Double {
-        if let domainLength { return domainLength }
-        switch scheme {
-        case .polchinski: return 25
-        case .wetterich:
-            let d = dimension
-            guard d >= 3 else { return 8 - 5 * (3 - d) }
-            let D = 3 * (d - 2) / (4 * d - 10)
-            return 1.5 / ((4 - d) * D * D * D / 18)
+    /// The basis sizes tried from `first` on, in order: `N, 3N/2, …`, the last one at most
+    /// ``maximumBasisSize``.
+    func basisSizes(from first: Int) -> [Int] {
+        var sizes = [first]
+        while estimatesError, sizes.last! < Self.maximumBasisSize {
+            sizes.append(min(Self.maximumBasisSize, sizes.last! * 3 / 2))
         }
+        return sizes
     }
 }
 
@@ -72,14 +94,26 @@ public struct ScalingSolution: Sendable {
     public var nu: Double
     /// `ω`: the smallest positive eigenvalue.
     public var omega: Double
-    /// Eigenvalues `θ` of the stability operator (`t = ln k`: relevant `θ < 0`), increasing.
-    /// With the error estimate on, only those that agree to `1e-6` (relative) between the two
-    /// resolutions are listed; without it the lowest `N/4`.
+    /// The ``ScalingSolutionSpec/eigenvalueCount`` eigenvalues `θ` of the stability operator with the
+    /// lowest real parts (`t = ln k`: relevant `θ < 0`), increasing; always that many, converged or
+    /// not (``shortfall`` says which did not).
     public var eigenvalues: [Complex<Double>]
-    /// `|ν − ν_refined|` and the same for `ω` (see ``ScalingSolutionSpec/estimatesError``); nil
-    /// without the error estimate.
-    public var nuChange: Double?
-    public var omegaChange: Double?
+    /// Error estimate of each eigenvalue (nil without the error estimate): the sum of its change
+    /// between the last two basis sizes, its change when the domain is shortened to
+    /// ``ScalingSolutionSpec/shortDomainSuppression``, and the rounding floor `N ε κ`, with `κ` the
+    /// componentwise condition number `|y|ᵀ|J||x| / |yᴴx|` of the eigenvalue (`x`, `y` its right
+    /// and left eigenvectors): the change of `θ` when every entry of the stability matrix `J` moves
+    /// by the rounding `N ε` of the length-`N` sums that form it.
+    public var eigenvalueErrors: [Double]?
+    /// Error estimates of ν (`δθ₁/θ₁²`) and ω, from ``eigenvalueErrors``.
+    public var nuError: Double?
+    public var omegaError: Double?
+    /// The basis size `N` of the reported solution and the domain end `ρ_max` (solver variable).
+    public var basisSize: Int
+    public var domainLength: Double
+    /// Nil when every reported eigenvalue reached the tolerance; otherwise which did not, their
+    /// errors, and why the basis stopped growing.
+    public var shortfall: String?
     /// The minimum `ρ₀ = φ₀²/2` of the scaling potential (0 if it is at the origin).
     public var minimum: Double
     /// The potential at the collocation nodes, increasing `φ`.
@@ -111,55 +145,132 @@ public struct ScalingSolution: Sendable {
 /// Solves the LPA fixed-point equation for the Wilson–Fisher scaling solution and its spectrum.
 ///
 /// Method: Chebyshev collocation of the fixed-point ODE on `[0, ρ_max]`, Newton's method with
-/// the exact Jacobian, then the eigenvalues of that Jacobian (LAPACK `dgeev`). At `ρ = 0` the
-/// equation itself is collocated (its regularity condition). At `ρ_max` the large-field
-/// asymptotics enter: the second derivative in the equation is replaced by its value for the
-/// asymptotic power law — Wetterich `w ∝ ρ^{2/(d−2)}` gives `w'' = (2/(d−2) − 1) w'/ρ`, Polchinski
+/// the exact Jacobian, and the eigenvalues of the same Jacobian (LAPACK): the collocated system
+/// `∂_t w = F(w)` is the discretized flow, so its Jacobian at the fixed point is the stability
+/// operator. At `ρ_max` the second-derivative row is replaced by the large-field asymptotics:
+/// Wetterich `w ∝ ρ^{2/(d−2)}` gives `w'' = (2/(d−2) − 1) w'/ρ`, Polchinski
 /// `y − 1 ∝ ρ^{−2/(d+2)}` gives `y'' = (−2/(d+2) − 1) y'/ρ`. The other solution of the ODE grows like
 /// `exp(c ρ^{(d+2)/(d−2)})` (Wetterich) or `exp(2ρ)` (Polchinski) toward large field, so the error of
-/// that boundary condition decays exponentially inward; the domain default makes it negligible.
+/// that boundary condition decays exponentially inward.
+///
+/// Steps: a first solve at `basisSize` on a generous domain (below `d = 3`, Wetterich, reached by
+/// continuation in `d` whose domain follows the steepening solution) gives the suppression profile
+/// `S(ρ)` and so the domain (``ScalingSolutionSpec/domainLength``); then the basis grows by 3/2
+/// until the reported eigenvalues converge, each solve starting from the first one interpolated.
 public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSolution {
     let d = spec.dimension
     guard d.isFinite, d > 2, d < 4 else {
         throw FullPotentialError.unsupportedDimension(d, reason: d <= 2 ? noScalingSolutionAtOrBelowTwo : "for d ≥ 4 the Wilson–Fisher point has merged with the Gaussian one (mean field); the non-trivial scaling solution exists for 2 < d < 4")
     }
-    guard spec.basisSize >= 16, spec.basisSize <= 400 else {
-        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between 16 and 400")
+    let limits = ScalingSolutionSpec.minimumBasisSize...ScalingSolutionSpec.maximumBasisSize
+    guard limits.contains(spec.basisSize) else {
+        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between \(limits.lowerBound) and \(limits.upperBound)")
     }
-    let length = spec.resolvedDomainLength
-    guard length.isFinite, length > 0 else {
+    guard spec.eigenvalueCount >= 2, spec.eigenvalueCount <= spec.basisSize / 4 else {
+        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(spec.eigenvalueCount), requirement: "between 2 and a quarter of the basis size (\(spec.basisSize / 4))")
+    }
+    guard spec.tolerance.isFinite, spec.tolerance > 0 else {
+        throw FullPotentialError.invalidParameter(name: "tolerance", value: spec.tolerance, requirement: "positive")
+    }
+    if let length = spec.domainLength, !(length.isFinite && length > 0) {
         throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
     }
-    // The base and the refined solve are independent: one per core.
-    let resolutions = [(spec.basisSize, length), (spec.basisSize + spec.basisSize / 2, 1.25 * length)]
-    let solves = spec.estimatesError ? 2 : 1
-    // Each solve writes only its own slot.
-    nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: solves)
-    slots.initialize(repeating: nil)
-    defer { slots.deallocate() }
-    DispatchQueue.concurrentPerform(iterations: solves) { k in
-        slots[k] = Result { try solveCollocated(scheme: spec.scheme, dimension: d, basisSize: resolutions[k].0,
-                                                length: resolutions[k].1) }
+    guard !spec.estimatesError || spec.basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
+        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
     }
-    let base = try slots[0]!.get()
-    let (nu, omega) = try exponents(base.eigenvalues, spec: spec)
-    var eigenvalues = Array(base.eigenvalues.prefix(max(4, spec.basisSize / 4)))
-    var nuChange: Double?, omegaChange: Double?
-    if spec.estimatesError {
-        let refined = try slots[1]!.get()
-        let (nu2, omega2) = try exponents(refined.eigenvalues, spec: spec)
-        nuChange = abs(nu - nu2)
-        omegaChange = abs(omega - omega2)
-        eigenvalues = []
-        for (a, b) in zip(base.eigenvalues, refined.eigenvalues) {
-            guard hypot(a.real - b.real, a.imaginary - b.imaginary) <= 1e-6 * (1 + hypot(a.real, a.imaginary)) else { break }
-            eigenvalues.append(a)
+    let count = spec.eigenvalueCount
+    // Near d = 2 the steep Wetterich solution can defeat Newton on the first basis: retry with 3/2
+    // of it while the sequence can still grow from there; the sequence then starts at that size.
+    var firstSize = spec.basisSize
+    var found: GridSolution?
+    while found == nil {
+        do {
+            found = try firstSolve(scheme: spec.scheme, dimension: d, basisSize: firstSize)
+        } catch let error as FullPotentialError {
+            guard case .scalingSolutionNotFound = error,
+                  firstSize * 9 / 4 <= ScalingSolutionSpec.maximumBasisSize else { throw error }
+            firstSize = firstSize * 3 / 2
         }
     }
-    return ScalingSolution(spec: spec, nu: nu, omega: omega, eigenvalues: eigenvalues,
-                           nuChange: nuChange, omegaChange: omegaChange, minimum: base.minimum,
-                           samples: base.samples, minimumCouplings: base.minimumCouplings,
-                           originCouplings: base.originCouplings, residual: base.residual)
+    let first = found!
+    let sizes = spec.basisSizes(from: firstSize)
+    let profile = SuppressionProfile(first)
+    let mainLength = spec.domainLength ?? profile.length(at: ScalingSolutionSpec.domainSuppression)
+    // A given domain too short for S − 10 to mean anything is compared with 0.9 of itself.
+    let shortTarget = profile.suppression(at: mainLength)
+        - (ScalingSolutionSpec.domainSuppression - ScalingSolutionSpec.shortDomainSuppression)
+    let shortLength = shortTarget > 5 ? profile.length(at: shortTarget) : 0.9 * mainLength
+    @Sendable func solve(_ n: Int, _ length: Double, conditions: Int = 0) throws -> CollocatedSolution {
+        try solveCollocated(scheme: spec.scheme, dimension: d, basisSize: n, length: length,
+                            start: first.interpolated(basisSize: n, length: length), conditions: conditions)
+    }
+
+    guard spec.estimatesError else {
+        let only = try solve(sizes[0], mainLength)
+        let (nu, omega) = try exponents(only.eigenvalues, spec: spec)
+        return ScalingSolution(spec: spec, nu: nu, omega: omega, eigenvalues: Array(only.eigenvalues.prefix(count)),
+                               eigenvalueErrors: nil, nuError: nil, omegaError: nil, basisSize: sizes[0],
+                               domainLength: mainLength, shortfall: nil, minimum: only.minimum, samples: only.samples,
+                               minimumCouplings: only.minimumCouplings, originCouplings: only.originCouplings,
+                               residual: only.residual)
+    }
+    // Stage k solves N_k on the main domain and, beside it on the other core, N_{k−1} on the short
+    // one: the domain change of the stage that ends comes at no extra wall time.
+    struct Stage { var solution: CollocatedSolution; var size: Int; var errors: [Double]; var excess: Double }
+    var previous = try solve(sizes[0], mainLength)
+    var best: Stage?
+    var roundingLimited = false
+    for k in 1..<sizes.count {
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: 2)
+        slots.initialize(repeating: nil)
+        defer { slots.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2) { j in
+            slots[j] = Result { j == 0 ? try solve(sizes[k], mainLength, conditions: count) : try solve(sizes[k - 1], shortLength) }
+        }
+        let next = try slots[0]!.get(), short = try slots[1]!.get()
+        let basisChange = distances(next.eigenvalues, previous.eigenvalues, count: count)
+        let shortChange = distances(previous.eigenvalues, short.eigenvalues, count: count)
+        let errors = (0..<count).map { basisChange[$0] + shortChange[$0] + Double(sizes[k]) * .ulpOfOne * next.conditions[$0] }
+        // How far the worst eigenvalue is from its tolerance (≤ 1: all converged).
+        let excess = (0..<count).map { errors[$0] / (spec.tolerance * max(1, next.eigenvalues[$0].length)) }.max()!
+        let stage = Stage(solution: next, size: sizes[k], errors: errors, excess: excess)
+        if let best, excess >= best.excess {
+            // A larger basis no longer helps: the rounding of its differentiation matrices grows
+            // faster than the truncation error falls. Keep the better stage.
+            roundingLimited = true
+            break
+        }
+        best = stage
+        if excess <= 1 { break }
+        previous = next
+    }
+    let final = best!.solution, errors = best!.errors
+    let eigenvalues = Array(final.eigenvalues.prefix(count))
+    let (nu, omega) = try exponents(final.eigenvalues, spec: spec)
+    let theta1 = eigenvalues[0].real
+    let omegaIndex = eigenvalues.firstIndex { $0.imaginary == 0 && $0.real > 0 }
+    let unconverged = (0..<count).filter { errors[$0] > spec.tolerance * max(1, eigenvalues[$0].length) }
+    var shortfall: String?
+    if !unconverged.isEmpty {
+        let which = unconverged.map { "θ\($0 + 1) (error \(formatted(errors[$0])))" }.joined(separator: ", ")
+        let reason = roundingLimited
+            ? "the next basis size after N = \(best!.size) did not reduce the errors (the rounding of the differentiation matrices grows with N)"
+            : "N = \(best!.size) is the largest basis"
+        shortfall = "\(which) did not reach the tolerance \(formatted(spec.tolerance))·max(1, |θ|): \(reason)"
+    }
+    let finalSize = best!.size
+    return ScalingSolution(spec: spec, nu: nu, omega: omega, eigenvalues: eigenvalues, eigenvalueErrors: errors,
+                           nuError: errors[0] / (theta1 * theta1), omegaError: omegaIndex.map { errors[$0] },
+                           basisSize: finalSize, domainLength: mainLength, shortfall: shortfall,
+                           minimum: final.minimum, samples: final.samples, minimumCouplings: final.minimumCouplings,
+                           originCouplings: final.originCouplings, residual: final.residual)
+}
+
+private func formatted(_ x: Double) -> String { String(format: "%.1e", x) }
+
+/// `|a_i − b_i|` for the `count` lowest eigenvalues (both sorted by real part).
+private func distances(_ a: [Complex<Double>], _ b: [Complex<Double>], count: Int) -> [Double] {
+    (0..<count).map { hypot(a[$0].real - b[$0].real, a[$0].imaginary - b[$0].imaginary) }
 }
 
 private func exponents(_ eigenvalues: [Complex<Double>], spec: ScalingSolutionSpec) throws -> (nu: Double, omega: Double) {
@@ -171,8 +282,10 @@ private func exponents(_ eigenvalues: [Complex<Double>], spec: ScalingSolutionSp
     return (-1 / theta1, omega)
 }
 
-private struct CollocatedSolution {
+private struct CollocatedSolution: Sendable {
     var eigenvalues: [Complex<Double>]
+    /// Componentwise condition numbers of the lowest eigenvalues (empty unless asked for).
+    var conditions: [Double]
     var minimum: Double
     var samples: [PotentialSample]
     var minimumCouplings: [Double]
@@ -180,36 +293,176 @@ private struct CollocatedSolution {
     var residual: Double
 }
 
-/// Newton from a guess; below `d = 3` (Wetterich) or away from `d = 3` (Polchinski) the
-/// guess comes from continuation in `d` from `d = 3` in steps of at most 0.1.
-private func solveCollocated(scheme: LPAScheme, dimension d: Double, basisSize n: Int, length: Double) throws -> CollocatedSolution {
-    let grid = ChebyshevGrid(basisSize: n, length: length)
-    var path: [Double] = [d]
-    let directGuess = scheme == .wetterich ? (d >= 3) : (abs(d - 3) < 1e-12)
-    if !directGuess {
-        let steps = Int((abs(d - 3) / 0.1).rounded(.up))
-        path = (0...steps).map { 3 + (d - 3) * Double($0) / Double(steps) }
+/// A solution on one grid, kept to start the others and to measure the suppression profile.
+private struct GridSolution: Sendable {
+    var scheme: LPAScheme
+    var dimension: Double
+    var equations: CollocatedFixedPointEquations
+    var w: [Double]
+    var length: Double { equations.rho[0] }
+
+    /// `w` at the nodes of another grid: the Chebyshev interpolant inside `[0, ρ_max]`, the
+    /// large-field asymptotics (Wetterich `w ∝ ρ^{2/(d−2)}`, Polchinski `1 − y ∝ ρ^{−2/(d+2)}`) beyond.
+    func interpolated(basisSize n: Int, length: Double) -> [Double] {
+        let grid = ChebyshevGrid(basisSize: n, length: length)
+        let end = self.length, wEnd = w[0]
+        return grid.nodes.map { r in
+            if r <= end { return equations.interpolate(w, at: r) }
+            switch scheme {
+            case .wetterich: return wEnd * pow(r / end, 2 / (dimension - 2))
+            case .polchinski: return 1 - (1 - wEnd) * pow(r / end, -2 / (dimension + 2))
+            }
+        }
     }
-    var state = initialGuess(scheme: scheme, dimension: path[0], nodes: grid.nodes)
+}
+
+/// `S(ρ)` of ``ScalingSolutionSpec/domainLength`` from a solution, on a geometric grid from the
+/// minimum to the end of its domain, continued beyond it with the large-field asymptotics.
+private struct SuppressionProfile {
+    var scheme: LPAScheme
+    var d: Double
+    var rho: [Double] = []
+    var s: [Double] = []
+    /// The integrand at the domain end (Polchinski) or `(1 + w + 2ρw')` there (Wetterich).
+    var endValue = 0.0
+
+    init(_ solution: GridSolution) {
+        scheme = solution.scheme
+        d = solution.dimension
+        let eq = solution.equations, w = solution.w
+        let slope = (0..<eq.size).map { i in (0..<eq.size).reduce(0.0) { $0 + eq.first[i * eq.size + $1] * w[$1] } }
+        let kd = scheme == .wetterich ? ballVolumeFactor(dimension: d) : 1
+        let end = solution.length
+        let start = max(eq.minimum(w) / kd, 1e-3 * end)
+        let points = 4000
+        let d = d, scheme = scheme
+        func integrand(_ r: Double) -> (Double, Double) {
+            let y = eq.interpolate(w, at: r), y1 = eq.interpolate(slope, at: r)
+            switch scheme {
+            case .wetterich:
+                let den = 1 + y + 2 * r * y1
+                return ((d - 2) * den * den / 2, den)
+            case .polchinski:
+                let f = ((d - 2) * r - 3 + 4 * r * y) / (2 * r)
+                return (f, f)
+            }
+        }
+        var total = 0.0
+        var last = integrand(start).0
+        rho = [start]
+        s = [0]
+        for j in 1...points {
+            let r = start * pow(end / start, Double(j) / Double(points))
+            let (f, value) = integrand(r)
+            total += (f + last) / 2 * (r - rho[rho.count - 1])
+            last = f
+            rho.append(r)
+            s.append(total)
+            if j == points { endValue = value }
+        }
+    }
+
+    /// `S` at `ρ` (beyond the domain: the asymptotic continuation).
+    func suppression(at r: Double) -> Double {
+        let end = rho[rho.count - 1]
+        if r <= end {
+            guard let j = rho.firstIndex(where: { $0 >= r }), j > 0 else { return 0 }
+            return s[j - 1] + (s[j] - s[j - 1]) * (r - rho[j - 1]) / (rho[j] - rho[j - 1])
+        }
+        switch scheme {
+        case .wetterich:
+            // (1 + w + 2ρw') ∝ ρ^p, p = 2/(d−2), integrated in closed form.
+            let q = 4 / (d - 2) + 1
+            return s[s.count - 1] + (d - 2) / 2 * endValue * endValue * end / q * (pow(r / end, q) - 1)
+        case .polchinski:
+            // The integrand grows toward (d+2)/2: its value at the end is a lower bound.
+            return s[s.count - 1] + endValue * (r - end)
+        }
+    }
+
+    /// The `ρ` where `S` reaches `target` (the inverse of ``suppression(at:)``).
+    func length(at target: Double) -> Double {
+        let end = rho[rho.count - 1], total = s[s.count - 1]
+        if target <= 0 { return rho[0] }
+        if target <= total {
+            let j = s.firstIndex { $0 >= target }!
+            guard j > 0 else { return rho[0] }
+            return rho[j - 1] + (rho[j] - rho[j - 1]) * (target - s[j - 1]) / (s[j] - s[j - 1])
+        }
+        switch scheme {
+        case .wetterich:
+            let q = 4 / (d - 2) + 1
+            return end * pow(1 + (target - total) * q / ((d - 2) / 2 * endValue * endValue * end), 1 / q)
+        case .polchinski:
+            return end + (target - total) / max(endValue, 0.5)
+        }
+    }
+}
+
+/// The first solve: Newton from a guess at `d = 3` (Polchinski on `[0, 60]`, Wetterich on `[0, 8]`),
+/// then continuation in `d` if needed. Wetterich below `d = 3` moves the domain with the solution at
+/// every step (to where `S = 60`, generous), in steps of at most 0.1 and a quarter of `d − 2`: the
+/// solution steepens like `ρ^{2/(d−2)}` and squeezes toward its minimum as `d → 2`. Wetterich at
+/// `d ≥ 3` starts directly from the guess on `1.5/λ₂` (see ``initialGuess``).
+private func firstSolve(scheme: LPAScheme, dimension d: Double, basisSize n: Int) throws -> GridSolution {
+    var path: [Double] = [d]
+    var length: Double
+    switch scheme {
+    case .polchinski:
+        length = 60
+        if abs(d - 3) > 1e-12 {
+            let steps = Int((abs(d - 3) / 0.1).rounded(.up))
+            path = (0...steps).map { 3 + (d - 3) * Double($0) / Double(steps) }
+        }
+    case .wetterich:
+        if d >= 3 {
+            let D = 3 * (d - 2) / (4 * d - 10)
+            length = 1.5 / ((4 - d) * D * D * D / 18)
+        } else {
+            length = 8
+            path = [3]
+            while path.last! > d + 1e-12 { path.append(max(d, path.last! - min(0.1, (path.last! - 2) / 4))) }
+        }
+    }
+    var state = initialGuess(scheme: scheme, dimension: path[0], nodes: ChebyshevGrid(basisSize: n, length: length).nodes)
+    var current: GridSolution?
+    for dk in path {
+        if scheme == .wetterich, let previous = current {
+            var profile = SuppressionProfile(previous)
+            profile.d = dk
+            length = profile.length(at: 60)
+            state = previous.interpolated(basisSize: n, length: length)
+        }
+        let equations = CollocatedFixedPointEquations(scheme: scheme, dimension: dk, grid: ChebyshevGrid(basisSize: n, length: length))
+        state = try newton(equations, from: state, scheme: scheme, dimension: dk, basisSize: n)
+        current = GridSolution(scheme: scheme, dimension: dk, equations: equations, w: state)
+    }
+    return current!
+}
+
+private func newton(_ equations: CollocatedFixedPointEquations, from start: [Double], scheme: LPAScheme,
+                    dimension d: Double, basisSize n: Int) throws -> [Double] {
     var options = NewtonOptions()
     options.residualTolerance = 1e-9
     options.stepTolerance = 1e-12
     options.maxIterations = 60
-    var equations = CollocatedFixedPointEquations(scheme: scheme, dimension: path[0], grid: grid)
-    var residual = 0.0
-    for dk in path {
-        equations = CollocatedFixedPointEquations(scheme: scheme, dimension: dk, grid: grid)
-        switch newtonSolve(equations, from: state, options: options) {
-        case let .success((root, r)):
-            state = root
-            residual = r
-        case let .failure(failure):
-            throw FullPotentialError.scalingSolutionNotFound(scheme: scheme, dimension: dk, basisSize: n, failure: failure)
-        }
+    switch newtonSolve(equations, from: start, options: options) {
+    case let .success((root, _)): return root
+    case let .failure(failure):
+        throw FullPotentialError.scalingSolutionNotFound(scheme: scheme, dimension: d, basisSize: n, failure: failure)
     }
-    let decomposition: EigenDecomposition
+}
+
+/// Newton from `start` on `[0, length]`, the spectrum and the potential.
+private func solveCollocated(scheme: LPAScheme, dimension d: Double, basisSize n: Int, length: Double,
+                             start: [Double], conditions: Int) throws -> CollocatedSolution {
+    let grid = ChebyshevGrid(basisSize: n, length: length)
+    let equations = CollocatedFixedPointEquations(scheme: scheme, dimension: d, grid: grid)
+    let state = try newton(equations, from: start, scheme: scheme, dimension: d, basisSize: n)
+    let residual = equations.beta(at: state).map(abs).max() ?? 0
+    let spectrum: (values: [Complex<Double>], conditions: [Double])
     do {
-        decomposition = try eigenDecomposition(equations.jacobian(at: state), dimension: grid.size)
+        spectrum = try eigenvaluesWithConditions(equations.jacobian(at: state), dimension: grid.size, conditionsOf: conditions)
     } catch let error as LinearAlgebraError {
         throw FullPotentialError.linearAlgebra(error)
     }
@@ -221,9 +474,52 @@ private func solveCollocated(scheme: LPAScheme, dimension d: Double, basisSize n
         defer { doubleFactorial *= Double(2 * n + 3) }
         return doubleFactorial * value
     }
-    return CollocatedSolution(eigenvalues: decomposition.values, minimum: minimum,
+    return CollocatedSolution(eigenvalues: spectrum.values, conditions: spectrum.conditions, minimum: minimum,
                               samples: equations.samples(state), minimumCouplings: [minimum] + atMinimum.dropFirst(),
                               originCouplings: origin, residual: residual)
+}
+
+/// Eigenvalues of a dense row-major matrix by LAPACK `dgeev`, increasing real part; with `conditionsOf`
+/// `> 0` also, for that many of them, the componentwise condition number `|y|ᵀ|A||x| / |yᴴx|`
+/// (right and left eigenvectors `x`, `y`): `ε` times it is the change of the eigenvalue when every
+/// entry of `A` moves by the relative amount `ε`.
+private func eigenvaluesWithConditions(_ matrix: [Double], dimension n: Int, conditionsOf wanted: Int) throws -> (values: [Complex<Double>], conditions: [Double]) {
+    guard matrix.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFiniteInput(routine: "dgeev") }
+    var a = matrix
+    var wr = [Double](repeating: 0, count: n), wi = wr
+    let vectors = wanted > 0
+    var vl = [Double](repeating: 0, count: vectors ? n * n : 1)
+    var vr = [Double](repeating: 0, count: vectors ? n * n : 1)
+    let job = Int8(UInt8(ascii: vectors ? "V" : "N"))
+    let info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, job, job, Int32(n), &a, Int32(n), &wr, &wi,
+                             &vl, Int32(vectors ? n : 1), &vr, Int32(vectors ? n : 1))
+    if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dgeev", argument: Int(-info)) }
+    if info > 0 { throw LinearAlgebraError.eigenvaluesDidNotConverge(routine: "dgeev", info: Int(info)) }
+    var order = Array(0..<n)
+    order.sort { (wr[$0], wi[$0]) < (wr[$1], wi[$1]) }
+    let values = order.map { Complex(wr[$0], wi[$0]) }
+    guard vectors else { return (values, []) }
+    // A complex pair's vectors are columns j (real part) and j+1 (imaginary part); the second of
+    // the pair is the conjugate, which has the same condition number.
+    func vector(_ v: [Double], _ k: Int) -> [Complex<Double>] {
+        if wi[k] == 0 { return (0..<n).map { Complex(v[$0 * n + k], 0) } }
+        let j = wi[k] > 0 ? k : k - 1
+        let sign = wi[k] > 0 ? 1.0 : -1.0
+        return (0..<n).map { Complex(v[$0 * n + j], sign * v[$0 * n + j + 1]) }
+    }
+    let conditions = order.prefix(wanted).map { k -> Double in
+        let x = vector(vr, k), y = vector(vl, k)
+        var numerator = 0.0
+        for i in 0..<n {
+            var row = 0.0
+            for j in 0..<n { row += abs(matrix[i * n + j]) * x[j].length }
+            numerator += y[i].length * row
+        }
+        var dot = Complex<Double>.zero
+        for i in 0..<n { dot += y[i].conjugate * x[i] }
+        return numerator / dot.length
+    }
+    return (values, conditions)
 }
 
 /// Starting points for Newton that lie in the basin of the Wilson–Fisher solution.

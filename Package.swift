@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "FullPotential",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Diagnostics", "CLapack",
+                "ODE", "Truncation", "FixedPoints", "Diagnostics", "LapackRuntime",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],

@@ -89,9 +89,9 @@ struct StudiesBenchmark: ParsableCommand {
         print("LAPACK: \(Lapack.provider ?? "unknown library"), BLAS threads per call: \(Lapack.blasThreadCount.map(String.init) ?? "n/a")")
         let selected = Set(list(parts))
         if selected.contains("census") || selected.contains("convergence") {
-            let reference = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3, basisSize: 60))
-            print(String(format: "ν_ref = %.12f (issue); frg full potential, N = 60: ν = %.12f (change %@), difference %.1e",
-                         Self.nuReference, reference.nu, change(reference.nuChange), abs(reference.nu - Self.nuReference)))
+            let reference = try scalingSolution(ScalingSolutionSpec(scheme: .wetterich, dimension: 3))
+            print(String(format: "ν_ref = %.12f (issue); frg full potential: ν = %.12f ± %@, difference %.1e",
+                         Self.nuReference, reference.nu, change(reference.nuError), abs(reference.nu - Self.nuReference)))
         }
         if selected.contains("census") { try censusTable() }
         if selected.contains("convergence"), effectiveConvergenceTo > 0 { try convergenceTable() }
@@ -158,8 +158,8 @@ struct StudiesBenchmark: ParsableCommand {
 
     private func fullPotentialTable() throws {
         print("\n### Full-potential scaling solution (`frg fixed-points --truncation full-potential`)\n")
-        print("| d | scheme | time [s] | ν (change) | ω (change) | θ₃ | θ₄ | θ₅ |")
-        print("|---:|---|---:|---:|---:|---:|---:|---:|")
+        print("| d | scheme | time [s] | basis | ν ± error | ω ± error | θ₃ ± error | θ₄ ± error | θ₅ ± error |")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
         var gaps: [String] = []
         for d in try fullPotentialDimensions() {
             var solutions: [LPAScheme: ScalingSolution] = [:]
@@ -171,12 +171,16 @@ struct StudiesBenchmark: ParsableCommand {
                     }
                     let s = solution!
                     solutions[scheme] = s
-                    let higher = s.eigenvalues.filter { $0.real > s.omega }.prefix(3).map { format($0) }
+                    let errors = s.eigenvalueErrors ?? []
+                    let higher = (2..<min(5, s.eigenvalues.count)).map { i in
+                        format(s.eigenvalues[i]) + " ± " + change(i < errors.count ? errors[i] : nil)
+                    }
                     let cells = higher + Array(repeating: "–", count: 3 - higher.count)
-                    print("| " + String(format: "%g", d) + " | \(scheme) | " + String(format: "%.4f", seconds) + " | "
-                          + String(format: "%.10f (%@)", s.nu, change(s.nuChange)) + " | "
-                          + String(format: "%.10f (%@)", s.omega, change(s.omegaChange)) + " | "
-                          + cells.joined(separator: " | ") + " |")
+                    let head = "| " + String(format: "%g", d) + " | \(scheme) | " + String(format: "%.4f", seconds) + " | \(s.basisSize) | "
+                    let exponents = String(format: "%.10f ± %@", s.nu, change(s.nuError)) + " | "
+                        + String(format: "%.10f ± %@", s.omega, change(s.omegaError)) + " | "
+                    let tail: String = cells.joined(separator: " | ") + " |" + (s.shortfall.map { " (\($0))" } ?? "")
+                    print(head + exponents + tail)
                 } catch {
                     print("| " + String(format: "%g", d) + " | \(scheme) | – | failed: \(error) | | | | |")
                 }
@@ -188,10 +192,9 @@ struct StudiesBenchmark: ParsableCommand {
         }
         guard !gaps.isEmpty else { return }
         print("\nThe two schemes must agree (the LPA's Wetterich–Litim and Polchinski forms are equivalent); the error estimate"
-              + " holds when each gap is at most the sum of the two reported changes. Higher eigenvalues: gaps only (no"
-              + " error is reported per eigenvalue).\n")
-        print("| d | \\|Δν\\| | changes (W + P) | within | \\|Δω\\| | changes (W + P) | within | \\|Δθ₃\\|, \\|Δθ₄\\|, \\|Δθ₅\\| |")
-        print("|---:|---:|---:|---|---:|---:|---|---|")
+              + " holds when each gap is at most the sum of the two reported errors.\n")
+        print("| d | \\|Δν\\| | errors (W + P) | within | \\|Δθ₂\\| = \\|Δω\\| | errors | within | \\|Δθ₃…θ₅\\| | errors | within |")
+        print("|---:|---:|---:|---|---:|---:|---|---|---|---|")
         for gap in gaps { print(gap) }
     }
 
@@ -201,18 +204,23 @@ struct StudiesBenchmark: ParsableCommand {
             return gap <= bound ? "yes" : "**no**"
         }
         let nuGap = abs(w.nu - p.nu), omegaGap = abs(w.omega - p.omega)
-        let nuBound = w.nuChange.flatMap { a in p.nuChange.map { a + $0 } }
-        let omegaBound = w.omegaChange.flatMap { a in p.omegaChange.map { a + $0 } }
-        let higherW = w.eigenvalues.filter { $0.real > w.omega }.prefix(3)
-        let higherP = p.eigenvalues.filter { $0.real > p.omega }.prefix(3)
-        let higher = zip(higherW, higherP).map { String(format: "%.1e", ($0 - $1).length) }
-        return "| " + String(format: "%g", d) + " | " + String(format: "%.1e", nuGap) + " | " + (nuBound.map { String(format: "%.1e", $0) } ?? "–")
+        let nuBound = w.nuError.flatMap { a in p.nuError.map { a + $0 } }
+        let omegaBound = w.omegaError.flatMap { a in p.omegaError.map { a + $0 } }
+        let count = min(5, w.eigenvalues.count, p.eigenvalues.count)
+        let we = w.eigenvalueErrors ?? [], pe = p.eigenvalueErrors ?? []
+        let higher = (2..<max(2, count)).map { i -> (gap: Double, bound: Double?) in
+            ((w.eigenvalues[i] - p.eigenvalues[i]).length, i < we.count && i < pe.count ? we[i] + pe[i] : nil)
+        }
+        let higherWithin = higher.allSatisfy { row in row.bound.map { row.gap <= $0 } ?? false }
+        return "| " + String(format: "%g", d) + " | " + String(format: "%.1e", nuGap) + " | " + change(nuBound)
             + " | \(verdict(nuGap, nuBound)) | " + String(format: "%.1e", omegaGap) + " | "
-            + (omegaBound.map { String(format: "%.1e", $0) } ?? "–") + " | \(verdict(omegaGap, omegaBound)) | "
-            + (higher.isEmpty ? "–" : higher.joined(separator: ", ")) + " |"
+            + change(omegaBound) + " | \(verdict(omegaGap, omegaBound)) | "
+            + (higher.isEmpty ? "–" : higher.map { String(format: "%.1e", $0.gap) }.joined(separator: ", ")) + " | "
+            + (higher.isEmpty ? "–" : higher.map { change($0.bound) }.joined(separator: ", ")) + " | "
+            + (higher.isEmpty ? "–" : higherWithin ? "yes" : "**no**") + " |"
     }
 
-    /// A reported change, or a dash without the error estimate.
+    /// A reported error, or a dash without the error estimate.
     private func change(_ value: Double?) -> String {
         value.map { String(format: "%.1e", $0) } ?? "–"
     }

@@ -1,8 +1,8 @@
-import CLapack
 import ComplexModule
 import Dispatch
 import FixedPoints
 import Foundation
+import LapackRuntime
 import RealModule
 import Truncation
 
@@ -490,9 +490,9 @@ private func eigenvaluesWithConditions(_ matrix: [Double], dimension n: Int, con
     let vectors = wanted > 0
     var vl = [Double](repeating: 0, count: vectors ? n * n : 1)
     var vr = [Double](repeating: 0, count: vectors ? n * n : 1)
-    let job = Int8(UInt8(ascii: vectors ? "V" : "N"))
-    let info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, job, job, Int32(n), &a, Int32(n), &wr, &wi,
-                             &vl, Int32(vectors ? n : 1), &vr, Int32(vectors ? n : 1))
+    let job = UInt8(ascii: vectors ? "V" : "N")
+    let info = try Lapack.dgeev(Lapack.rowMajor, job, job, Int32(n), &a, Int32(n), &wr, &wi,
+                                &vl, Int32(vectors ? n : 1), &vr, Int32(vectors ? n : 1))
     if info < 0 { throw LinearAlgebraError.illegalArgument(routine: "dgeev", argument: Int(-info)) }
     if info > 0 { throw LinearAlgebraError.eigenvaluesDidNotConverge(routine: "dgeev", info: Int(info)) }
     var order = Array(0..<n)

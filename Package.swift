@@ -137,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "frg-bench",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential", "Runs", "FRGConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],

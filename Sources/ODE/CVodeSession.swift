@@ -78,16 +78,40 @@ private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
     }
 }
 
+/// One concrete CVODE configuration: a linear multistep family and its nonlinear iteration.
+struct CVodeScheme: Equatable {
+    var isBDF: Bool
+    var iteration: ODEIteration
+
+    static let adams = CVodeScheme(isBDF: false, iteration: .fixedPoint)
+    static let bdf = CVodeScheme(isBDF: true, iteration: .newton)
+
+    /// The scheme of an explicitly chosen method (nil for `.auto`, which switches between the two).
+    init?(_ options: ODEOptions) {
+        switch options.method {
+        case .auto: return nil
+        case .bdf: self.init(isBDF: true, iteration: options.iteration ?? .newton)
+        case .adams: self.init(isBDF: false, iteration: options.iteration ?? .newton)
+        }
+    }
+
+    init(isBDF: Bool, iteration: ODEIteration) {
+        self.isBDF = isBDF
+        self.iteration = iteration
+    }
+}
+
 /// Owns one CVODE integrator (through the shim) and frees it, with its vectors, matrix,
 /// linear solver and SUNContext, in `deinit`.
 final class CVodeSession {
     private let shim: OpaquePointer
     private let box: CallbackBox
     let dimension: Int
+    let scheme: CVodeScheme
 
     /// Creates and configures CVODE for the validated inputs.
     init(problem: ODEProblem, events: [ODEEvent], start: Double, initialState: [Double],
-         options: ODEOptions, stopTime: Double?) throws {
+         options: ODEOptions, scheme: CVodeScheme, stopTime: Double?) throws {
         guard let shim = cvshim_create() else {
             throw ODEError.solverFailed(CVodeFailure(
                 flag: CV_MEM_FAIL, flagName: "CV_MEM_FAIL", message: "cvshim_create: out of memory",
@@ -95,12 +119,13 @@ final class CVodeSession {
         }
         self.shim = shim
         self.dimension = problem.dimension
+        self.scheme = scheme
         self.box = CallbackBox(
             dimension: problem.dimension, rightHandSide: problem.rightHandSide,
             jacobian: problem.jacobian, events: events)
         // From here on deinit frees whatever was allocated if a step below throws.
         try configure(problem: problem, start: start, initialState: initialState, options: options,
-                      stopTime: stopTime)
+                      scheme: scheme, stopTime: stopTime)
     }
 
     deinit {
@@ -108,9 +133,9 @@ final class CVodeSession {
     }
 
     private func configure(problem: ODEProblem, start: Double, initialState: [Double],
-                           options: ODEOptions, stopTime: Double?) throws {
+                           options: ODEOptions, scheme: CVodeScheme, stopTime: Double?) throws {
         let user = Unmanaged.passUnretained(box).toOpaque()
-        let method = options.method == .bdf ? CV_BDF : CV_ADAMS
+        let method = scheme.isBDF ? CV_BDF : CV_ADAMS
         try check(cvshim_init(shim, method, dimension, start, initialState, rightHandSideCallback, user),
                   time: start, state: initialState)
 
@@ -123,10 +148,12 @@ final class CVodeSession {
         }
 
         let jacobian = problem.jacobian == nil ? nil : jacobianCallback
-        switch problem.jacobianStructure {
-        case .dense:
+        switch (scheme.iteration, problem.jacobianStructure) {
+        case (.fixedPoint, _):
+            try check(cvshim_set_fixed_point(shim, 0), time: start, state: initialState)
+        case (.newton, .dense):
             try check(cvshim_set_dense_solver(shim, jacobian), time: start, state: initialState)
-        case .banded(let upper, let lower):
+        case (.newton, .banded(let upper, let lower)):
             try check(cvshim_set_band_solver(shim, upper, lower, jacobian), time: start, state: initialState)
         }
 
@@ -161,6 +188,21 @@ final class CVodeSession {
         return (flag, time)
     }
 
+    /// The state at `time` from CVODE's interpolating polynomial, which must lie within the last
+    /// internal step (`CVodeGetDky` with k = 0).
+    func interpolate(at time: Double, into state: inout [Double]) throws {
+        let flag = state.withUnsafeMutableBufferPointer { cvshim_get_dky(shim, time, 0, $0.baseAddress) }
+        try check(flag, time: time, state: state)
+    }
+
+    /// CVODE's step count and nonlinear convergence failures so far (cheap enough to read after
+    /// every step: a dozen field reads, no allocation).
+    func failureCounters() -> (steps: Int, failures: Int) {
+        var s = cvshim_statistics()
+        _ = cvshim_statistics_get(shim, &s)
+        return (s.steps, s.nonlinear_conv_failures)
+    }
+
     /// After CV_ROOT_RETURN: +1 / -1 / 0 per event (crossed increasing / decreasing / not).
     func rootsFound() throws -> [Int32] {
         var found = [Int32](repeating: 0, count: box.events.count)
@@ -178,7 +220,7 @@ final class CVodeSession {
             nonlinearConvergenceFailures: s.nonlinear_conv_failures,
             linearSolverSetups: s.linear_solver_setups, eventFunctionEvaluations: s.root_evals,
             lastOrder: Int(s.last_order), initialStepSize: s.initial_step, lastStepSize: s.last_step,
-            internalTime: s.current_time)
+            internalTime: s.current_time, bdfSteps: scheme.isBDF ? s.steps : 0, methodSwitches: 0)
     }
 
     var warningCount: Int { cvshim_warning_count(shim) }

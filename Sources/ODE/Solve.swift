@@ -21,10 +21,21 @@ extension ODEProblem {
         let outputTimes = try validate(start: start, end: end, initialState: initialState,
                                        output: output, options: options)
         var run = Integration(start: start, initialState: initialState, events: events)
+        guard let scheme = CVodeScheme(options) else {
+            var switching = SwitchingIntegration(run: run, problem: self, options: options, end: end,
+                                                 outputTimes: outputTimes)
+            try switching.integrate()
+            run = switching.run
+            return ODESolution(
+                times: run.times, states: run.states, events: run.occurrences, termination: run.termination,
+                finalTime: run.time, finalState: run.state, statistics: switching.statistics,
+                warningCount: switching.warningCount, lastWarning: switching.lastWarning)
+        }
         // In one-step mode CVODE would step past `end`: the stop time makes the last step land on it.
         let stopTime = outputTimes == nil ? end : options.stopTime
         let session = try CVodeSession(problem: self, events: events, start: start,
-                                       initialState: initialState, options: options, stopTime: stopTime)
+                                       initialState: initialState, options: options, scheme: scheme,
+                                       stopTime: stopTime)
         if let outputTimes {
             try run.interpolated(at: outputTimes, end: end, session: session)
         } else {
@@ -101,7 +112,7 @@ extension ODEProblem {
 }
 
 /// The state of one solve as it proceeds: outputs and events recorded so far.
-private struct Integration {
+struct Integration {
     let start: Double
     let watched: [ODEEvent]
     var times: [Double] = []
@@ -178,7 +189,7 @@ private struct Integration {
     }
 
     /// Records the events CVODE found at `time`; true if one of them is terminal.
-    private mutating func eventsStop(session: CVodeSession) throws -> Bool {
+    mutating func eventsStop(session: CVodeSession) throws -> Bool {
         let found = try session.rootsFound()
         var firstTerminal: ODEEventOccurrence?
         for (i, sign) in found.enumerated() where sign != 0 {
@@ -190,6 +201,158 @@ private struct Integration {
         }
         guard let firstTerminal else { return false }
         termination = .event(firstTerminal)
+        return true
+    }
+}
+
+/// ``ODEMethod/auto``: CVODE in one-step mode, restarted at the current state with the other
+/// family whenever ``SwitchRule`` says so; outputs are interpolated from each step's polynomial.
+private struct SwitchingIntegration {
+    var run: Integration
+    let problem: ODEProblem
+    let options: ODEOptions
+    let end: Double
+    /// nil: record every step (``ODEOutput/steps``).
+    let outputTimes: [Double]?
+    /// Counters of the finished stretches (one per method switch).
+    var finished: ODEStatistics?
+    var statistics: ODEStatistics!
+    var warningCount = 0
+    var lastWarning: String?
+
+    init(run: Integration, problem: ODEProblem, options: ODEOptions, end: Double, outputTimes: [Double]?) {
+        self.run = run
+        self.problem = problem
+        self.options = options
+        self.end = end
+        self.outputTimes = outputTimes
+    }
+
+    private func session(_ scheme: CVodeScheme) throws -> CVodeSession {
+        // The stop time `end` keeps one-step mode from stepping past it (roots beyond it included).
+        try CVodeSession(problem: problem, events: run.watched, start: run.time, initialState: run.state,
+                         options: options, scheme: scheme, stopTime: end)
+    }
+
+    private mutating func close(_ session: CVodeSession) throws {
+        let stretch = try session.statistics()
+        finished = finished.map { $0.followed(by: stretch) } ?? stretch
+        warningCount += session.warningCount
+        lastWarning = session.lastWarning ?? lastWarning
+    }
+
+    mutating func integrate() throws {
+        var rule = SwitchRule()
+        var session = try session(rule.scheme)
+        var next = 0  // the next output time to record
+        if let outputTimes {
+            while next < outputTimes.count, outputTimes[next] == run.start {
+                run.record()
+                next += 1
+            }
+        } else {
+            run.record()
+        }
+        let direction: Double = end > run.start ? 1 : -1
+        var steps = 0  // since the last output (over the whole integration for `.steps`)
+        var interpolated = run.state
+
+        // Records the output times up to `limit` (or strictly before it), which lie in the last step.
+        func recordOutputs(upTo limit: Double, including: Bool) throws {
+            guard let outputTimes else { return }
+            while next < outputTimes.count {
+                let target = outputTimes[next]
+                let beyond = (target - limit) * direction
+                guard beyond < 0 || (including && beyond == 0) else { break }
+                try session.interpolate(at: target, into: &interpolated)
+                run.times.append(target)
+                run.states.append(interpolated)
+                next += 1
+                steps = 0
+            }
+        }
+
+        while true {
+            let (flag, reached) = try session.advance(toward: end, oneStep: true, state: &run.state)
+            if flag == CV_ROOT_RETURN {
+                try recordOutputs(upTo: reached, including: false)
+                run.time = reached
+                if try run.eventsStop(session: session) { break }
+                continue
+            }
+            if outputTimes != nil {
+                // The last output is `end` itself, where the stop time lands the last step.
+                try recordOutputs(upTo: reached, including: true)
+                run.time = reached
+            } else if reached != run.times.last {
+                run.time = reached
+                run.record()
+            }
+            steps += 1
+            if flag == CV_TSTOP_RETURN || reached == end { break }
+            if steps >= options.maxSteps {
+                let what = outputTimes == nil ? "one-step output" : "between two outputs"
+                throw session.failure(
+                    flag: CV_TOO_MUCH_WORK, time: reached, state: run.state,
+                    message: "\(what): \(options.maxSteps) steps taken before reaching t = \(end)")
+            }
+            if rule.shouldSwitch(after: session.failureCounters()) {
+                try close(session)
+                session = try self.session(rule.scheme)
+            }
+        }
+        try close(session)
+        statistics = finished
+    }
+}
+
+/// When ``ODEMethod/auto`` switches between Adams and BDF (the rule is documented there).
+struct SwitchRule {
+    /// Adams → BDF when `failureLimit` of the last `window` Adams steps had a failure.
+    static let window = 10
+    static let failureLimit = 3
+    /// The first BDF probation, in steps, and its ceiling.
+    static let firstProbation = 50
+    static let longestProbation = 3200
+
+    private(set) var scheme = CVodeScheme.adams
+    private var probation = firstProbation
+    /// Whether the current Adams stretch follows a BDF probation (is a trial).
+    private var isTrial = false
+    /// Failures of the current stretch when last looked at.
+    private var lastFailures = 0
+    /// Step numbers (in the current stretch) of the last few steps that had a failure.
+    private var failedSteps: [Int] = []
+
+    /// Called after every successful step with the current stretch's counters; true when the
+    /// integration should restart with `scheme` (already updated).
+    mutating func shouldSwitch(after counters: (steps: Int, failures: Int)) -> Bool {
+        if scheme.isBDF {
+            guard counters.steps >= probation else { return false }
+            scheme = .adams
+            isTrial = true
+            return restart()
+        }
+        if counters.failures > lastFailures {
+            failedSteps.append(counters.steps)
+            if failedSteps.count > Self.failureLimit { failedSteps.removeFirst() }
+        }
+        lastFailures = counters.failures
+        guard failedSteps.count == Self.failureLimit, counters.steps - failedSteps[0] < Self.window else { return false }
+        // A trial that fails at once: the stretch is still stiff, so probe less often; a stiff
+        // stretch after a long non-stiff one starts again with the short probation.
+        if isTrial && counters.steps <= Self.window {
+            probation = min(2 * probation, Self.longestProbation)
+        } else if counters.steps > Self.window {
+            probation = Self.firstProbation
+        }
+        scheme = .bdf
+        return restart()
+    }
+
+    private mutating func restart() -> Bool {
+        lastFailures = 0
+        failedSteps = []
         return true
     }
 }

@@ -218,6 +218,10 @@ struct FlowCase {
                     run.couplings = zip(beta.couplingNames, wf.couplings).enumerated().map { i, pair in
                         (pair.0, pair.1 + (i == 0 ? shift : 0))
                     }
+                    // The fixed point's own higher couplings are large (ū12 ~ 10⁷ at φ²⁴): the
+                    // config's bound 1e8 would stop the flow on a brief excursion of one of them,
+                    // which event detection between steps (SciPy's) may or may not see.
+                    run.runawayBound = 1e30
                 }
             }
             passive = run

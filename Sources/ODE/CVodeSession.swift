@@ -195,12 +195,13 @@ final class CVodeSession {
         try check(flag, time: time, state: state)
     }
 
-    /// CVODE's step count and nonlinear convergence failures so far (cheap enough to read after
-    /// every step: a dozen field reads, no allocation).
-    func failureCounters() -> (steps: Int, failures: Int) {
+    /// CVODE's step count, nonlinear convergence failures so far and the size of its next step
+    /// (cheap enough to read after every step: a dozen field reads, no allocation).
+    func counters() -> SwitchRule.Counters {
         var s = cvshim_statistics()
         _ = cvshim_statistics_get(shim, &s)
-        return (s.steps, s.nonlinear_conv_failures)
+        return SwitchRule.Counters(steps: s.steps, convergenceFailures: s.nonlinear_conv_failures,
+                                   nextStep: abs(s.current_step))
     }
 
     /// After CV_ROOT_RETURN: +1 / -1 / 0 per event (crossed increasing / decreasing / not).

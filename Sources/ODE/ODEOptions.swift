@@ -5,21 +5,25 @@
 /// ``ODEMethod/auto`` for the rule).
 public enum ODEMethod: String, Equatable, Sendable, CaseIterable {
     /// Adams–Moulton (orders 1–12, fixed-point iteration) where the problem is non-stiff and BDF
-    /// (orders 1–5, Newton) where it is stiff, switching as the integration goes. The rule, on
-    /// CVODE's own counters after every internal step:
-    /// - Adams → BDF when 3 of the last 10 Adams steps had a nonlinear convergence failure: the
-    ///   fixed-point iteration converges only while `|h|·ρ(∂f/∂y)` stays below about 1, so a
-    ///   step size that stiffness, not accuracy, would hold down shows up as these failures.
-    ///   (Error-test failures are not counted: they also come with every start-up and every
-    ///   fast but non-stiff stretch, and counting them switched the flows of `flows/` to BDF
-    ///   needlessly. Where Adams is merely held near its stability bound without failing, as on
-    ///   the last stretch before a threshold pole, the rule does not see it.)
-    /// - BDF → Adams after a probation of BDF steps (first 50), to see whether the stiff stretch
-    ///   has passed; when Adams fails back within its first 10 steps the next probation is twice
-    ///   as long (at most 3200 steps), so a problem that stays stiff pays for a few short trials.
-    /// Each switch restarts CVODE at order 1 with a new initial step (a few extra steps).
-    /// Outputs then come from CVODE's interpolating polynomial (`CVodeGetDky`) after each step,
-    /// events and the step budget behave as for a single method.
+    /// (orders 1–5, Newton) where it is stiff, switching as the integration goes, by restarting
+    /// CVODE at the current state with the other family (CVODE has no switch of its own; each
+    /// restart begins again at order 1). The rule, checked after the internal steps:
+    /// - With an exact Jacobian, every 20 steps: the spectral radius `ρ` of `∂f/∂y` at the current
+    ///   state (power iteration; one extra f and Jacobian evaluation, counted in the statistics)
+    ///   times CVODE's next step `|h|`. An Adams step limited by accuracy has `|h|·ρ ≈ 0.1–0.2` at
+    ///   tight tolerances when the fastest mode is active (its error grows like `(|h|ρ)^{q+1}`
+    ///   at order q) and far less when it is not; one limited by stability (or by the
+    ///   fixed-point iteration, which converges only while `|h|·ρ ≲ 1`) sits near its bound. So:
+    ///   Adams → BDF when `|h|·ρ ≥ 0.3` on two checks in a row; BDF → Adams when
+    ///   `|h|·ρ < 0.05` on two checks in a row (BDF's accurate steps are several times shorter
+    ///   than Adams' at tight tolerances, so Adams then stays well inside its bound). The levels
+    ///   were chosen on the flows of `frg-bench flow` by evaluation counts.
+    /// - Always: Adams → BDF when 3 of the last 10 Adams steps had a nonlinear convergence
+    ///   failure (the fixed-point iteration failing is stiffness showing directly).
+    /// - Without a Jacobian, BDF → Adams after a probation of BDF steps (first 50); when Adams
+    ///   fails back within its first 10 steps the next probation is twice as long (at most 3200).
+    /// Outputs come from CVODE's interpolating polynomial (`CVodeGetDky`) after each step; events
+    /// and the step budget behave as for a single method.
     case auto
     /// Backward differentiation formulas, orders 1–5, Newton iteration with the direct linear
     /// solver chosen by ``ODEProblem/jacobianStructure``: for stiff problems.

@@ -1,3 +1,4 @@
+import Foundation
 import CVodeShim
 
 extension ODEProblem {
@@ -242,7 +243,8 @@ private struct SwitchingIntegration {
     }
 
     mutating func integrate() throws {
-        var rule = SwitchRule()
+        var rule = SwitchRule(hasJacobian: problem.jacobian != nil)
+        let stiffness = SpectralRadius(problem)
         var session = try session(rule.scheme)
         var next = 0  // the next output time to record
         if let outputTimes {
@@ -296,25 +298,102 @@ private struct SwitchingIntegration {
                     flag: CV_TOO_MUCH_WORK, time: reached, state: run.state,
                     message: "\(what): \(options.maxSteps) steps taken before reaching t = \(end)")
             }
-            if rule.shouldSwitch(after: session.failureCounters()) {
+            if try rule.shouldSwitch(after: session.counters(), stiffness: { try stiffness.radius(at: run.time, run.state) }) {
                 try close(session)
                 session = try self.session(rule.scheme)
             }
         }
         try close(session)
         statistics = finished
+        statistics.rightHandSideEvaluations += stiffness.evaluations
+        statistics.jacobianEvaluations += stiffness.evaluations
+    }
+}
+
+/// An estimate of the spectral radius `ρ(∂f/∂y)` at a state, from the problem's exact Jacobian
+/// by power iteration (12 products, the growth over the last 8): the scale of the fastest mode,
+/// which bounds the stable step of an explicit-like method (`|h|·ρ ≲ 1`).
+final class SpectralRadius {
+    let problem: ODEProblem
+    private var matrix: [Double]
+    private var f: [Double]
+    /// Right-hand-side and Jacobian evaluations spent (one each per estimate).
+    private(set) var evaluations = 0
+
+    init(_ problem: ODEProblem) {
+        self.problem = problem
+        matrix = [Double](repeating: 0, count: problem.dimension * problem.dimension)
+        f = [Double](repeating: 0, count: problem.dimension)
+    }
+
+    func radius(at t: Double, _ y: [Double]) throws -> Double? {
+        guard let jacobian = problem.jacobian else { return nil }
+        let n = problem.dimension
+        let (upper, lower): (Int, Int)
+        switch problem.jacobianStructure {
+        case .dense: (upper, lower) = (n - 1, n - 1)
+        case .banded(let u, let l): (upper, lower) = (u, l)
+        }
+        evaluations += 1
+        for i in matrix.indices { matrix[i] = 0 }
+        try y.withUnsafeBufferPointer { yp in
+            try f.withUnsafeMutableBufferPointer { fp in
+                try problem.rightHandSide(t, yp, fp)
+                try matrix.withUnsafeMutableBufferPointer { m in
+                    // Dense column-major storage; the band limits only restrict what is written.
+                    let view = JacobianMatrix(base: m.baseAddress!, dimension: n, columnStride: n, offset: 0,
+                                              upperBandwidth: upper, lowerBandwidth: lower)
+                    try jacobian(t, yp, UnsafeBufferPointer(fp), view)
+                }
+            }
+        }
+        // Power iteration from a vector with no special alignment.
+        var v = (0..<n).map { 1 + Double($0) / Double(n) }
+        var w = [Double](repeating: 0, count: n)
+        var logGrowth = 0.0
+        for k in 0..<12 {
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0, norm.isFinite else { return norm == 0 ? 0 : nil }
+            for i in 0..<n { v[i] /= norm }
+            for i in 0..<n { w[i] = 0 }
+            for j in 0..<n where v[j] != 0 {
+                for i in 0..<n { w[i] += matrix[j * n + i] * v[j] }
+            }
+            if k >= 4 {
+                let grown = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard grown > 0, grown.isFinite else { return grown == 0 ? 0 : nil }
+                logGrowth += log(grown)
+            }
+            swap(&v, &w)
+        }
+        return exp(logGrowth / 8)
     }
 }
 
 /// When ``ODEMethod/auto`` switches between Adams and BDF (the rule is documented there).
 struct SwitchRule {
+    struct Counters {
+        var steps: Int
+        var convergenceFailures: Int
+        /// |h| of the next step.
+        var nextStep: Double
+    }
+
+    /// Adams → BDF when `|h|·ρ` reaches this on `confirmations` checks in a row.
+    static let stiffLevel = 0.3
+    /// BDF → Adams when `|h|·ρ` stays below this on `confirmations` checks in a row.
+    static let nonStiffLevel = 0.05
+    static let confirmations = 2
+    /// Steps between two checks of `|h|·ρ` (each costs one f and one Jacobian evaluation).
+    static let checkInterval = 20
     /// Adams → BDF when `failureLimit` of the last `window` Adams steps had a failure.
     static let window = 10
     static let failureLimit = 3
-    /// The first BDF probation, in steps, and its ceiling.
+    /// Without a Jacobian: the first BDF probation, in steps, and its ceiling.
     static let firstProbation = 50
     static let longestProbation = 3200
 
+    let hasJacobian: Bool
     private(set) var scheme = CVodeScheme.adams
     private var probation = firstProbation
     /// Whether the current Adams stretch follows a BDF probation (is a trial).
@@ -323,21 +402,33 @@ struct SwitchRule {
     private var lastFailures = 0
     /// Step numbers (in the current stretch) of the last few steps that had a failure.
     private var failedSteps: [Int] = []
+    /// Checks in a row that pointed to the other method.
+    private var votes = 0
+
+    init(hasJacobian: Bool) {
+        self.hasJacobian = hasJacobian
+    }
 
     /// Called after every successful step with the current stretch's counters; true when the
-    /// integration should restart with `scheme` (already updated).
-    mutating func shouldSwitch(after counters: (steps: Int, failures: Int)) -> Bool {
-        if scheme.isBDF {
-            guard counters.steps >= probation else { return false }
-            scheme = .adams
-            isTrial = true
-            return restart()
+    /// integration should restart with `scheme` (already updated). `stiffness` estimates
+    /// `ρ(∂f/∂y)` at the current state (nil without a Jacobian).
+    mutating func shouldSwitch(after counters: Counters, stiffness: () throws -> Double?) rethrows -> Bool {
+        if hasJacobian, counters.steps % Self.checkInterval == 0, let rho = try stiffness() {
+            let product = counters.nextStep * rho
+            let pointsAway = scheme.isBDF ? product < Self.nonStiffLevel : product >= Self.stiffLevel
+            votes = pointsAway ? votes + 1 : 0
+            if votes >= Self.confirmations { return toggle() }
         }
-        if counters.failures > lastFailures {
+        if scheme.isBDF {
+            guard !hasJacobian, counters.steps >= probation else { return false }
+            isTrial = true
+            return toggle()
+        }
+        if counters.convergenceFailures > lastFailures {
             failedSteps.append(counters.steps)
             if failedSteps.count > Self.failureLimit { failedSteps.removeFirst() }
         }
-        lastFailures = counters.failures
+        lastFailures = counters.convergenceFailures
         guard failedSteps.count == Self.failureLimit, counters.steps - failedSteps[0] < Self.window else { return false }
         // A trial that fails at once: the stretch is still stiff, so probe less often; a stiff
         // stretch after a long non-stiff one starts again with the short probation.
@@ -346,13 +437,15 @@ struct SwitchRule {
         } else if counters.steps > Self.window {
             probation = Self.firstProbation
         }
-        scheme = .bdf
-        return restart()
+        return toggle()
     }
 
-    private mutating func restart() -> Bool {
+    private mutating func toggle() -> Bool {
+        scheme = scheme.isBDF ? .adams : .bdf
+        if scheme.isBDF { isTrial = false }
         lastFailures = 0
         failedSteps = []
+        votes = 0
         return true
     }
 }

@@ -165,6 +165,13 @@ def measure(problem, method, repetitions, min_seconds):
     start = time.perf_counter()
     solution = solve(problem, rhs, jac, method)  # warm-up, and the result reported
     first = time.perf_counter() - start
+    if solution.status == -1:
+        # The solver gave up (SciPy's BDF near the threshold pole at φ²⁴: "Required step size is
+        # less than spacing between numbers"): reported as such, with the time it took to fail.
+        return {"case": problem["name"], "method": method, "failed": solution.message, "medianSeconds": first,
+                "minSeconds": first, "runs": 1, "rhsEvaluations": int(solution.nfev),
+                "jacobianEvaluations": int(solution.njev), "finalT": float(solution.t[-1]) if len(solution.t) else None,
+                "ending": "failed", "deviationFromFrg": math.inf}
     # A solve of seconds is its own measurement (the warm-up matters only for short ones).
     times = [first] if first >= SLOW else []
     while len(times) < repetitions and sum(times) < SLOW or sum(times) < min_seconds:
@@ -209,6 +216,9 @@ def main():
             r = measure(problem, method, args.repetitions, args.min_seconds)
             if args.json:
                 print(json.dumps(r), flush=True)
+            elif "failed" in r:
+                print(f"{r['case']:23} {method:6} {r['medianSeconds'] * 1e6:10.1f} {'':10} {r['rhsEvaluations']:8d} "
+                      f"{r['jacobianEvaluations']:8d} {'':9}  FAILED: {r['failed']}", flush=True)
             else:
                 print(f"{r['case']:23} {method:6} {r['medianSeconds'] * 1e6:10.1f} {r['minSeconds'] * 1e6:10.1f} "
                       f"{r['rhsEvaluations']:8d} {r['jacobianEvaluations']:8d} {r['deviationFromFrg']:9.3g}  "

@@ -9,6 +9,9 @@ final class CallbackBox {
     let rightHandSide: ODERightHandSide
     let jacobian: ODEJacobian?
     let events: [ODEEvent]
+    /// The events' functions alone, called for every step and root search: iterating the events
+    /// themselves would copy (retain and release) each name with its function.
+    let eventFunctions: ContiguousArray<(_ t: Double, _ y: UnsafeBufferPointer<Double>) throws -> Double>
     /// The error of the closure that answered CVODE with an unrecoverable failure during the
     /// current CVode call; CVODE stops at once, so it is the cause of the failure that follows.
     var unrecoverableError: (any Error)?
@@ -23,6 +26,7 @@ final class CallbackBox {
         self.rightHandSide = rightHandSide
         self.jacobian = jacobian
         self.events = events
+        self.eventFunctions = ContiguousArray(events.map(\.function))
     }
 
     /// Runs a user closure and turns its outcome into CVODE's callback convention:
@@ -72,8 +76,8 @@ private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
     let state = UnsafeBufferPointer(start: y, count: box.dimension)
     // CVODE has no recoverable root-function failure.
     return box.callbackStatus(recoverable: false) {
-        for (i, event) in box.events.enumerated() {
-            gout![i] = try event.function(t, state)
+        try box.eventFunctions.withUnsafeBufferPointer { functions in
+            for i in functions.indices { gout![i] = try functions[i](t, state) }
         }
     }
 }

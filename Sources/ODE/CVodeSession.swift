@@ -19,6 +19,10 @@ final class CallbackBox {
     /// CVODE gives up retrying (e.g. CV_REPTD_RHSFUNC_ERR, or CV_TOO_MUCH_WORK after ever
     /// smaller steps).
     var recoverableError: (any Error)?
+    /// Whether each Jacobian CVODE evaluates also yields an estimate of its spectral radius (the
+    /// stiffness check of `ODEMethod.auto` in BDF stretches, at no extra evaluation).
+    var estimatesRadius = false
+    var latestRadius: Double?
 
     init(dimension: Int, rightHandSide: @escaping ODERightHandSide, jacobian: ODEJacobian?,
          events: [ODEEvent]) {
@@ -65,10 +69,14 @@ private let jacobianCallback: cvshim_jac_fn = { t, y, fy, matrix, user in
     let view = JacobianMatrix(
         base: matrix.data, dimension: n, columnStride: matrix.column_stride, offset: matrix.offset,
         upperBandwidth: matrix.upper, lowerBandwidth: matrix.lower)
-    return box.callbackStatus {
+    let status = box.callbackStatus {
         try box.jacobian!(
             t, UnsafeBufferPointer(start: y, count: n), UnsafeBufferPointer(start: fy, count: n), view)
     }
+    if status == 0 && box.estimatesRadius {
+        box.latestRadius = SpectralRadius.estimate(dimension: n, upper: matrix.upper, lower: matrix.lower) { view[$0, $1] }
+    }
+    return status
 }
 
 private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
@@ -190,6 +198,15 @@ final class CVodeSession {
         }
         try check(flag, time: time, state: state)
         return (flag, time)
+    }
+
+    /// Estimate `ρ(∂f/∂y)` from each Jacobian CVODE evaluates (see `takeJacobianRadius`).
+    func estimateRadiusOnJacobian() { box.estimatesRadius = true }
+
+    /// The spectral radius of the Jacobian CVODE evaluated since the last call, if it did.
+    func takeJacobianRadius() -> Double? {
+        defer { box.latestRadius = nil }
+        return box.latestRadius
     }
 
     /// The state at `time` from CVODE's interpolating polynomial, which must lie within the last

@@ -8,9 +8,10 @@ public enum ODEMethod: String, Equatable, Sendable, CaseIterable {
     /// (orders 1–5, Newton) where it is stiff, switching as the integration goes, by restarting
     /// CVODE at the current state with the other family (CVODE has no switch of its own; each
     /// restart begins again at order 1). The rule, checked after the internal steps:
-    /// - With an exact Jacobian, every 20 steps: the spectral radius `ρ` of `∂f/∂y` at the current
-    ///   state (power iteration; one extra f and Jacobian evaluation, counted in the statistics)
-    ///   times CVODE's next step `|h|`. An Adams step limited by accuracy has `|h|·ρ ≈ 0.1–0.2` at
+    /// - With an exact Jacobian: the spectral radius `ρ` of `∂f/∂y` (power iteration) times
+    ///   CVODE's next step `|h|`, in Adams stretches every 20 steps at the current state (one
+    ///   extra f and Jacobian evaluation, counted in the statistics), in BDF stretches from each
+    ///   Jacobian CVODE evaluates for its Newton iteration (no extra cost). An Adams step limited by accuracy has `|h|·ρ ≈ 0.1–0.2` at
     ///   tight tolerances when the fastest mode is active (its error grows like `(|h|ρ)^{q+1}`
     ///   at order q) and far less when it is not; one limited by stability (or by the
     ///   fixed-point iteration, which converges only while `|h|·ρ ≲ 1`) sits near its bound. So:

@@ -298,9 +298,14 @@ private struct SwitchingIntegration {
                     flag: CV_TOO_MUCH_WORK, time: reached, state: run.state,
                     message: "\(what): \(options.maxSteps) steps taken before reaching t = \(end)")
             }
-            if try rule.shouldSwitch(after: session.counters(), stiffness: { try stiffness.radius(at: run.time, run.state) }) {
+            let counters = session.counters()
+            // Adams: estimate ρ every few steps; BDF: from each Jacobian CVODE evaluates anyway.
+            let radius = rule.scheme.isBDF ? session.takeJacobianRadius()
+                : counters.steps % SwitchRule.checkInterval == 0 ? try stiffness.radius(at: run.time, run.state) : nil
+            if rule.shouldSwitch(after: counters, radius: radius) {
                 try close(session)
                 session = try self.session(rule.scheme)
+                if rule.scheme.isBDF && problem.jacobian != nil { session.estimateRadiusOnJacobian() }
             }
         }
         try close(session)
@@ -347,7 +352,13 @@ final class SpectralRadius {
                 }
             }
         }
-        // Power iteration from a vector with no special alignment.
+        return Self.estimate(dimension: n, upper: upper, lower: lower) { matrix[$1 * n + $0] }
+    }
+
+    /// Power iteration on `J[i, j] = entry(i, j)` (entries outside the band are zero) from a
+    /// vector with no special alignment: 12 products, the geometric mean growth over the last 8.
+    /// Nil when the growth is not finite.
+    static func estimate(dimension n: Int, upper: Int, lower: Int, entry: (Int, Int) -> Double) -> Double? {
         var v = (0..<n).map { 1 + Double($0) / Double(n) }
         var w = [Double](repeating: 0, count: n)
         var logGrowth = 0.0
@@ -357,7 +368,7 @@ final class SpectralRadius {
             for i in 0..<n { v[i] /= norm }
             for i in 0..<n { w[i] = 0 }
             for j in 0..<n where v[j] != 0 {
-                for i in 0..<n { w[i] += matrix[j * n + i] * v[j] }
+                for i in max(0, j - upper)...min(n - 1, j + lower) { w[i] += entry(i, j) * v[j] }
             }
             if k >= 4 {
                 let grown = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -384,7 +395,8 @@ struct SwitchRule {
     /// BDF → Adams when `|h|·ρ` stays below this on `confirmations` checks in a row.
     static let nonStiffLevel = 0.05
     static let confirmations = 2
-    /// Steps between two checks of `|h|·ρ` (each costs one f and one Jacobian evaluation).
+    /// Adams steps between two checks of `|h|·ρ` (each costs one f and one Jacobian evaluation;
+    /// in BDF stretches each Jacobian CVODE evaluates is a check, at no cost).
     static let checkInterval = 20
     /// Adams → BDF when `failureLimit` of the last `window` Adams steps had a failure.
     static let window = 10
@@ -410,10 +422,10 @@ struct SwitchRule {
     }
 
     /// Called after every successful step with the current stretch's counters; true when the
-    /// integration should restart with `scheme` (already updated). `stiffness` estimates
-    /// `ρ(∂f/∂y)` at the current state (nil without a Jacobian).
-    mutating func shouldSwitch(after counters: Counters, stiffness: () throws -> Double?) rethrows -> Bool {
-        if hasJacobian, counters.steps % Self.checkInterval == 0, let rho = try stiffness() {
+    /// integration should restart with `scheme` (already updated). `radius` is a new estimate
+    /// of `ρ(∂f/∂y)` near the current state, when there is one.
+    mutating func shouldSwitch(after counters: Counters, radius: Double?) -> Bool {
+        if hasJacobian, let rho = radius {
             let product = counters.nextStep * rho
             let pointsAway = scheme.isBDF ? product < Self.nonStiffLevel : product >= Self.stiffLevel
             votes = pointsAway ? votes + 1 : 0

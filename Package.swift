@@ -139,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "frg-bench",
             dependencies: [
-                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential", "LapackRuntime",
+                "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "FullPotential", "Runs", "FRGConfig", "LapackRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],

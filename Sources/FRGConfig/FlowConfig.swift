@@ -304,11 +304,12 @@ public struct FlowConfig: Sendable {
                 throw m.error(at: "maxSteps", "the full-potential flow has a fixed step budget; maxSteps applies to the polynomial and active flows")
             }
             var defaults = FlowSolverSettings()
+            defaults.method = .bdf
             defaults.relativeTolerance = spec.relativeTolerance
             defaults.absoluteTolerance = spec.absoluteTolerance
             let solver = try readSolver(solverValue, defaults: defaults)
             guard solver.method == .bdf else {
-                throw m.error(at: "method", "the full-potential flow is integrated with BDF (a stiff PDE); method adams does not apply")
+                throw m.error(at: "method", "the full-potential flow is integrated with BDF (a stiff PDE); method \(solver.method.rawValue) does not apply")
             }
             spec.relativeTolerance = solver.relativeTolerance
             spec.absoluteTolerance = solver.absoluteTolerance
@@ -426,7 +427,7 @@ public struct FlowConfig: Sendable {
         guard let value else { return settings }
         let m = try value.mapping(allowedKeys: solverKeys)
         if let method = m.optional("method") {
-            settings.method = try method.choice(["bdf", "adams"]) == "bdf" ? .bdf : .adams
+            settings.method = try method.choice(ODEMethod.self)
         }
         settings.relativeTolerance = try m.optional("relativeTolerance")?.double(in: 1e-15...1e-2, "a relative tolerance") ?? settings.relativeTolerance
         settings.absoluteTolerance = try m.optional("absoluteTolerance")?.double(in: 1e-300...1, "an absolute tolerance") ?? settings.absoluteTolerance

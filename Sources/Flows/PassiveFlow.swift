@@ -5,7 +5,10 @@ import Truncation
 
 /// Solver settings shared by the flows.
 public struct FlowSolverSettings: Sendable, Equatable {
-    public var method: ODEMethod = .bdf
+    /// `auto`: Adams where the flow is non-stiff, BDF where it is stiff (``ODEMethod/auto``).
+    public var method: ODEMethod = .auto
+    /// The nonlinear iteration of an explicit method (nil: Newton); `auto` chooses its own.
+    public var iteration: ODEIteration?
     public var relativeTolerance: Double = 1e-10
     public var absoluteTolerance: Double = 1e-12
     /// CVODE's step budget between two outputs (`mxstep`).
@@ -15,7 +18,7 @@ public struct FlowSolverSettings: Sendable, Equatable {
 
     var options: ODEOptions {
         ODEOptions(tolerances: ODETolerances(relative: relativeTolerance, absolute: absoluteTolerance),
-                   method: method, maxSteps: maxSteps)
+                   method: method, iteration: iteration, maxSteps: maxSteps)
     }
 }
 
@@ -291,12 +294,26 @@ public struct FlowStatistics: Sendable, Equatable, Codable {
     public var rightHandSideEvaluations: Int
     public var jacobianEvaluations: Int
     public var errorTestFailures: Int
+    public var nonlinearConvergenceFailures: Int
+    /// Steps taken with BDF; the others with Adams (`ODEMethod`).
+    public var bdfSteps: Int
+    /// Switches between Adams and BDF under `ODEMethod.auto`.
+    public var methodSwitches: Int
 
     init(_ s: ODEStatistics) {
         steps = s.steps
         rightHandSideEvaluations = s.rightHandSideEvaluations
         jacobianEvaluations = s.jacobianEvaluations
         errorTestFailures = s.errorTestFailures
+        nonlinearConvergenceFailures = s.nonlinearConvergenceFailures
+        bdfSteps = s.bdfSteps
+        methodSwitches = s.methodSwitches
+    }
+
+    /// "412 steps (Adams 380, BDF 32, 2 switches)", or "412 steps (BDF)".
+    public var stepSummary: String {
+        if methodSwitches == 0 { return "\(steps) steps (\(bdfSteps > 0 ? "BDF" : "Adams"))" }
+        return "\(steps) steps (Adams \(steps - bdfSteps), BDF \(bdfSteps), \(methodSwitches) switch\(methodSwitches == 1 ? "" : "es"))"
     }
 }
 

@@ -9,6 +9,9 @@ final class CallbackBox {
     let rightHandSide: ODERightHandSide
     let jacobian: ODEJacobian?
     let events: [ODEEvent]
+    /// The events' functions alone, called for every step and root search: iterating the events
+    /// themselves would copy (retain and release) each name with its function.
+    let eventFunctions: ContiguousArray<(_ t: Double, _ y: UnsafeBufferPointer<Double>) throws -> Double>
     /// The error of the closure that answered CVODE with an unrecoverable failure during the
     /// current CVode call; CVODE stops at once, so it is the cause of the failure that follows.
     var unrecoverableError: (any Error)?
@@ -16,6 +19,10 @@ final class CallbackBox {
     /// CVODE gives up retrying (e.g. CV_REPTD_RHSFUNC_ERR, or CV_TOO_MUCH_WORK after ever
     /// smaller steps).
     var recoverableError: (any Error)?
+    /// Whether each Jacobian CVODE evaluates also yields an estimate of its spectral radius (the
+    /// stiffness check of `ODEMethod.auto` in BDF stretches, at no extra evaluation).
+    var estimatesRadius = false
+    var latestRadius: Double?
 
     init(dimension: Int, rightHandSide: @escaping ODERightHandSide, jacobian: ODEJacobian?,
          events: [ODEEvent]) {
@@ -23,6 +30,7 @@ final class CallbackBox {
         self.rightHandSide = rightHandSide
         self.jacobian = jacobian
         self.events = events
+        self.eventFunctions = ContiguousArray(events.map(\.function))
     }
 
     /// Runs a user closure and turns its outcome into CVODE's callback convention:
@@ -61,10 +69,14 @@ private let jacobianCallback: cvshim_jac_fn = { t, y, fy, matrix, user in
     let view = JacobianMatrix(
         base: matrix.data, dimension: n, columnStride: matrix.column_stride, offset: matrix.offset,
         upperBandwidth: matrix.upper, lowerBandwidth: matrix.lower)
-    return box.callbackStatus {
+    let status = box.callbackStatus {
         try box.jacobian!(
             t, UnsafeBufferPointer(start: y, count: n), UnsafeBufferPointer(start: fy, count: n), view)
     }
+    if status == 0 && box.estimatesRadius {
+        box.latestRadius = SpectralRadius.estimate(dimension: n, upper: matrix.upper, lower: matrix.lower) { view[$0, $1] }
+    }
+    return status
 }
 
 private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
@@ -72,9 +84,32 @@ private let eventsCallback: cvshim_root_fn = { t, y, gout, user in
     let state = UnsafeBufferPointer(start: y, count: box.dimension)
     // CVODE has no recoverable root-function failure.
     return box.callbackStatus(recoverable: false) {
-        for (i, event) in box.events.enumerated() {
-            gout![i] = try event.function(t, state)
+        try box.eventFunctions.withUnsafeBufferPointer { functions in
+            for i in functions.indices { gout![i] = try functions[i](t, state) }
         }
+    }
+}
+
+/// One concrete CVODE configuration: a linear multistep family and its nonlinear iteration.
+struct CVodeScheme: Equatable {
+    var isBDF: Bool
+    var iteration: ODEIteration
+
+    static let adams = CVodeScheme(isBDF: false, iteration: .fixedPoint)
+    static let bdf = CVodeScheme(isBDF: true, iteration: .newton)
+
+    /// The scheme of an explicitly chosen method (nil for `.auto`, which switches between the two).
+    init?(_ options: ODEOptions) {
+        switch options.method {
+        case .auto: return nil
+        case .bdf: self.init(isBDF: true, iteration: options.iteration ?? .newton)
+        case .adams: self.init(isBDF: false, iteration: options.iteration ?? .newton)
+        }
+    }
+
+    init(isBDF: Bool, iteration: ODEIteration) {
+        self.isBDF = isBDF
+        self.iteration = iteration
     }
 }
 
@@ -84,10 +119,11 @@ final class CVodeSession {
     private let shim: OpaquePointer
     private let box: CallbackBox
     let dimension: Int
+    let scheme: CVodeScheme
 
     /// Creates and configures CVODE for the validated inputs.
     init(problem: ODEProblem, events: [ODEEvent], start: Double, initialState: [Double],
-         options: ODEOptions, stopTime: Double?) throws {
+         options: ODEOptions, scheme: CVodeScheme, stopTime: Double?) throws {
         guard let shim = cvshim_create() else {
             throw ODEError.solverFailed(CVodeFailure(
                 flag: CV_MEM_FAIL, flagName: "CV_MEM_FAIL", message: "cvshim_create: out of memory",
@@ -95,12 +131,13 @@ final class CVodeSession {
         }
         self.shim = shim
         self.dimension = problem.dimension
+        self.scheme = scheme
         self.box = CallbackBox(
             dimension: problem.dimension, rightHandSide: problem.rightHandSide,
             jacobian: problem.jacobian, events: events)
         // From here on deinit frees whatever was allocated if a step below throws.
         try configure(problem: problem, start: start, initialState: initialState, options: options,
-                      stopTime: stopTime)
+                      scheme: scheme, stopTime: stopTime)
     }
 
     deinit {
@@ -108,9 +145,9 @@ final class CVodeSession {
     }
 
     private func configure(problem: ODEProblem, start: Double, initialState: [Double],
-                           options: ODEOptions, stopTime: Double?) throws {
+                           options: ODEOptions, scheme: CVodeScheme, stopTime: Double?) throws {
         let user = Unmanaged.passUnretained(box).toOpaque()
-        let method = options.method == .bdf ? CV_BDF : CV_ADAMS
+        let method = scheme.isBDF ? CV_BDF : CV_ADAMS
         try check(cvshim_init(shim, method, dimension, start, initialState, rightHandSideCallback, user),
                   time: start, state: initialState)
 
@@ -123,10 +160,12 @@ final class CVodeSession {
         }
 
         let jacobian = problem.jacobian == nil ? nil : jacobianCallback
-        switch problem.jacobianStructure {
-        case .dense:
+        switch (scheme.iteration, problem.jacobianStructure) {
+        case (.fixedPoint, _):
+            try check(cvshim_set_fixed_point(shim, 0), time: start, state: initialState)
+        case (.newton, .dense):
             try check(cvshim_set_dense_solver(shim, jacobian), time: start, state: initialState)
-        case .banded(let upper, let lower):
+        case (.newton, .banded(let upper, let lower)):
             try check(cvshim_set_band_solver(shim, upper, lower, jacobian), time: start, state: initialState)
         }
 
@@ -161,6 +200,31 @@ final class CVodeSession {
         return (flag, time)
     }
 
+    /// Estimate `ρ(∂f/∂y)` from each Jacobian CVODE evaluates (see `takeJacobianRadius`).
+    func estimateRadiusOnJacobian() { box.estimatesRadius = true }
+
+    /// The spectral radius of the Jacobian CVODE evaluated since the last call, if it did.
+    func takeJacobianRadius() -> Double? {
+        defer { box.latestRadius = nil }
+        return box.latestRadius
+    }
+
+    /// The state at `time` from CVODE's interpolating polynomial, which must lie within the last
+    /// internal step (`CVodeGetDky` with k = 0).
+    func interpolate(at time: Double, into state: inout [Double]) throws {
+        let flag = state.withUnsafeMutableBufferPointer { cvshim_get_dky(shim, time, 0, $0.baseAddress) }
+        try check(flag, time: time, state: state)
+    }
+
+    /// CVODE's step count, nonlinear convergence failures so far and the size of its next step
+    /// (cheap enough to read after every step: a dozen field reads, no allocation).
+    func counters() -> SwitchRule.Counters {
+        var s = cvshim_statistics()
+        _ = cvshim_statistics_get(shim, &s)
+        return SwitchRule.Counters(steps: s.steps, convergenceFailures: s.nonlinear_conv_failures,
+                                   nextStep: abs(s.current_step))
+    }
+
     /// After CV_ROOT_RETURN: +1 / -1 / 0 per event (crossed increasing / decreasing / not).
     func rootsFound() throws -> [Int32] {
         var found = [Int32](repeating: 0, count: box.events.count)
@@ -178,7 +242,7 @@ final class CVodeSession {
             nonlinearConvergenceFailures: s.nonlinear_conv_failures,
             linearSolverSetups: s.linear_solver_setups, eventFunctionEvaluations: s.root_evals,
             lastOrder: Int(s.last_order), initialStepSize: s.initial_step, lastStepSize: s.last_step,
-            internalTime: s.current_time)
+            internalTime: s.current_time, bdfSteps: scheme.isBDF ? s.steps : 0, methodSwitches: 0)
     }
 
     var warningCount: Int { cvshim_warning_count(shim) }

@@ -67,4 +67,27 @@ public struct ODEStatistics: Equatable, Sendable {
     public var lastStepSize: Double
     /// CVODE's internal time, which may lie past the last output (CVODE interpolates back).
     public var internalTime: Double
+    /// Steps taken with BDF (the others with Adams).
+    public var bdfSteps: Int
+    /// Switches between Adams and BDF (``ODEMethod/auto`` only; each restarts CVODE).
+    public var methodSwitches: Int
+
+    /// The counters of two consecutive stretches of one integration (`ODEMethod.auto` restarts
+    /// CVODE at each switch): counts add up, the rest is the later stretch's.
+    func followed(by later: ODEStatistics) -> ODEStatistics {
+        var sum = later
+        sum.steps += steps
+        sum.rightHandSideEvaluations += rightHandSideEvaluations
+        sum.rightHandSideEvaluationsForJacobian += rightHandSideEvaluationsForJacobian
+        sum.jacobianEvaluations += jacobianEvaluations
+        sum.errorTestFailures += errorTestFailures
+        sum.nonlinearIterations += nonlinearIterations
+        sum.nonlinearConvergenceFailures += nonlinearConvergenceFailures
+        sum.linearSolverSetups += linearSolverSetups
+        sum.eventFunctionEvaluations += eventFunctionEvaluations
+        sum.initialStepSize = initialStepSize
+        sum.bdfSteps += bdfSteps
+        sum.methodSwitches += methodSwitches + 1
+        return sum
+    }
 }

@@ -63,6 +63,15 @@ public struct PassiveFlowRun: FlowRun {
     }
 
     public func integrate() throws -> Outcome {
+        let flow = try passiveFlow()
+        let given = Set(couplings.map(\.name))
+        return Outcome(result: try flow.run(), beta: flow.equations,
+                       defaulted: flow.equations.couplingNames.filter { !given.contains($0) })
+    }
+
+    /// The flow `integrate()` runs: the compiled beta functions with the starting couplings in
+    /// dimensionless form, the range, sampling, stops and solver settings.
+    public func passiveFlow() throws -> PassiveFlow<BetaFunctions> {
         var beta = try BetaFunctions(spec)
         let given = Dictionary(couplings.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         var initial = beta.couplingNames.map { given[$0] ?? 0 }
@@ -80,7 +89,7 @@ public struct PassiveFlowRun: FlowRun {
         flow.runawayBound = runawayBound
         flow.dimensionfulRunawayBounds = dimensionfulRunawayBounds
         flow.solver = solver
-        return Outcome(result: try flow.run(), beta: beta, defaulted: beta.couplingNames.filter { given[$0] == nil })
+        return flow
     }
 
     public func trajectory(of outcome: Outcome) -> FlowTrajectory {
@@ -137,7 +146,7 @@ public struct PassiveFlowRun: FlowRun {
         let statistics = result.statistics
         return FlowTrajectory(
             kind: .passive, header: header, samples: samples, endingSummary: "\(result.ending)",
-            solverSummary: "CVODE: \(statistics.steps) steps, \(statistics.rightHandSideEvaluations) right-hand-side and \(statistics.jacobianEvaluations) Jacobian evaluations",
+            solverSummary: "CVODE: \(statistics.stepSummary), \(statistics.rightHandSideEvaluations) right-hand-side and \(statistics.jacobianEvaluations) Jacobian evaluations",
             figure: figure, jsonMembers: json)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 @testable import Flows
 import FixedPoints
+import ODE
 import Truncation
 
 final class PassiveFlowTests: XCTestCase {
@@ -177,6 +178,39 @@ final class PassiveFlowTests: XCTestCase {
         XCTAssertThrowsError(try PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
                                              initialCouplings: [0.1, 1e200, 1e200], tEnd: 1).run()) {
             guard case .initialBetaNotFinite = $0 as? FlowError else { return XCTFail("\($0)") }
+        }
+    }
+
+    /// The integrator is a choice of cost, not of result: the symmetric-phase flow (t = 0 → −8)
+    /// and the broken-phase one that stops at the threshold pole, both from the Wilson–Fisher point
+    /// of φ⁶ in d = 3 shifted by ±0.01 in ū2, reach the same end (time and couplings) with auto,
+    /// Adams and BDF at the default rtol 1e-10 as a BDF reference at rtol 1e-13. Bound: 1e-7
+    /// relative, a thousand times the local tolerance — room for the error accumulated over the
+    /// few hundred steps of a flow that leaves the fixed point along its relevant direction.
+    func testEveryMethodReachesTheSameEnd() throws {
+        let beta = try lpa6(d: 3)
+        let wf = try TruncationStudies.wilsonFisherByOrder(beta.spec).last!.fixedPoint
+        for shift in [0.01, -0.01] {
+            var start = wf.couplings
+            start[0] += shift
+            var reference = PassiveFlow(equations: beta, canonicalDimensions: beta.canonicalDimensions,
+                                        initialCouplings: start, tEnd: -8)
+            reference.solver = tight
+            reference.solver.method = .bdf
+            let expected = try reference.run()
+            XCTAssertEqual(expected.ending == .completed, shift > 0, "\(expected.ending)")
+            for method in [ODEMethod.auto, .adams, .bdf] {
+                var flow = reference
+                flow.solver = FlowSolverSettings()
+                flow.solver.method = method
+                let result = try flow.run()
+                let label = "\(method), ū2 shifted by \(shift)"
+                XCTAssertEqual(result.ending.stopTime ?? -8, expected.ending.stopTime ?? -8, accuracy: 1e-7, label)
+                for (x, x0) in zip(result.dimensionless.last!, expected.dimensionless.last!) {
+                    XCTAssertEqual(x, x0, accuracy: 1e-7 * max(1, abs(x0)), label)
+                }
+                XCTAssertEqual(result.statistics.bdfSteps == result.statistics.steps, method == .bdf, label)
+            }
         }
     }
 }

@@ -45,7 +45,8 @@ final class BandedTests: XCTestCase {
         }
     }
 
-    let options = ODEOptions(tolerances: ODETolerances(relative: 1e-10, absolute: 1e-13))
+    /// BDF with Newton: the banded linear solver and Jacobian are what these tests exercise.
+    let options = ODEOptions(tolerances: ODETolerances(relative: 1e-10, absolute: 1e-13), method: .bdf)
 
     func testBandedDiffusionAgainstExactModes() throws {
         let diffusion = Diffusion()

@@ -60,6 +60,8 @@ typedef struct {
     double initial_step;             /* CVodeGetActualInitStep */
     double last_step;                /* CVodeGetLastStep (signed: negative toward decreasing t) */
     double current_time;             /* CVodeGetCurrentTime: CVODE's internal time, may lie past the last output */
+    double current_step;             /* CVodeGetCurrentStep: the step size CVODE will try next (signed) */
+    int current_order;               /* CVodeGetCurrentOrder: the order CVODE will use next */
 } cvshim_statistics;
 
 typedef struct cvshim cvshim;
@@ -84,6 +86,11 @@ int cvshim_set_dense_solver(cvshim *shim, cvshim_jac_fn jac);
 /// Newton iteration with a band direct solver of half-bandwidths upper (mu) and lower (ml).
 int cvshim_set_band_solver(cvshim *shim, long upper, long lower, cvshim_jac_fn jac);
 
+/// Fixed-point (functional) iteration instead of Newton's method, with `acceleration` Anderson
+/// vectors (0: plain iteration): no Jacobian and no linear solve, the iteration of choice for
+/// Adams on non-stiff problems. Use instead of cvshim_set_dense_solver / cvshim_set_band_solver.
+int cvshim_set_fixed_point(cvshim *shim, long acceleration);
+
 /// count root functions; directions[i] is +1 (only increasing crossings), -1 (only
 /// decreasing) or 0 (both), or directions is NULL for all 0.
 int cvshim_set_roots(cvshim *shim, int count, cvshim_root_fn g, const int *directions);
@@ -99,6 +106,10 @@ int cvshim_set_max_steps(cvshim *shim, long max_steps);
 /// there (also on failure, where CVODE leaves y at the last successful time). Returns
 /// CV_SUCCESS, CV_TSTOP_RETURN, CV_ROOT_RETURN or a negative CVODE flag.
 int cvshim_advance(cvshim *shim, double tout, int one_step, double *t_reached, double *y);
+
+/// The k-th derivative of CVODE's interpolating polynomial at t (CVodeGetDky), which must lie
+/// within the last step taken: k = 0 gives the state at t without stopping the integration there.
+int cvshim_get_dky(cvshim *shim, double t, int k, double *out);
 
 /// After CV_ROOT_RETURN: found[i] = +1 / -1 if g_i crossed zero increasing / decreasing, else 0.
 int cvshim_root_info(cvshim *shim, int *found);

@@ -59,12 +59,25 @@ public struct Persistence: Sendable, Equatable {
         }
     }
 
-    /// Follows `point` (a fixed point of `spec`) to `targetOrder(for: spec)` and judges it.
+    /// Follows `point` (a fixed point of `spec`) to `targetOrder(for: spec)` and judges it. Near
+    /// the largest order, where fewer than two orders lie above `spec.order`, it is also followed
+    /// down, so that the judged window still spans eight orders ending at the target.
     public static func assess(_ point: FixedPoint, of spec: TruncationSpec, progress: StudyProgress? = nil) -> Persistence {
         var steps = [ContinuationStep(parameter: Double(spec.order), fixedPoint: point)]
         var lost: String?
+        let target = targetOrder(for: spec)
+        let lowest = max(TruncationStudies.startingOrder(spec), target - 8)
+        if target - spec.order < 4, spec.order > lowest {
+            let orders = stride(from: spec.order - 2, through: lowest, by: -2).map(Double.init)
+            let below = (try? followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
+                var s = spec
+                s.order = Int(order)
+                return try BetaFunctions(s)
+            }) ?? []
+            steps = below.reversed() + steps
+        }
         do {
-            steps += try TruncationStudies.followInOrder(point, of: spec, to: targetOrder(for: spec),
+            steps += try TruncationStudies.followInOrder(point, of: spec, to: target,
                                                          progress: prefixed(progress, "persistence check"))
         } catch let failure as ContinuationFailure {
             steps += failure.completed

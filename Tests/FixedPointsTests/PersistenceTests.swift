@@ -51,6 +51,17 @@ final class PersistenceTests: XCTestCase {
         }
     }
 
+    /// At the largest order there is nothing above to follow: the check follows the point down, and
+    /// the Wilson–Fisher point at φ⁶⁴ is named on the window φ⁵⁶–φ⁶⁴ (before, it was left
+    /// `unconverged` for want of orders).
+    func testPointsAtTheLargestOrderAreJudgedOnTheOrdersBelow() throws {
+        let spec = TruncationSpec(expansion: .minimum, dimension: 3, order: TruncationSpec.maximumOrder)
+        let wf = try XCTUnwrap(TruncationStudies.wilsonFisherByOrder(spec, starts: 100).last?.fixedPoint)
+        let persistence = Persistence.assess(wf, of: spec)
+        XCTAssertEqual(persistence.verdict, .converges, persistence.evidence)
+        XCTAssertEqual(persistence.orders, [56, 58, 60, 62, 64])
+    }
+
     /// The verdict of a convergence study is the same check on the orders it reached.
     func testConvergenceStudiesCarryTheVerdict() throws {
         let d1 = try BranchStudy.byOrder(TruncationSpec(dimension: 1, order: 16), starts: 100)

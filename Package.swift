@@ -143,7 +143,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
-            path: "Benchmarks"
+            path: "Benchmarks",
+            // The SciPy peer and the script that runs it beside frg-bench.
+            exclude: ["flow-vs-scipy", "peers"]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),

@@ -17,6 +17,9 @@ public struct BetaFunctions: Sendable {
     /// `v2, v4, …` (Polchinski about φ = 0), `kappa, lambda2, …` (about the minimum), then
     /// `z1, z2, …` (derivative2).
     public let couplingNames: [String]
+    /// Positions of `κ` and `λ2` (expansion about the minimum), looked up once: the domain check
+    /// runs at every Newton trial step.
+    let minimumIndex: Int?, curvatureIndex: Int?
     /// Mass dimension of each dimensionful coupling at `d = spec.dimension` (engineering
     /// dimension; with LPA′ the field's scaling dimension adds `η`).
     public let canonicalDimensions: [Double]
@@ -107,6 +110,8 @@ public struct BetaFunctions: Sendable {
             evaluation = .tables(try Storage(symbolic: symbolic, regulator: regulator, dimension: d))
         }
         couplingNames = couplings.names
+        minimumIndex = couplings.firstIndex(of: .minimumLocation)
+        curvatureIndex = couplings.firstIndex(of: .potentialAtMinimum(derivative: 2))
         canonicalDimensions = couplings.map { $0.canonicalDimension(at: d) }
         ballVolumeFactor = Truncation.ballVolumeFactor(dimension: d)
     }

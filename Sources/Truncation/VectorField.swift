@@ -105,19 +105,33 @@ extension BetaFunctions: VectorField {
                 meaning: "the threshold denominator 1 + w (w = \(spec.expansion == .zero ? "ū2" : "2κλ2")) approaches the pole: the flow runs into the broken phase, which this truncation cannot follow",
                 stopBelow: thresholdStopLevel) { beta.thresholdMargin($0) })
         }
-        if let kappa = index(of: .minimumLocation) {
+        if let kappa = minimumIndex {
             constraints.append(DomainConstraint(
                 name: "minimum κ ≥ 0",
                 meaning: "the running minimum reached φ = 0: the flow enters the symmetric phase, where the expansion about the minimum ends (use expansion: zero)",
                 stopBelow: 0) { $0[kappa] })
         }
-        if let lambda2 = index(of: .potentialAtMinimum(derivative: 2)) {
+        if let lambda2 = curvatureIndex {
             // ∂_t κ = −(flow of U'(κ))/λ2: the expansion about the minimum has a pole at λ2 = 0.
             constraints.append(DomainConstraint(
                 name: "curvature λ2 > 0",
                 meaning: "the curvature λ2 of the potential at its minimum fell to zero, where the flow of κ is singular: the expansion about the minimum cannot follow further",
-                stopBelow: 1e-9) { $0[lambda2] })
+                stopBelow: BetaFunctions.curvatureStopLevel) { $0[lambda2] })
         }
         return constraints
+    }
+
+    /// The level of `λ2` below which the expansion about the minimum stops (its pole is at 0).
+    static let curvatureStopLevel = 1e-9
+
+    /// Every `domainConstraints` entry at or above its stop level, checked without building the
+    /// constraints (Newton asks at every trial step; `VectorFieldTests` holds the two together).
+    public func isInDomain(_ u: [Double]) -> Bool {
+        u.withUnsafeBufferPointer { b in
+            if hasThresholds, !(thresholdMargin(b) >= thresholdStopLevel) { return false }
+            if let k = minimumIndex, !(b[k] >= 0) { return false }
+            if let c = curvatureIndex, !(b[c] >= BetaFunctions.curvatureStopLevel) { return false }
+            return true
+        }
     }
 }

@@ -139,4 +139,27 @@ final class CouplingDescriptorTests: XCTestCase {
         XCTAssertTrue(minimum.isInDomain([0.03, 5, -50, -1.2, 26]))
         XCTAssertEqual(zero.domainConstraints.map(\.name), ["threshold 1+w"])
     }
+
+    /// `BetaFunctions.isInDomain` checks the constraints without building them; it must say what
+    /// the constraints say, on and around every boundary.
+    func testDomainCheckAgreesWithTheConstraints() throws {
+        let specs = [TruncationSpec(dimension: 3, order: 6),
+                     TruncationSpec(expansion: .minimum, dimension: 3, order: 8),
+                     TruncationSpec(scheme: .polchinski, expansion: .minimum, dimension: 2.5, order: 6),
+                     TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 3, order: 6),
+                     TruncationSpec(expansion: .minimum, dimension: 3, order: 6, regulator: .exponential)]
+        var rng = SplitMix64(state: 5)
+        for spec in specs {
+            let beta = try BetaFunctions(spec)
+            func byConstraints(_ u: [Double]) -> Bool {
+                u.withUnsafeBufferPointer { b in beta.domainConstraints.allSatisfy { $0.value(b) >= $0.stopBelow } }
+            }
+            for _ in 0..<400 {
+                // Small values, so that every boundary (κ = 0, λ2 = 1e-9, 1 + w = 1e-3) is crossed.
+                var u = (0..<beta.count).map { _ in rng.uniform(-1.2, 1.2) }
+                if rng.uniform(0, 1) < 0.2 { u[min(1, beta.count - 1)] = [0, 1e-9, 1e-10, .nan][Int(rng.uniform(0, 3.999))] }
+                XCTAssertEqual(beta.isInDomain(u), byConstraints(u), "\(spec.outline) at \(u)")
+            }
+        }
+    }
 }

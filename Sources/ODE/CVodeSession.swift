@@ -266,6 +266,6 @@ final class CVodeSession {
     static func flagName(_ flag: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         cvshim_flag_name(flag, &buffer, buffer.count)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

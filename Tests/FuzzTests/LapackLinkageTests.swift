@@ -44,7 +44,7 @@ final class LapackLinkageTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frg-lapack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("liblapacke.so.3").path, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder.appendingPathComponent("liblapacke.so.3").path, contents: Data()))
         let (status, out, err) = try run(["fixed-points", "--dimension", "3", "--order", "4"],
                                          environment: ["LD_LIBRARY_PATH": folder.path])
         XCTAssertEqual(status, 1)

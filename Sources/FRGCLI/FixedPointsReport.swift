@@ -154,13 +154,13 @@ struct FixedPointsReport {
             if errors != nil {
                 print("# error: change from the previous basis size + change on a shorter domain + rounding floor")
             }
-            func withError(_ x: Double, _ error: Double?) -> String {
+            func withError(_ error: Double?) -> String {
                 error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
             }
-            print("ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nu, solution.nuError))")
-            print("ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omega, solution.omegaError))")
+            print("ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nuError))")
+            print("ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omegaError))")
             print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.enumerated().map { k, value in
-                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(value.real, errors?[k])
+                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(errors?[k])
             }.joined(separator: ", "))
             print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
             print("at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))

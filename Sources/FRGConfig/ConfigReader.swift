@@ -271,8 +271,7 @@ public struct ConfigValue {
         return value
     }
 
-    /// A finite real number strictly greater than `bound`.
-    /// A number in `(bound, upper]`.
+    /// A finite real number in `(bound, upper]`.
     public func double(greaterThan bound: Double, atMost upper: Double, _ what: String? = nil) throws -> Double {
         let value = try double()
         guard value > bound, value <= upper else {
@@ -281,6 +280,7 @@ public struct ConfigValue {
         return value
     }
 
+    /// A finite real number strictly greater than `bound`.
     public func double(greaterThan bound: Double, _ what: String? = nil) throws -> Double {
         let value = try double()
         guard value > bound else {

@@ -143,21 +143,18 @@ public struct FixedPointSearch: Sendable {
             }
         }
         let analyzed: [(point: FixedPoint, sampled: Bool)] = try kept.map { root in
-            let point = root.point
-            let residual = field.beta(at: point).map(abs).max() ?? 0
-            return (try analyzeFixedPoint(field, at: point, residual: residual, basin: root.basin, options: classification),
+            let residual = field.beta(at: root.point).map(abs).max() ?? 0
+            return (try analyzeFixedPoint(field, at: root.point, residual: residual, basin: root.basin, options: classification),
                     root.sampled)
         }
-        let points = analyzed.map(\.point)
         let order: [FixedPoint.Kind: Int] = [.gaussian: 0, .wilsonFisher: 1, .multicritical: 2, .other: 3]
-        let sorted = points.sorted {
-            let a = order[$0.kind]!, b = order[$1.kind]!
+        let sorted = analyzed.sorted {
+            let a = order[$0.point.kind]!, b = order[$1.point.kind]!
             if a != b { return a < b }
-            return norm($0.couplings) < norm($1.couplings)
+            return norm($0.point.couplings) < norm($1.point.couplings)
         }
-        let missed = analyzed.filter { !$0.sampled }.map(\.point)
-        return Outcome(points: sorted, unconverged: unconverged, outsideRegion: outsideRegion, outsideDomain: outsideDomain,
-                       missedBySampling: sorted.filter { p in missed.contains { $0.couplings == p.couplings } })
+        return Outcome(points: sorted.map(\.point), unconverged: unconverged, outsideRegion: outsideRegion,
+                       outsideDomain: outsideDomain, missedBySampling: sorted.filter { !$0.sampled }.map(\.point))
     }
 }
 

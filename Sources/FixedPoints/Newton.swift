@@ -74,6 +74,8 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
     func norm2(_ b: [Double], _ rows: [Double]) -> Double {
         zip(b, rows).reduce(0) { $0 + ($1.0 / $1.1) * ($1.0 / $1.1) }
     }
+    /// The `max |β|` every outcome reports.
+    func residual(_ b: [Double]) -> Double { b.map(abs).max() ?? 0 }
     var u = start
     var beta = betaActive(u)
     guard beta.allSatisfy(\.isFinite), field.isInDomain(u) else { return .failure(.leftDomain(iteration: 0)) }
@@ -132,18 +134,18 @@ public func newtonSolve(_ field: some VectorField, from start: [Double], freeing
             let stepIsTiny = (0..<m).allSatisfy { abs(step[$0]) <= 1e-6 * columns[$0] }
             let floor = maxScaled(beta, rows)
             if floor <= options.residualTolerance || (floor <= options.noiseTolerance && stepIsTiny) {
-                return .success((u, beta.map(abs).max() ?? 0))
+                return .success((u, residual(beta)))
             }
             return .failure(field.isInDomain(trial)
-                ? .noDescent(iteration: iteration, residual: beta.map(abs).max() ?? 0)
+                ? .noDescent(iteration: iteration, residual: residual(beta))
                 : .leftDomain(iteration: iteration))
         }
         let stepIsSmall = (0..<m).allSatisfy { abs(lambda * step[$0]) <= options.stepTolerance * columns[$0] }
         u = trial
         beta = trialBeta
         if stepIsSmall && maxScaled(beta, rows) <= options.residualTolerance {
-            return .success((u, beta.map(abs).max() ?? 0))
+            return .success((u, residual(beta)))
         }
     }
-    return .failure(.tooManyIterations(residual: beta.map(abs).max() ?? 0))
+    return .failure(.tooManyIterations(residual: residual(beta)))
 }

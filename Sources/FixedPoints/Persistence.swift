@@ -68,12 +68,7 @@ public struct Persistence: Sendable, Equatable {
         let target = targetOrder(for: spec)
         let lowest = max(TruncationStudies.startingOrder(spec), target - 8)
         if target - spec.order < 4, spec.order > lowest {
-            let orders = stride(from: spec.order - 2, through: lowest, by: -2).map(Double.init)
-            let below = (try? followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
-                var s = spec
-                s.order = Int(order)
-                return try BetaFunctions(s)
-            }) ?? []
+            let below = (try? TruncationStudies.followInOrder(point, of: spec, to: lowest)) ?? []
             steps = below.reversed() + steps
         }
         do {

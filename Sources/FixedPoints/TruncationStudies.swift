@@ -56,13 +56,15 @@ public enum TruncationStudies {
     }
 
     /// Follows `point`, a fixed point of `spec`, order by order (φ^{2n+2}, φ^{2n+4}, …) up to
-    /// `target`: one step per order after `spec.order`. Throws `ContinuationFailure` when lost.
+    /// `target`, or down to it (φ^{2n−2}, …) when `target < spec.order`: one step per order after
+    /// `spec.order`, in the order followed. Throws `ContinuationFailure` when lost.
     /// `progress` hears of each order before it is derived (the exact derivation dominates at
     /// high orders).
     public static func followInOrder(_ point: FixedPoint, of spec: TruncationSpec, to target: Int,
                                      progress: StudyProgress? = nil) throws -> [ContinuationStep] {
-        guard target > spec.order else { return [] }
-        let orders = stride(from: spec.order + 2, through: target, by: 2).map(Double.init)
+        guard target != spec.order else { return [] }
+        let step = target > spec.order ? 2 : -2
+        let orders = stride(from: spec.order + step, through: target, by: step).map(Double.init)
         return try followFixedPoint(from: point, at: Double(spec.order), through: orders) { order in
             var s = spec
             s.order = Int(order)

@@ -233,7 +233,6 @@ final class PotentialSeriesEvaluator: @unchecked Sendable {
             fillFlow(u, s, slope: true)
             let kappa = expansion == .minimum ? u[0] : 0
             let betaKappa = expansion == .minimum ? -s.f[1] / u[1] : 0
-            var dBetaKappa = 0.0
             for p in 0..<n {
                 for j in 0...N { s.da[j] = 0 }
                 if expansion == .minimum && p == 0 {
@@ -264,7 +263,7 @@ final class PotentialSeriesEvaluator: @unchecked Sendable {
                     for m in 1...N { jacobian[(m - 1) * n + p] = factorials[2 * m] * s.df[m] }
                 case .minimum:
                     // β_κ = −F_1/λ2
-                    dBetaKappa = -s.df[1] / u[1] + (p == 1 ? s.f[1] / (u[1] * u[1]) : 0)
+                    let dBetaKappa = -s.df[1] / u[1] + (p == 1 ? s.f[1] / (u[1] * u[1]) : 0)
                     jacobian[p] = dBetaKappa
                     for j in 2...N {
                         var value = factorials[j] * s.df[j]

@@ -51,6 +51,7 @@ __all__ = [
     "flow_reach",
     "microscopic_couplings",
     "compare_frame",
+    "coupling_symbol",
     "save",
     "COLUMN_WIDTH",
 ]
@@ -285,11 +286,12 @@ def compare_frame(document: Mapping[str, Any]) -> pd.DataFrame:
                 [m["value"] for m in study["companion"]], [m["error"] for m in study["companion"]])
         if study.get("background"):
             add("background", _theory_label("background", observable, variable), study["x"], study["background"])
+        # Theories keep this module's mathtext labels (frg's are plain text with fit numbers).
         for theory in study.get("theories", []):
             curve = theory.get("curve") or {}
-            add(theory["id"], theory.get("label", theory["id"]), curve.get("x", []), curve.get("y", []))
+            add(theory["id"], None, curve.get("x", []), curve.get("y", []))
         for theory in study.get("untested", []) or []:
-            add(theory["id"], theory.get("label", theory["id"]), theory.get("x", []), theory.get("y", []))
+            add(theory["id"], None, theory.get("x", []), theory.get("y", []))
     return pd.DataFrame(rows, columns=["observable", "variable", "x", "series", "value", "error", "label"])
 
 
@@ -360,6 +362,12 @@ def compare_figure(data: Union[pd.DataFrame, Mapping[str, Any]], observable: Opt
     figure, (ax,) = _new_figure(height)
     symbol = _observable_symbol(observable)
     handles = []
+    # The lowest thing drawn on a log axis: points and the lower ends of bars above zero.
+    shown = rows[rows["series"].isin(present)]
+    magnitude = (shown["value"].to_numpy(dtype=float) * np.where(shown["series"] == "background", 1.0, flip))
+    lower = magnitude - (shown["error"].fillna(0).to_numpy(dtype=float) if "error" in shown else 0)
+    candidates = np.concatenate([magnitude[magnitude > 0], lower[lower > 0]])
+    floor = candidates.min() / 2 if candidates.size else 0.0
     for name in present:
         part = rows[rows["series"] == name].sort_values("x")
         x = part["x"].to_numpy(dtype=float)
@@ -372,9 +380,13 @@ def compare_figure(data: Union[pd.DataFrame, Mapping[str, Any]], observable: Opt
         look = dict(_COMPARE_LOOK.get(name, dict(linestyle="-")))
         if name in ("measured", "companion"):
             error = part["error"].to_numpy(dtype=float) if "error" in part else None
+            if error is not None and np.isnan(error).all():
+                error = None
             if error is not None and not mixed:
-                # A bar below zero cannot be drawn on a log axis: clip it at the axis.
-                error = np.vstack([np.minimum(error, y * (1 - 1e-9)), error])
+                # A bar that reaches zero cannot end on a log axis: it runs to the bottom of the
+                # axis (set from the points and the bars that end above zero), which reads as
+                # "consistent with zero" without stretching the axis over empty decades.
+                error = np.vstack([np.minimum(error, y - floor), error])
             handles.append((ax.errorbar(x, y, yerr=error, label=label, elinewidth=0.8, markeredgewidth=0.8, **look), label))
         else:
             keep = np.isfinite(y) & ((y > 0) | mixed)
@@ -386,6 +398,7 @@ def compare_figure(data: Union[pd.DataFrame, Mapping[str, Any]], observable: Opt
         ax.set_ylabel(rf"${symbol}$")
     else:
         ax.set_yscale("log")
+        ax.set_ylim(bottom=floor)
         ax.set_ylabel(rf"$|{symbol}|$  (${symbol} < 0$)" if flip < 0 else rf"${symbol}$")
     ax.set_xlabel(_VARIABLE.get(variable, variable))
     _finish_log_axes(ax)

@@ -57,3 +57,58 @@ COMPARE = {
 @pytest.fixture(scope="session")
 def configs():
     return {"passive": PASSIVE_FLOW, "active": ACTIVE_FLOW, "sample": SAMPLE, "compare": COMPARE}
+
+
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory) -> Path:
+    """The working directory of runs that keep state (sample's .frg-state, compare's cache)."""
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="session")
+def study_csv(binary):
+    import frg
+    return frg.fixed_points(dimension=3, expansion="both", convergence="4:16", format="csv", binary=binary)
+
+
+@pytest.fixture(scope="session")
+def study_json(binary):
+    import frg
+    return frg.fixed_points(dimension=3, expansion="both", convergence="4:16", format="json", binary=binary)
+
+
+@pytest.fixture(scope="session")
+def passive_csv(binary):
+    import frg
+    return frg.flow(PASSIVE_FLOW, binary=binary)
+
+
+@pytest.fixture(scope="session")
+def active_csv(binary):
+    import frg
+    return frg.flow(ACTIVE_FLOW, binary=binary)
+
+
+@pytest.fixture(scope="session")
+def sweep_csv(binary, repo):
+    """The measured-sweep flow of examples/nn-passive-flow (seven measured ensembles)."""
+    import frg
+    return frg.flow(repo / "examples" / "nn-passive-flow" / "stabilized.yaml", binary=binary)
+
+
+@pytest.fixture(scope="session")
+def sample_csv(binary, scratch):
+    import frg
+    return frg.sample(SAMPLE, binary=binary, cwd=scratch)
+
+
+@pytest.fixture(scope="session")
+def compare_csv(binary, scratch):
+    import frg
+    return frg.compare(COMPARE, binary=binary, cwd=scratch, no_cache=True)
+
+
+@pytest.fixture(scope="session")
+def compare_json(binary, scratch):
+    import frg
+    return frg.compare(COMPARE, format="json", binary=binary, cwd=scratch, no_cache=True)

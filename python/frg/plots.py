@@ -520,17 +520,28 @@ def passive_flow(data: pd.DataFrame, dimensionless: bool = True, height: float =
 
 @_styled
 def active_flow(data: pd.DataFrame, height: float = 2.7) -> Figure:
-    """An active flow (``flow: active``): each coupling against σ_W (log axis), symmetric-log
-    in the coupling."""
+    """An active flow (``flow: active``): each coupling against σ_W, log–log; couplings of one
+    sign drawn as magnitudes (negative ones as −u, and the legend says so), couplings that change
+    sign on a symmetric-log axis."""
     names = [c for c in data.columns if c not in ("sigmaW", "k")]
+    values = data[names].to_numpy(dtype=float)
+    sign = -1.0 if (values < 0).all() else 1.0
+    one_sign = (values * sign > 0).all()
     figure, (ax,) = _new_figure(height)
     for i, name in enumerate(names):
-        ax.plot(*_break_sign_changes(data["sigmaW"], data[name]), color=_COLORS[i % len(_COLORS)], linestyle=["-", "--", ":", "-."][i % 4],
-                label=rf"${coupling_symbol(name)}$")
+        y = data[name].to_numpy(dtype=float) * (sign if one_sign else 1.0)
+        symbol = coupling_symbol(name)
+        ax.plot(*(_break_sign_changes(data["sigmaW"], y) if not one_sign else (data["sigmaW"], y)),
+                color=_COLORS[i % len(_COLORS)], linestyle=["-", "--", ":", "-."][i % 4],
+                label=rf"$-{symbol}$" if one_sign and sign < 0 else rf"${symbol}$")
     ax.set_xscale("log")
-    _symlog_axis(ax, data[names].to_numpy(dtype=float).ravel())
+    if one_sign:
+        ax.set_yscale("log")
+        ax.set_ylabel("couplings (negative: $-u$ shown)" if sign < 0 else "couplings")
+    else:
+        _symlog_axis(ax, values.ravel())
+        ax.set_ylabel("couplings")
     ax.set_xlabel(r"$\sigma_W$")
-    ax.set_ylabel("couplings")
     _finish_log_axes(ax)
     _legend(figure, ax, len(names))
     return figure

@@ -152,8 +152,17 @@ def test_active_flow(active_csv, tmp_path):
     figure = plots.active_flow(active_csv)
     saved(figure, tmp_path, "active")
     ax = figure.axes[0]
-    assert ax.get_xscale() == "log" and ax.get_yscale() == "symlog"
+    # Both couplings are negative: their magnitudes on log–log axes, the legend saying −u.
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert ax.get_xlabel() == r"$\sigma_W$"
+    assert [line.get_label() for line in ax.lines] == ["$-u_{4}$", "$-u_{6}$"]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), -active_csv["u4"].to_numpy())
+    assert_powers_of_ten(ax.yaxis)
+    # A coupling that changes sign goes on a symmetric-log axis, its line broken at the change.
+    mixed = active_csv.assign(u4=active_csv["u4"] * np.sign(active_csv["sigmaW"] - 4))
+    ax = plots.active_flow(mixed).axes[0]
+    assert ax.get_yscale() == "symlog"
+    assert np.isnan(np.asarray(ax.lines[0].get_ydata(), dtype=float)).sum() == 1
 
 
 def test_flow_reach_and_microscopic_couplings(sweep_csv, tmp_path):

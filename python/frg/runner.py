@@ -164,6 +164,8 @@ def run(command: str, config: Config = None, *args: Any, format: str = "json",
     - ``args``: further positional arguments.
     - ``format``: ``"json"`` returns the document as a dict, ``"csv"`` a DataFrame,
       ``"text"`` (or ``"latex"`` for beta) the printed text.
+    - ``cwd``: frg's working directory (relative paths in a dict config resolve against it, and
+      ``sample``/``compare`` keep their state and cache there); ``timeout`` in seconds.
     - ``flags``: command-line flags, ``dimension=3`` → ``--dimension 3``, ``expansion="both"``,
       ``convergence="4:20"``; ``True`` gives a bare flag, None/False omits it; a list repeats it;
       ``set={"sampler.width": 20}`` gives ``--set sampler.width=20`` per key (validated by frg

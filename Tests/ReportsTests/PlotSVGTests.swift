@@ -35,6 +35,9 @@ final class PlotSVGTests: XCTestCase {
 
         let y = try XCTUnwrap(svg.all("text", class: "axis-label").first { $0.classes.contains("y") })
         XCTAssertEqual(y.text, "|u4| (N−1)")
+        // The space after a script survives renderers that strip spaces at a tspan's edges.
+        let title = try SVGDocument("<svg>" + "<text>" + PlotText.svg(PlotText.runs("u4 against N"), fontSize: 13) + "</text></svg>").svg
+        XCTAssertEqual(title.all("tspan").map(\.rawText), ["4", "\u{00A0}against N"])
         // Every shift is undone by the next run: the text returns to its baseline.
         let shifts = y.all("tspan").compactMap { $0.double("dy") }
         XCTAssertEqual(shifts.count, 4)
@@ -225,6 +228,8 @@ final class PlotSVGTests: XCTestCase {
             PlotSeries(label: "background ⟨σ/|G_0|⟩", x: n, y: n.map { 0.4 / pow($0, 0.5) }, style: .dashed),
             PlotSeries(label: "exact finite-N", x: n, y: n.map { 13.4 / $0 }),
             PlotSeries(label: "∝ N^−1 (amplitude fitted)", x: n, y: n.map { 13.3 / $0 }, style: .dashed),
+            // The longest label frg's compare figures carry.
+            PlotSeries(label: "fit A·N^p, p = -1.0006 ± 0.0017", x: n, y: n.map { 13.35 / $0 }, style: .dashed),
         ])
         let text = try plot.svg()
         let svg = try SVGDocument(text).svg
@@ -238,7 +243,8 @@ final class PlotSVGTests: XCTestCase {
             XCTAssertFalse(x > bx && x < bx + bw && y > by && y < by + bh, "data point (\(x), \(y)) under the legend")
         }
         XCTAssertEqual(svg.all("text", class: "legend-label").map(\.text),
-                       ["measured (importance)", "measured (direct)", "background ⟨σ/|G0|⟩", "exact finite-N", "∝ N−1 (amplitude fitted)"])
+                       ["measured (importance)", "measured (direct)", "background ⟨σ/|G0|⟩", "exact finite-N", "∝ N−1 (amplitude fitted)",
+                        "fit A·Np, p = -1.0006 ± 0.0017"])
     }
 
     func testLegendGoesBelowWhenEveryCornerHoldsData() throws {

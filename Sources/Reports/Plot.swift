@@ -249,7 +249,7 @@ public struct Plot: Sendable {
         let totalHeight = height + (belowRows > 0 ? Double(belowRows) * rowHeight + 8 : 0)
 
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(svgNumber(width))" height="\(svgNumber(totalHeight))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(totalHeight))" font-family="Helvetica, Arial, sans-serif" font-size="\(svgNumber(fs))">
+            <svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" width="\(svgNumber(width))" height="\(svgNumber(totalHeight))" viewBox="0 0 \(svgNumber(width)) \(svgNumber(totalHeight))" font-family="Helvetica, Arial, sans-serif" font-size="\(svgNumber(fs))">
             <rect width="100%" height="100%" fill="white"/>
             <text class="title" x="\(svgNumber(width / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(PlotText.svg(PlotText.runs(title), fontSize: 15))</text>
 

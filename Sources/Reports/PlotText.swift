@@ -99,16 +99,10 @@ public enum PlotText {
         }
     }
 
-    /// The runs as SVG character data: plain text and `<tspan>`s, escaped. A space at either end
-    /// of a run is written as a no-break space: renderers strip ordinary ones at the edges of a
-    /// `<tspan>` (`u₄ against` would read `u₄against`).
+    /// The runs as SVG character data: plain text and `<tspan>`s, escaped. The document keeps
+    /// spaces (`xml:space="preserve"` on `Plot`'s root): renderers otherwise strip a space at the
+    /// edge of a `<tspan>`, and `u₄ against` would read `u₄against`.
     public static func svg(_ runs: [TextRun], fontSize: Double) -> String {
-        func keepEdgeSpaces(_ text: String) -> String {
-            var t = text
-            if t.hasPrefix(" ") { t = "\u{00A0}" + t.dropFirst() }
-            if t.hasSuffix(" ") { t = t.dropLast() + "\u{00A0}" }
-            return t
-        }
         func offset(_ p: TextRun.Position) -> Double {
             switch p {
             case .normal: return 0
@@ -124,9 +118,9 @@ public enum PlotText {
             current = target
             let size = run.position == .normal ? "" : " font-size=\"\(svgNumber(fontSize * scriptScale))\""
             if dy == 0 && run.position == .normal {
-                out += escapeXML(keepEdgeSpaces(run.text))
+                out += escapeXML(run.text)
             } else {
-                out += "<tspan dy=\"\(svgNumber(dy))\"\(size)>\(escapeXML(keepEdgeSpaces(run.text)))</tspan>"
+                out += "<tspan dy=\"\(svgNumber(dy))\"\(size)>\(escapeXML(run.text))</tspan>"
             }
         }
         return out

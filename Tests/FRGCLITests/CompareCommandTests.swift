@@ -33,7 +33,6 @@ final class CompareCommandTests: XCTestCase {
         let first = try names.map { try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8) }
         // The label's text, its sub- and superscripts being tspans (Reports.PlotText).
         let svg = first[0].replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
-            .replacingOccurrences(of: "\u{00A0}", with: " ")
         XCTAssertTrue(svg.contains("|u4|  (u4 &lt; 0; magnitude shown)"))
         XCTAssertTrue(first[4].contains("exact finite-N"))
 

@@ -18,10 +18,8 @@ final class SVGElement {
         self.attributes = attributes
     }
 
-    /// The text content, sub- and superscripts included, in document order (no-break spaces,
-    /// which keep spaces at the edges of a run, read as spaces).
-    var text: String { rawText.replacingOccurrences(of: "\u{00A0}", with: " ") }
-    var rawText: String { ownText + children.map(\.rawText).joined() }
+    /// The text content, sub- and superscripts included, in document order.
+    var text: String { ownText + children.map(\.text).joined() }
 
     var classes: Set<String> { Set((attributes["class"] ?? "").split(separator: " ").map(String.init)) }
 

@@ -127,3 +127,21 @@ def test_fixed_point_study_csv_sidecar(binary, tmp_path, registry):
     meta = json.loads(Path(str(target) + ".meta.json").read_text())
     assert validate(meta, registry) == "frg/meta/v1"
     assert meta["describes"] == "frg/fixed-point-study/v1"
+
+
+def _example_tables():
+    return sorted((REPO / "examples").rglob("*.csv"))
+
+
+@pytest.mark.parametrize("path", _example_tables(), ids=lambda p: str(p.relative_to(REPO)))
+def test_committed_csv_reads_with_no_options_and_matches_its_sidecar(path, registry):
+    import pandas as pd
+    assert not path.read_text().startswith("#"), "no comment lines"
+    frame = pd.read_csv(path)
+    assert len(frame) > 0
+    assert not [c for c in frame.columns if c.startswith("Unnamed") or c.startswith("#")], list(frame.columns)
+    sidecar = Path(str(path) + ".meta.json")
+    if sidecar.exists():
+        meta = json.loads(sidecar.read_text())
+        validate(meta, registry)
+        assert meta["columns"] == list(frame.columns) and meta["data"] == path.name

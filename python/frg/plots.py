@@ -13,6 +13,7 @@ points, and a constrained layout. Save with `fig.savefig("name.pdf")` or `save(f
 | couplings-vs-sigmaW          | `couplings_vs_sigmaW(compare_df, "u4")`, u6, lambda4, lambda6 |
 | fixed-point-convergence      | `convergence(study_df, reference)`, `convergence_deviation(study_df, reference)` |
 | nn-passive-flow              | `flow_reach(sweep_df)`, `microscopic_couplings(sweep_df)`    |
+| (fixed-points studies)       | `dimension_sweep(study_df)`, `scaling_potential(potential_df)` |
 | flows/*.yaml (passive)       | `passive_flow(flow_df)`; active flows `active_flow(flow_df)` |
 
 The DataFrames are those of `frg.compare(...)`, `frg.fixed_points(..., format="csv")` and
@@ -46,6 +47,8 @@ __all__ = [
     "couplings_vs_sigmaW",
     "convergence",
     "convergence_deviation",
+    "dimension_sweep",
+    "scaling_potential",
     "passive_flow",
     "active_flow",
     "flow_reach",
@@ -484,6 +487,39 @@ def convergence_deviation(data: pd.DataFrame, reference: Mapping[str, Any], heig
     ax.set_ylabel(r"$|\nu - \nu_\mathrm{full}|$, $|\omega - \omega_\mathrm{full}|$")
     _finish_log_axes(ax)
     ax.legend(loc="lower left")
+    return figure
+
+
+@_styled
+def dimension_sweep(data: pd.DataFrame, height: float = 2.7) -> Figure:
+    """``frg fixed-points --dimension-sweep``: ν and ω of the Wilson–Fisher point against the
+    dimension d, markers at every d, with the mean-field values ν = 1/2, ω = 0 at d = 4 dotted."""
+    figure, (ax,) = _new_figure(height)
+    part = data.sort_values("dimension")
+    ax.plot(part["dimension"], part["nu"], marker="o", color=_COLORS[0], label=r"$\nu$")
+    ax.plot(part["dimension"], part["omega"], marker="s", markerfacecolor="white", linestyle="--",
+            color=_COLORS[1], label=r"$\omega$")
+    ax.axhline(0.5, color="0.5", linestyle=":", linewidth=0.8)
+    ax.set_xlabel(r"dimension $d$")
+    ax.set_ylabel(r"$\nu$, $\omega$")
+    ax.legend(loc="best")
+    return figure
+
+
+@_styled
+def scaling_potential(data: pd.DataFrame, height: float = 2.7) -> Figure:
+    """``frg fixed-points --truncation full-potential``: the dimensionless scaling potential
+    u(φ) − u(0) and its derivatives u′, u″ against the field φ."""
+    figure, (ax,) = _new_figure(height)
+    for i, (column, label, style) in enumerate([
+        ("potentialMinusOrigin", r"$u(\phi) - u(0)$", "-"),
+        ("firstDerivative", r"$u'(\phi)$", "--"),
+        ("secondDerivative", r"$u''(\phi)$", ":"),
+    ]):
+        ax.plot(data["phi"], data[column], linestyle=style, color=_COLORS[i], label=label)
+    ax.axhline(0, color="0.6", linewidth=0.6)
+    ax.set_xlabel(r"field $\phi$ (dimensionless)")
+    ax.legend(loc="best")
     return figure
 
 

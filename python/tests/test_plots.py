@@ -189,3 +189,19 @@ def test_coupling_symbols():
 def test_unknown_observable_is_a_clear_error(compare_csv):
     with pytest.raises(ValueError, match="u6"):
         plots.compare_figure(compare_csv, "u6")
+
+
+def test_dimension_sweep_and_scaling_potential(binary, tmp_path):
+    import frg
+    sweep = frg.fixed_points(order=8, dimension_sweep="3.9:2.5:0.2", format="csv", binary=binary)
+    figure = plots.dimension_sweep(sweep)
+    saved(figure, tmp_path, "sweep")
+    ax = figure.axes[0]
+    assert [len(line.get_xdata()) for line in ax.lines[:2]] == [len(sweep)] * 2
+    # Sorted by d: ν falls toward the mean-field 1/2 as d → 4 (LPA: ν ≈ 0.65 at d = 3).
+    nu = ax.lines[0].get_ydata()
+    assert 0.5 < nu[-1] < nu[0] < 0.7
+    potential = frg.fixed_points(dimension=3, truncation="full-potential", format="csv", binary=binary)
+    figure = plots.scaling_potential(potential)
+    saved(figure, tmp_path, "potential")
+    assert len(figure.axes[0].lines) == 4

@@ -160,7 +160,9 @@ def _symlog_axis(ax, values, which: str = "y") -> None:
     setter = ax.set_yscale if which == "y" else ax.set_xscale
     setter("symlog", linthresh=threshold, linscale=1.0)
     step = max(1, math.ceil((high - low) / 6))
-    labelled = [e for e in range(high, low, -step)]
+    # The first label above the linear region is `step` decades out, as far from 0 as the
+    # labels are from each other.
+    labelled = [e for e in range(high, low, -step) if e - low >= step]
     signs = [s for s in (1, -1) if ((np.asarray(values, dtype=float) * s) > 0).any()]
     majors = [0.0] + [s * 10.0**e for e in labelled for s in signs]
     minors = [s * 10.0**e for e in range(low, high + 1) if e not in labelled for s in signs]

@@ -70,8 +70,9 @@ public enum PlotError: UserFacingError, Equatable {
 ///   it would otherwise fall through every decade down to the linear region and back, a vertical
 ///   cliff that is not in the data. Non-finite points (a flow that ended at a pole) break it too.
 /// - Series cycle through colour, dash pattern and marker shape; a line of at most `markerLimit`
-///   points (a per-order series) carries markers at its points; measured series (`.markers`) are
-///   drawn after every line, on top.
+///   points (a per-order series) carries markers at its points unless the plot has measured
+///   series (`.markers`): markers then mean measurements, and the lines (theories) are plain.
+///   Measured series are drawn after every line, on top.
 /// - The legend sits inside the frame, in the first corner (top right, top left, bottom right,
 ///   bottom left) that no point, error bar or line crosses; if none is free, below the frame.
 ///
@@ -157,6 +158,7 @@ public struct Plot: Sendable {
 
         // Looks: colour by series, dash by rank among lines of the same style, marker by series.
         var looks: [Look] = []
+        let hasMeasurements = series.contains { $0.style == .markers }
         var usedDashes: [String] = []
         func nextDash(solidAllowed: Bool) -> String {
             let allowed = Self.dashes.filter { solidAllowed || !$0.isEmpty }
@@ -173,7 +175,7 @@ public struct Plot: Sendable {
                 looks.append(Look(color: color, dash: "", marker: marker, filled: true))
             case .line, .dashed:
                 looks.append(Look(color: color, dash: nextDash(solidAllowed: s.style == .line),
-                                  marker: finite <= Self.markerLimit ? marker : nil, filled: false))
+                                  marker: finite <= Self.markerLimit && !hasMeasurements ? marker : nil, filled: false))
             }
         }
 

@@ -300,8 +300,11 @@ final class PlotSVGTests: XCTestCase {
             PlotSeries(label: "measured", x: x, y: x, yErrors: [0.1, 0.1, 0.1], style: .markers),
             PlotSeries(label: "theory", x: x, y: x),
         ])
-        let order = try SVGDocument(try plot.svg()).svg.all("g", class: "series").map { $0.attributes["data-label"]! }
-        XCTAssertEqual(order, ["theory", "measured"])
+        let groups = try SVGDocument(try plot.svg()).svg.all("g", class: "series")
+        XCTAssertEqual(groups.map { $0.attributes["data-label"]! }, ["theory", "measured"])
+        // Beside measurements, markers mean measured points: the theory line carries none.
+        XCTAssertEqual(groups[0].all(class: "marker").count, 0)
+        XCTAssertEqual(groups[1].all(class: "marker").count, 3)
     }
 
     func testNonPositiveValueOnLogAxisIsAnError() {

@@ -159,6 +159,7 @@ let package = Package(
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),
         .testTarget(name: "ComparisonTests", dependencies: ["Comparison"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "FRGConfig"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "FRGCLITests", dependencies: ["FRGCLI", "Diagnostics", "Truncation", "FixedPoints", "FullPotential"]),
         // Runs the frg binary on mutants of the shipped configs and command lines (FRG_FUZZ_CASES, FRG_FUZZ_SEED).
         .testTarget(name: "FuzzTests", dependencies: [.product(name: "Yams", package: "Yams")]),

@@ -69,7 +69,7 @@ public struct ConfigValue {
         self.file = file
         self.keyPath = keyPath
         self.overrides = overrides
-        if let source = Self.overrideSource(keyPath, in: overrides) {
+        if let source = Self.overrideSource(keyPath, in: overrides) ?? (node.mark == nil ? Self.overrideSource(below: keyPath, in: overrides) : nil) {
             location = .override(source)
         } else if let mark = node.mark {
             location = SourceLocation(file: file, line: mark.line, column: mark.column)
@@ -87,6 +87,12 @@ public struct ConfigValue {
             guard let dot = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
             path = path[..<dot]
         }
+    }
+
+    /// The `--set` text whose key path runs through `keyPath` (a mapping it created, which has no
+    /// place in the file).
+    static func overrideSource(below keyPath: String, in overrides: [String: String]) -> String? {
+        overrides.keys.sorted().first { $0.hasPrefix(keyPath + ".") }.map { overrides[$0]! }
     }
 
     /// The name configs read from stdin (`-`) go by in messages.
@@ -472,7 +478,10 @@ public struct ConfigValue {
         var seen = Set<String>()
         var result: [(String, SourceLocation, ConfigValue)] = []
         for (keyNode, valueNode) in mapping {
-            let keyLocation = keyNode.string.flatMap { Self.overrideSource(join(keyPath, $0), in: overrides) }.map(SourceLocation.override)
+            let keyLocation = keyNode.string.flatMap { key in
+                Self.overrideSource(join(keyPath, key), in: overrides)
+                    ?? (keyNode.mark == nil ? Self.overrideSource(below: join(keyPath, key), in: overrides) : nil)
+            }.map(SourceLocation.override)
                 ?? keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
             guard case .scalar(let keyScalar) = keyNode else {
                 throw ConfigError(keyLocation, keyPath: keyPath, Self.nonScalarKeyMessage)

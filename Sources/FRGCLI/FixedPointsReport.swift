@@ -8,8 +8,8 @@ import Truncation
 
 /// How `frg fixed-points` prints and writes its results (docs/outputs.md): the `--format`
 /// document (text, JSON, CSV) on stdout or in the `--output` file, SVG files when asked. With a
-/// JSON or CSV document the text tables still go to the terminal: to stdout when the document
-/// goes to a file, to stderr when it goes to stdout.
+/// JSON or CSV document given `--output`, the text tables still go to the terminal: to stdout
+/// when the document goes to a file, to stderr when it goes to stdout (`-o -`).
 struct FixedPointsReport {
     var format: OutputFormat = .text
     var output: String?
@@ -36,7 +36,9 @@ struct FixedPointsReport {
             let (table, meta) = try csv()
             try files.deliver(try table.csv(), to: output, meta: meta)
         }
-        console.say(try text(), terminator: "")
+        // Beside a document in a file or on stdout (`-o`), the tables for people; without
+        // `--output` the document alone, as asked.
+        if output != nil { console.say(try text(), terminator: "") }
     }
 
     /// Every fixed point of one truncation.

@@ -242,8 +242,8 @@ public enum SampleRun {
         let measurement = outcome.measurement
         let text = try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags)
         if let json = output.json {
-            try files.deliver(try jsonDocument(schema: MeasurementDocument.schema, version: frgVersion,
-                                               MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
+            // The measurement's keys after schema and frgVersion: what MeasurementDocument reads.
+            try files.deliver(try jsonDocument(schema: MeasurementDocument.schema, version: frgVersion, measurement), to: json)
         }
         if let csv = output.csv {
             let table = try csvTable(measurement)

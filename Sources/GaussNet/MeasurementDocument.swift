@@ -4,7 +4,7 @@ import TextOutput
 
 /// The JSON document `frg sample --format json` writes (schema frg/measurement/v1,
 /// docs/outputs.md): the whole measurement (settings, per-bag estimates, everything derived from
-/// them) at the top level, after `schema` and `frgVersion`, which the writer puts first.
+/// them) at the top level, beside `schema` and `frgVersion`.
 ///
 /// Encoding writes the measurement's keys only; decoding reads that layout, and the previous one
 /// (`{frgVersion, measurement: {…}}`, before the output contract), so that saved measurements
@@ -38,8 +38,12 @@ public struct MeasurementDocument: Codable, Sendable {
         }
     }
 
-    /// The measurement's keys; the document writer adds `schema` and `frgVersion` in front.
+    /// `schema`, `frgVersion` and the measurement's keys in one object. (`frg sample` writes the
+    /// same object with `schema` and `frgVersion` first: `Reports.jsonDocument` over `measurement`.)
     public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.schema, forKey: .schema)
+        try container.encode(frgVersion, forKey: .frgVersion)
         try measurement.encode(to: encoder)
     }
 

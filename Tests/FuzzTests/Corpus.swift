@@ -65,7 +65,6 @@ struct Corpus {
         ("flows/wf-d3-broken.yaml", ["--output", "out/wf.json", "--format", "json", "--plot", "out/wf.svg", "--rows", "5"]),
         ("examples/nn-passive-flow/stabilized.yaml", ["--output", "stabilized.csv", "--plot", "stabilized.svg"]),
         ("examples/sample.yaml", ["--format", "csv", "--output", "s.csv", "--state", "st", "--threads", "1"]),
-        ("examples/sample.yaml", ["--set", "width=3", "--format", "json", "-o", "-", "--state", "st", "--threads", "1"]),
         ("flows/wf-d3-broken.yaml", ["--set", "range.tEnd=-2", "--format", "csv", "-o", "-"]),
         ("examples/u4-vs-width/config.yaml", ["--output-dir", "cmp", "--cache", "cache", "--threads", "1"]),
         ("examples/u4-vs-width/config.yaml", ["--format", "csv", "--output", "-", "--no-cache", "--threads", "1"]),

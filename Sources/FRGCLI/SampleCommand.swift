@@ -185,7 +185,7 @@ public struct SampleCommand: ParsableCommand {
         var settings = file.settings
         if let threads { settings.threads = threads }
         return (settings, .init(json: flags == nil ? file.json : flags?.json, csv: flags == nil ? file.csv : flags?.csv, text: flags?.text,
-                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume, inputs: [config]))
+                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume, inputs: [file.file]))
     }
 
     public func run() throws {

@@ -243,7 +243,7 @@ struct FlowCase {
     /// The problem for the SciPy peer, and frg's results per method.
     func exported(results: [String: FlowResult]) -> [String: Any] {
         let beta = flow.equations
-        let equations = try! JSONSerialization.jsonObject(with: Data(try! beta.json().utf8))
+        let equations = try! beta.jsonObject()
         var object: [String: Any] = [
             "name": name, "config": config, "beta": equations,
             "couplings": beta.couplingNames, "canonicalDimensions": flow.canonicalDimensions,

@@ -23,6 +23,7 @@ Usage: flow_scipy.py PROBLEMS.json [--cases a,b] [--methods LSODA,BDF] [--repeti
                      [--min-seconds 1] [--json]
 """
 import argparse
+import fractions
 import json
 import math
 import statistics
@@ -53,7 +54,8 @@ def generate(problem):
     beta = problem["beta"]
     names = problem["couplings"]
     argument = unicodedata.normalize("NFC", beta["thresholdArgument"])
-    if beta["regulator"] != "litim" or argument != unicodedata.normalize("NFC", "ū2") or beta["expansion"] != "zero":
+    truncation = beta["truncation"]
+    if truncation.get("regulator") != "litim" or argument != unicodedata.normalize("NFC", "ū2") or truncation["expansion"] != "zero":
         raise SystemExit(f"{problem['name']}: the peer handles the Litim LPA about φ = 0 only")
     kd = beta["ballVolumeFactor"]
     var = {name: f"y{i}" for i, name in enumerate(names)}
@@ -71,7 +73,8 @@ def generate(problem):
             if family not in (None, "loop"):
                 raise SystemExit(f"{problem['name']}: threshold family {family} not handled")
             m = term.get("thresholdPower") or 0
-            c = term["coefficient"] * (kd if family else 1.0)
+            # The exact coefficient (a Fraction string, docs/outputs.md) as the nearest float.
+            c = float(fractions.Fraction(term["coefficient"])) * (kd if family else 1.0)
             row.append((c, {var[k]: p for k, p in term["powers"].items()}, m))
             max_power = max(max_power, m + 1)
         terms.append(row)

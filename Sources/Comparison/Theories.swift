@@ -100,6 +100,9 @@ public enum Observable: String, Sendable, Codable, CaseIterable {
 
 /// A theory curve for plotting: dense where the theory is a formula, at the measured points otherwise.
 public struct TheoryCurve: Sendable {
+    /// A stable name of the theory for files (CSV columns, JSON): `exact`, `scaling`, `fit`,
+    /// `active-paper`, `active-raw`, `passive`; the label may carry fitted numbers.
+    public var id: String
     public var label: String
     public var x: [Double]
     public var y: [Double]
@@ -204,7 +207,7 @@ public enum TheoryBuilder {
         // (3) Exact finite-width predictions.
         let exactComparison = try TheoryComparison(theory: "exact finite-N", x: x, measured: measured, predicted: exact, fittedParameters: 0)
         theories.append(TheoryResult(
-            comparison: exactComparison, curve: TheoryCurve(label: "exact finite-N", x: x, y: exact),
+            comparison: exactComparison, curve: TheoryCurve(id: "exact", label: "exact finite-N", x: x, y: exact),
             explanation: "closed-form connected functions of the finite-width ensemble (no free parameter)",
             exponent: nil, verdict: verdict(exactComparison, exponent: nil, fit: fit), consistent: exactComparison.pValue >= disagreementPValue))
 
@@ -218,7 +221,7 @@ public enum TheoryBuilder {
             let c = try TheoryComparison(theory: label, x: idx.map { x[$0] }, measured: idx.map { measured[$0] },
                                          predicted: idx.map { amplitude * pow(x[$0], p) }, fittedParameters: 1)
             theories.append(TheoryResult(
-                comparison: c, curve: TheoryCurve(label: label, x: dense, y: dense.map { amplitude * pow($0, p) }),
+                comparison: c, curve: TheoryCurve(id: "scaling", label: label, x: dense, y: dense.map { amplitude * pow($0, p) }),
                 explanation: "width scaling N^\(formatExponent(p)), amplitude \(formatCompact(amplitude)) fitted on the fit points"
                     + (o == .m6 ? " (leading order only: ΔG^(6) = G_c^(6) + Σ G_c^(4) K has a 1/N² part, visible at small N)" : ""),
                 exponent: p, verdict: verdict(c, exponent: p, fit: fit), consistent: c.pValue >= disagreementPValue))
@@ -227,7 +230,7 @@ public enum TheoryBuilder {
                 let c = try TheoryComparison(theory: label, x: fitIndices.map { x[$0] }, measured: fitIndices.map { measured[$0] },
                                              predicted: fitIndices.map { fit.predict(x[$0]) }, fittedParameters: 2)
                 theories.append(TheoryResult(
-                    comparison: c, curve: TheoryCurve(label: label, x: dense, y: dense.map(fit.predict)),
+                    comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
                     explanation: "free power-law fit (2 parameters)", exponent: fit.exponent,
                     verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue))
             }
@@ -296,7 +299,7 @@ public enum TheoryBuilder {
         case (.raw, true): applies = "the raw-coupling law applied to the normalized coupling (expected to fail)"
         }
         return TheoryResult(
-            comparison: c, curve: TheoryCurve(label: label, x: curve.sigmaW, y: curve.couplings.map { $0[0] }),
+            comparison: c, curve: TheoryCurve(id: law == .paper ? "active-paper" : "active-raw", label: label, x: curve.sigmaW, y: curve.couplings.map { $0[0] }),
             explanation: "\(lawName) — \(applies); integrated with CVODE from the measurement at σ_W = \(formatCompact(x[0])) (anchor, excluded from χ²; its error carried by the prediction)",
             exponent: exponent, verdict: verdict(c, exponent: exponent, fit: fit), consistent: c.pValue >= disagreementPValue)
     }
@@ -333,11 +336,11 @@ public enum TheoryBuilder {
             + (xs.isEmpty ? "" : "; compared at the \(xs.count) measured σ_W it reaches, anchor excluded")
             + (o.order == 4 && !xs.isEmpty ? ", anchor error carried linearly" : "")
         guard !xs.isEmpty else {
-            throw UntestedTheory(curve: TheoryCurve(label: label, x: path.sigmaW, y: y),
+            throw UntestedTheory(curve: TheoryCurve(id: "passive", label: label, x: path.sigmaW, y: y),
                                  note: "\(label): \(explanation) — no test: the mapped σ_W(k) stays below the second measured σ_W = \(formatCompact(result.x[1])) (it reaches \(formatCompact(reach)))")
         }
         let c = try TheoryComparison(theory: label, x: xs, measured: ms, predicted: ps, fittedParameters: 0, predictedErrors: es)
-        return TheoryResult(comparison: c, curve: TheoryCurve(label: label, x: path.sigmaW, y: y), explanation: explanation,
+        return TheoryResult(comparison: c, curve: TheoryCurve(id: "passive", label: label, x: path.sigmaW, y: y), explanation: explanation,
                             exponent: nil, verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue)
     }
 

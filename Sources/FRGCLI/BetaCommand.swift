@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Reports
+import TextOutput
 import Truncation
 
 /// `frg beta`: derives beta functions from the Wetterich or Polchinski equation for a chosen
@@ -20,16 +22,33 @@ public struct BetaCommand: ParsableCommand {
 
     @OptionGroup var truncation: TruncationOptions
 
-    @Option(help: "Output format.")
-    var format: EquationFormat = .text
+    @OptionGroup var out: OutputOptions
 
     @Option(help: "Evaluate at a point: comma-separated name=value for every coupling, e.g. u2=-0.1,u4=0.5,u6=1.")
     var at: String?
 
     public init() {}
 
+    public func validate() throws {
+        if out.format == .csv, at != nil {
+            throw ValidationError("--at goes with --format text, latex or json (the CSV holds the terms of the equations; the values at a point are in --format json)")
+        }
+    }
+
     public func run() throws {
-        print(try output())
+        try OutputFiles().check(files: [out.file])
+        let text = try output()
+        try OutputFiles().deliver(text, to: out.output, meta: out.format == .csv ? try csvMeta() : nil)
+    }
+
+    private func csvMeta() throws -> CSVMeta {
+        let beta = try BetaFunctions(truncation.spec())
+        return CSVMeta(columns: Self.csvColumns(beta), describes: schemaName("beta"), header: beta.headerLines(),
+                       truncation: beta.truncationObject)
+    }
+
+    static func csvColumns(_ beta: BetaFunctions) -> [String] {
+        ["coupling", "term", "coefficient", "coefficientValue", "etaPower", "thresholdFamily", "thresholdPower"] + beta.couplingNames
     }
 
     /// The full text that `run` prints; throws `UsageError` or `TruncationError`.
@@ -40,10 +59,20 @@ public struct BetaCommand: ParsableCommand {
             let values = beta.evaluate(point) + [beta.anomalousDimension(at: point) ?? 0]
             if values.contains(where: { !$0.isFinite }) { throw TruncationError.notFinite(beta.nonFiniteReason(at: point)) }
         }
-        switch format {
+        switch out.format ?? .text {
         case .json:
-            return try beta.json(at: point)
+            return try jsonDocument(schema: schemaName("beta"), version: frgVersion, beta.jsonObject(at: point))
+        case .csv:
+            var table = Table(header: Self.csvColumns(beta))
+            for row in beta.termRows() {
+                let t = row.term
+                table.append([row.equation, "\(row.index)", t.exactCoefficient.description, formatExact(t.coefficient),
+                              "\(t.etaPower)", t.thresholdFamily ?? "", t.thresholdPower.map(String.init) ?? ""]
+                             + beta.couplingNames.map { "\(t.powers[$0] ?? 0)" })
+            }
+            return try table.csv()
         case .text, .latex:
+            let format: EquationFormat = out.format == .latex ? .latex : .text
             var out = beta.equations(format: format)
             if let point { out += "\n" + evaluationLines(beta, point, latex: format == .latex) }
             return out

@@ -22,10 +22,15 @@ struct CompareCommand: ParsableCommand {
             changed or a bag fails its checksum, and a killed run resumes from its finished bags. Keys of the file: examples/README.md.
             """)
 
-    @Argument(help: "The comparison configuration (YAML).")
+    @Argument(help: "The comparison configuration (YAML or JSON); '-' reads it from stdin.")
     var config: String
 
-    @Option(name: .customLong("output-dir"), help: "Write figures, CSV and report.md here (overrides output.directory).")
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, validated like the file (repeatable), e.g. --set sampler.bags=10.", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @OptionGroup var out: OutputOptions
+
+    @Option(name: .customLong("output-dir"), help: "Write figures, CSV and report.md here (overrides output.directory; without it and output.directory, the config's folder unless --output is given).")
     var outputDirectory: String?
 
     @Option(help: "Measurement cache directory (overrides output.cache; default .frg-cache).")
@@ -38,6 +43,7 @@ struct CompareCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
+        if out.format == .latex { throw ValidationError("--format latex is for frg beta; compare writes text, json or csv") }
         if let threads, !(0...SamplerSettings.maximumThreads).contains(threads) {
             throw ValidationError("--threads must be from 0 (all cores) to \(SamplerSettings.maximumThreads), got \(threads)")
         }
@@ -47,15 +53,22 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = try CompareConfig.load(path: config)
+        let settings = try CompareConfig.load(path: config, overrides: overrides)
         var base = settings.base
         if let threads { base.threads = threads }
         let sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
                               values: settings.values, companion: settings.companion)
-        let directory = outputDirectory ?? settings.outputDirectory
+        // A document asked for on the command line replaces the folder of files, unless a folder
+        // is named (a notebook gets its data without files appearing beside the config).
+        let documentAsked = out.format != nil || out.output != nil
+        let directory = outputDirectory ?? (settings.outputDirectoryGiven || !documentAsked ? settings.outputDirectory : nil)
+        let format = out.format ?? (out.output?.lowercased().hasSuffix(".csv") == true ? .csv : out.output != nil ? .json : .text)
+        let destination = documentAsked ? (out.output ?? "-") : nil
+        let console = Console(stdoutIsDocument: destination == "-" && format != .text)
         let cacheDirectory = noCache ? nil : cache ?? settings.cacheDirectory ?? ".frg-cache"
         let files = OutputFiles(inputs: [config])
-        try files.check(folders: [directory, cacheDirectory])
+        try files.check(files: [destination, format == .csv ? OutputFiles.sidecar(of: destination) : nil],
+                        folders: [directory, cacheDirectory])
         if let cacheDirectory { try files.createFolder(cacheDirectory) }
         let store: any BagStore = cacheDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
         let start = Date()
@@ -73,9 +86,23 @@ struct CompareCommand: ParsableCommand {
             guard case .passiveStart = error, let location = settings.passive?.u6Location else { throw error }
             throw ConfigError(location, keyPath: "passiveFlow.u6", error.description)
         }
-        let report = CompareReport(result: result, studies: studies, configPath: config)
-        print(try report.text())
-        try report.write(to: directory, files: files)
-        note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
+        let report = CompareReport(result: result, studies: studies, configPath: settings.file)
+        let text = try report.text()
+        if let destination {
+            switch format {
+            case .text, .latex: try files.deliver(text, to: destination)
+            case .json: try files.deliver(try jsonDocument(schema: schemaName("compare"), version: frgVersion, report.jsonObject()), to: destination)
+            case .csv:
+                let table = try report.longTable()
+                try files.deliver(try table.csv(), to: destination, meta: CSVMeta(
+                    columns: table.header, describes: schemaName("compare"), header: report.header(withCache: false).split(separator: "\n").map(String.init),
+                    config: settings.file))
+            }
+        }
+        if !(format == .text && destination != nil) { console.say(text, terminator: "") }
+        if let directory {
+            try report.write(to: directory, files: files)
+            note("wrote \(studies.count) figures (SVG + CSV) and report.md to \(directory)")
+        }
     }
 }

@@ -118,17 +118,8 @@ struct CompareReport {
         let plot = Plot(title: "\(st.observable.symbol) against \(st.variable.symbol)", xLabel: xLabel, yLabel: yLabel,
                         xScale: .log, yScale: oneSign ? .log : .symlog, series: series)
 
-        var header = [st.variable.rawValue, "measured", "error"]
-        if let e = st.companionEstimator { header += ["measured_\(e)", "error_\(e)"] }
-        header.append("exact")
-        if st.background != nil { header.append("background") }
-        // The exact column is already there; the theory columns add the other theories.
         let others = st.theories.dropFirst()
-        header += others.map { $0.comparison.theory }
-        var csv = Table(header: header, comments: [
-            "frg \(frgVersion) compare \(configPath): \(st.observable.symbol) against \(st.variable.symbol), signed values, estimator \(st.estimator)",
-            "theory columns: prediction at the measured point (empty where a theory has no value there)",
-        ])
+        var csv = Table(header: csvColumns(st))
         for i in st.x.indices {
             let x = st.variable == .width ? String(Int(st.x[i])) : formatExact(st.x[i])
             var row = [x, formatExact(st.measured[i].value), formatExact(st.measured[i].error)]
@@ -143,6 +134,93 @@ struct CompareReport {
         return (plot, csv)
     }
 
+    /// The columns of one observable's CSV (docs/outputs.md): names that never change with the
+    /// numbers (theories by their id).
+    func csvColumns(_ st: ObservableStudy) -> [String] {
+        var header = [st.variable.rawValue, "measured", "measuredError"]
+        if st.companionEstimator != nil { header += ["companion", "companionError"] }
+        header.append("exact")
+        if st.background != nil { header.append("background") }
+        // The exact column is already there; the theory columns add the other theories.
+        return header + st.theories.dropFirst().map(\.curve.id)
+    }
+
+    /// The sidecar of one observable's CSV.
+    func csvMeta(_ st: ObservableStudy) -> CSVMeta {
+        var header = ["\(st.observable.symbol) against \(st.variable.symbol), signed values, estimator \(st.estimator)"
+                      + (st.companionEstimator.map { ", companion estimator \($0)" } ?? "")]
+        header.append("theory columns: prediction at the measured point (empty where a theory has no value there)")
+        header += st.theories.map { "\($0.curve.id): \($0.comparison.theory) — \($0.explanation)" }
+        return CSVMeta(columns: csvColumns(st), describes: schemaName("compare"), header: header, config: configPath,
+                       notes: st.notes + [st.fitNote])
+    }
+
+    /// Every observable in one tidy long table (`--format csv`): one row per (observable, x,
+    /// series), series `measured`, `companion`, `exact`, `background` or a theory id.
+    func longTable() throws -> Table {
+        var table = Table(header: ["observable", "variable", "x", "series", "value", "error"])
+        for st in studies {
+            for i in st.x.indices {
+                let x = st.variable == .width ? String(Int(st.x[i])) : formatExact(st.x[i])
+                func add(_ series: String, _ value: Double, _ error: Double?) {
+                    table.append([st.observable.rawValue, st.variable.rawValue, x, series, formatExact(value), error.map(formatExact) ?? ""])
+                }
+                add("measured", st.measured[i].value, st.measured[i].error)
+                if let c = st.companion { add("companion", c[i].value, c[i].error) }
+                add("exact", st.exact[i], nil)
+                if let b = st.background { add("background", b[i], nil) }
+                for theory in st.theories.dropFirst() {
+                    if let row = theory.comparison.rows.first(where: { $0.x == st.x[i] }) {
+                        add(theory.curve.id, row.predicted, row.predictedError > 0 ? row.predictedError : nil)
+                    }
+                }
+            }
+        }
+        return table
+    }
+
+    /// The JSON document body (schema frg/compare/v1, docs/outputs.md).
+    func jsonObject() throws -> [String: Any] {
+        let settingsObject = try JSONSerialization.jsonObject(with: try jsonData(sweep.base))
+        func measuredArray(_ values: [Measured]) -> [[String: Double]] { values.map { ["value": $0.value, "error": $0.error] } }
+        return [
+            "config": configPath,
+            "variable": sweep.variable.rawValue,
+            "values": sweep.values,
+            "settings": settingsObject,
+            "studies": studies.map { st -> [String: Any] in
+                [
+                    "observable": st.observable.rawValue,
+                    "estimator": st.estimator.rawValue,
+                    "companionEstimator": st.companionEstimator?.rawValue ?? NSNull(),
+                    "x": st.x,
+                    "measured": measuredArray(st.measured),
+                    "companion": st.companion.map(measuredArray) ?? NSNull(),
+                    "exact": st.exact,
+                    "background": st.background ?? NSNull(),
+                    "fit": st.fit.map { f -> [String: Any] in
+                        ["amplitude": f.amplitude, "amplitudeError": f.amplitudeError, "exponent": f.exponent,
+                         "exponentError": f.exponentError, "chiSquared": f.chiSquared, "degreesOfFreedom": f.degreesOfFreedom]
+                    } ?? NSNull(),
+                    "fitNote": st.fitNote,
+                    "theories": st.theories.map { t -> [String: Any] in
+                        let c = t.comparison
+                        return ["id": t.curve.id, "label": c.theory, "explanation": t.explanation, "verdict": t.verdict,
+                                "consistent": t.consistent, "chiSquared": c.chiSquared, "degreesOfFreedom": c.degreesOfFreedom,
+                                "pValue": c.pValue,
+                                "rows": c.rows.map { r -> [String: Any] in
+                                    ["x": r.x, "measured": r.measured.value, "error": r.measured.error, "predicted": r.predicted,
+                                     "predictedError": r.predictedError, "pull": r.pull]
+                                },
+                                "curve": ["x": t.curve.x, "y": t.curve.y]]
+                    },
+                    "untested": st.untestedCurves.map { ["id": $0.id, "label": $0.label, "x": $0.x, "y": $0.y] as [String: Any] },
+                    "notes": st.notes,
+                ]
+            },
+        ]
+    }
+
     /// Writes every figure, CSV file and `report.md` into `directory` (created if missing).
     func write(to directory: String, files: OutputFiles) throws {
         try files.createFolder(directory)
@@ -155,6 +233,7 @@ struct CompareReport {
             let name = "\(st.observable.rawValue)-vs-\(st.variable.rawValue)"
             try save(try plot.svg(), name + ".svg")
             try save(try csv.csv(), name + ".csv")
+            try files.writeSidecar(csvMeta(st), for: url.appendingPathComponent(name + ".csv").path)
         }
         try save(try markdown(), "report.md")
     }

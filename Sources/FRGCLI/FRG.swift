@@ -48,6 +48,7 @@ extension FRG {
             configuration.subcommands.first { $0.configuration.commandName == first }?.configuration.commandName
         }
         let prefix = "frg" + (commandName.map { " \($0)" } ?? "") + ": error: "
+        currentArguments = arguments
         var command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)

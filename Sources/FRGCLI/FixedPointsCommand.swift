@@ -32,20 +32,20 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --truncation full-potential: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
     var basis: Int?
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var out: OutputOptions
+
+    /// Old spellings, refused with their replacement (docs/outputs.md).
+    @Flag(help: .hidden) var json = false
+    @Option(help: .hidden) var csv: String?
 
     @Option(help: "ν and ω order by order along the Wilson–Fisher branch, e.g. 4:40 (FROM:TO).")
     var convergence: String?
 
-    @Option(help: "With --convergence or --dimension-sweep: draw ν and ω against the parameter as an SVG file; with --truncation full-potential: the scaling potential.")
+    @Option(help: "With --convergence or --dimension-sweep: draw ν and ω against the parameter as an SVG file; with --truncation full-potential: the scaling potential. SVG only (PNG, PDF: the Python package).")
     var plot: String?
 
     @Option(help: "With --convergence: draw |ν − ν_full| and |ω − ω_full| against the order (log scale), the full-potential values computed by frg.")
     var deviationPlot: String?
-
-    @Option(help: "With --convergence or --dimension-sweep: write the table as CSV.")
-    var csv: String?
 
     @Option(name: .customLong("dimension-sweep"),
             help: "Follow the Wilson–Fisher fixed point in d, e.g. 3.99:1:0.01 (FROM:TO:STEP), at the given order (instead of --dimension).")
@@ -69,6 +69,11 @@ struct FixedPointsCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if json { throw ValidationError("--json was replaced by --format json") }
+        if let csv { throw ValidationError("--csv was replaced by --format csv --output \(csv)") }
+        if out.format == .latex { throw ValidationError("--format latex is for frg beta; fixed-points writes text, json or csv") }
+        try checkPlotPath(plot)
+        try checkPlotPath(deviationPlot, flag: "--deviation-plot")
         guard (1...FixedPointCensus.maximumStarts).contains(starts) else {
             throw ValidationError("--starts must be from 1 to \(FixedPointCensus.maximumStarts), got \(starts)")
         }
@@ -92,8 +97,8 @@ struct FixedPointsCommand: ParsableCommand {
             throw ValidationError("--expansion both goes with --convergence")
         }
         if truncation.truncation == .fullPotential {
-            guard convergence == nil, dimensionSweep == nil, csv == nil, deviationPlot == nil else {
-                throw ValidationError("--convergence, --dimension-sweep, --csv and --deviation-plot apply to polynomial truncations")
+            guard convergence == nil, dimensionSweep == nil, deviationPlot == nil else {
+                throw ValidationError("--convergence, --dimension-sweep and --deviation-plot apply to polynomial truncations")
             }
             let limits = ScalingSolutionSpec.minimumBasisSize...(ScalingSolutionSpec.maximumBasisSize * 2 / 3)
             if let basis, !limits.contains(basis) { throw ValidationError("--basis (the first basis size; it grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize)) must be between \(limits.lowerBound) and \(limits.upperBound), got \(basis)") }
@@ -102,8 +107,8 @@ struct FixedPointsCommand: ParsableCommand {
             }
         } else {
             if basis != nil { throw ValidationError("--basis goes with --truncation full-potential") }
-            if convergence == nil, dimensionSweep == nil, plot != nil || csv != nil || deviationPlot != nil {
-                throw ValidationError("--plot, --deviation-plot and --csv go with --convergence or --dimension-sweep")
+            if convergence == nil, dimensionSweep == nil, plot != nil || deviationPlot != nil {
+                throw ValidationError("--plot and --deviation-plot go with --convergence or --dimension-sweep")
             }
             if deviationPlot != nil, dimensionSweep != nil {
                 throw ValidationError("--deviation-plot goes with --convergence")
@@ -112,12 +117,13 @@ struct FixedPointsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputFiles().check(files: [csv, plot, deviationPlot])
+        try OutputFiles().check(files: [out.file, out.format == .csv ? OutputFiles.sidecar(of: out.output) : nil, plot, deviationPlot])
         // Every mode needs LAPACK. Loaded here, before any parallel work: a missing library is its
         // own error (Newton would count a failed solve as a singular Jacobian), and the thread
         // policy's load-time environment is set while frg is still single-threaded.
         try Lapack.load()
-        let report = FixedPointsReport(json: json, csv: csv, plot: plot, deviationPlot: deviationPlot)
+        let report = FixedPointsReport(format: out.format ?? .text, output: out.output, plot: plot, deviationPlot: deviationPlot,
+                                       starts: starts, seed: seed, width: width)
         if truncation.truncation == .fullPotential {
             guard let d = truncation.dimension else {
                 throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")
@@ -138,7 +144,7 @@ struct FixedPointsCommand: ParsableCommand {
             }
             // The whole-potential solution of the same LPA is the limit the polynomial truncations
             // should approach; it is computed here, not quoted.
-            return try report.emit(studies, key: "convergence", title: "Wilson–Fisher fixed point order by order",
+            return try report.emit(studies, study: "convergence", title: "Wilson–Fisher fixed point order by order",
                                    reference: ScalingSolution.lpaReference(for: studies[0].spec))
         }
         if let grid = dimensionGrid {
@@ -146,7 +152,7 @@ struct FixedPointsCommand: ParsableCommand {
             var options = truncation
             options.dimension = dimensions[0]
             let study = try BranchStudy.byDimension(options.spec(), dimensions: dimensions, starts: starts, seed: seed)
-            return try report.emit([study], key: "dimensionSweep", title: "Wilson–Fisher fixed point against d")
+            return try report.emit([study], study: "dimension-sweep", title: "Wilson–Fisher fixed point against d")
         }
         let progress = ProgressLine()
         let census = try withExtendedLifetime(progress) {

@@ -6,25 +6,77 @@ import Reports
 import TextOutput
 import Truncation
 
-/// How `frg fixed-points` prints and writes its results: tables or JSON on stdout, CSV and SVG
-/// files when asked.
+/// How `frg fixed-points` prints and writes its results (docs/outputs.md): the `--format`
+/// document (text, JSON, CSV) on stdout or in the `--output` file, SVG files when asked. With a
+/// JSON or CSV document given `--output`, the text tables still go to the terminal: to stdout
+/// when the document goes to a file, to stderr when it goes to stdout (`-o -`).
 struct FixedPointsReport {
-    var json: Bool
-    var csv: String?
+    var format: OutputFormat = .text
+    var output: String?
     var plot: String?
     var deviationPlot: String?
+    /// The census's Newton starts, seed and box, recorded in its JSON.
+    var starts = 0, seed: UInt64 = 0, width = 0.0
+
+    /// The text form goes to stdout unless stdout carries the document.
+    private var console: Console { Console(stdoutIsDocument: format != .text && (output == nil || output == "-")) }
+
+    /// Writes the document of the chosen format; `text` is printed (to stdout or stderr) when the
+    /// document is not text.
+    private func deliver(text: () throws -> String, json: () throws -> [String: Any], schema: String,
+                         csv: () throws -> (Table, CSVMeta)) throws {
+        let files = OutputFiles()
+        switch format {
+        case .text, .latex:
+            try files.deliver(try text(), to: output)
+            return
+        case .json:
+            try files.deliver(try jsonDocument(schema: schemaName(schema), version: frgVersion, try json()), to: output)
+        case .csv:
+            let (table, meta) = try csv()
+            try files.deliver(try table.csv(), to: output, meta: meta)
+        }
+        // Beside a document in a file or on stdout (`-o`), the tables for people; without
+        // `--output` the document alone, as asked.
+        if output != nil { console.say(try text(), terminator: "") }
+    }
 
     /// Every fixed point of one truncation.
     func emit(_ census: FixedPointCensus) throws {
         let spec = census.spec, points = census.points
-        if json {
-            print(try jsonText(["truncation": spec.outline, "fixedPoints": points.map(fixedPointObject),
-                                "shortfall": census.shortfall ?? NSNull(),
-                                "searchMissed": census.searchMissed ?? NSNull()]))
-            return
-        }
-        print("# Fixed points: \(spec.outline); \(census.startCount) Newton starts")
-        print("# eigenvalues θ of ∂β_i/∂ū_j, t = ln(k/Λ): θ < 0 relevant; ν = −1/θ_min, ω = smallest Re θ > 0")
+        let showEta = census.beta.hasAnomalousDimension
+        let names = census.beta.couplingNames
+        try deliver(text: { try censusText(census) }, json: {
+            ["truncation": spec.truncationObject, "starts": starts, "seed": seed, "width": width,
+             "fixedPoints": points.enumerated().map { index, p in
+                 var object = fixedPointObject(p)
+                 object["index"] = index + 1
+                 return object
+             },
+             "shortfall": census.shortfall ?? NSNull(), "searchMissed": census.searchMissed ?? NSNull()]
+        }, schema: "fixed-points", csv: {
+            let eigenvalueCount = points.map(\.eigenvalues.count).max() ?? 0
+            var table = Table(header: ["index", "kind", "spectralKind", "nu", "omega", "eta", "relevantDirections", "basin", "residual"]
+                              + names + eigenvalueColumns(eigenvalueCount))
+            for (index, p) in points.enumerated() {
+                table.append(["\(index + 1)", p.reportedKind, p.kind.rawValue, csvNumber(p.nu), csvNumber(p.omega),
+                              csvNumber(showEta ? p.eta : nil), "\(p.relevantDirections)", "\(p.basin)", formatExact(p.residual)]
+                             + p.couplings.map(formatExact) + eigenvalueCells(p.eigenvalues, count: eigenvalueCount))
+            }
+            var notes: [String] = []
+            for (index, p) in points.enumerated() { if let persistence = p.persistence { notes.append("\(index + 1): \(persistence.evidence)") } }
+            notes += [census.shortfall, census.searchMissed].compactMap { $0 }
+            return (table, CSVMeta(columns: table.header, describes: schemaName("fixed-points"),
+                                   header: ["Fixed points: \(spec.outline); \(census.startCount) Newton starts",
+                                            "eigenvalues θ of ∂β_i/∂ū_j, t = ln(k/Λ): θ < 0 relevant; ν = −1/θ_min, ω = smallest Re θ > 0"],
+                                   truncation: spec.truncationObject, notes: notes))
+        })
+    }
+
+    private func censusText(_ census: FixedPointCensus) throws -> String {
+        let spec = census.spec, points = census.points
+        var out = "# Fixed points: \(spec.outline); \(census.startCount) Newton starts\n"
+        out += "# eigenvalues θ of ∂β_i/∂ū_j, t = ln(k/Λ): θ < 0 relevant; ν = −1/θ_min, ω = smallest Re θ > 0\n"
         let showEta = census.beta.hasAnomalousDimension
         var header = ["#", "kind"] + census.beta.couplingNames
         header += showEta ? ["ν", "ω", "η"] : ["ν", "ω"]
@@ -40,61 +92,62 @@ struct FixedPointsReport {
             row.append("\(p.basin)")
             table.append(row)
         }
-        print(try table.text(), terminator: "")
+        out += try table.text()
         for (index, p) in points.enumerated() {
             guard let persistence = p.persistence else { continue }
             let name = persistence.persists ? p.kind.rawValue : "\(p.reportedKind) (\(p.kind.rawValue) spectrum at φ^\(spec.order))"
-            print("# \(index + 1) \(name): \(persistence.evidence)")
+            out += "# \(index + 1) \(name): \(persistence.evidence)\n"
         }
-        if let shortfall = census.shortfall { print("# \(shortfall)") }
-        if let missed = census.searchMissed { print("# \(missed)") }
+        if let shortfall = census.shortfall { out += "# \(shortfall)\n" }
+        if let missed = census.searchMissed { out += "# \(missed)\n" }
+        return out
     }
 
-    /// Branch studies (in the order or the dimension): tables or JSON, CSV, a plot of ν and ω, and
-    /// with a reference the distance to the whole-potential exponents.
-    func emit(_ studies: [BranchStudy], key: String, title: String, reference: ScalingSolution? = nil) throws {
+    /// Branch studies (in the order or the dimension): the document (schema fixed-point-study),
+    /// a plot of ν and ω, and with a reference the distance to the whole-potential exponents.
+    func emit(_ studies: [BranchStudy], study: String, title: String, reference: ScalingSolution? = nil) throws {
         let parameter = studies[0].parameter.rawValue
-        if json {
-            var object: [String: Any] = [key: studies.map { study -> [String: Any] in
-                ["truncation": study.spec.outline, "stopped": study.stopped ?? NSNull(),
-                 "persistence": study.persistence.map(persistenceObject) ?? NSNull(),
-                 "steps": study.steps.map { [parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
-            }]
-            if let reference { object["fullPotential"] = ["nu": reference.nu, "omega": reference.omega] }
-            print(try jsonText(object))
-        } else {
-            if let reference {
-                print("# full-potential LPA scaling solution (frg fixed-points --truncation full-potential): ν = \(String(format: "%.12f", reference.nu)), ω = \(String(format: "%.12f", reference.omega))")
-            }
-            for study in studies {
-                print("# \(title): \(study.spec.outline)")
-                print(try continuationTable(study.steps, parameter: parameter).text(), terminator: "")
-                if let stopped = study.stopped { print("# stopped: \(stopped)") }
-                if let persistence = study.persistence {
-                    let verdict: String
-                    switch persistence.verdict {
-                    case .converges: verdict = "a fixed point: it persists as the order grows"
-                    case .artifact: verdict = "a truncation artifact, not a fixed point"
-                    case .unconverged: verdict = "not confirmed as the order grows"
-                    }
-                    print("# \(verdict) — \(persistence.evidence)")
-                }
-                print("")
-            }
+        let isOrder = parameter != "d"
+        let parameterKey = isOrder ? "order" : "dimension"
+        func step(_ value: Double) -> Any { isOrder ? Int(value) as Any : value as Any }
+        func seriesTruncation(_ study: BranchStudy) -> [String: Any] {
+            var object = study.spec.truncationObject
+            if !isOrder { object["dimension"] = nil }
+            return object
         }
-        if let csv {
-            var table = Table(header: ["truncation", parameter, "kind", "nu", "omega", "eigenvalues"],
-                              comments: ["frg \(frgVersion) fixed-points: \(title)"] + studies.compactMap { s in s.stopped.map { "\(s.spec.outline): stopped: \($0)" } })
-            for study in studies {
-                for step in study.steps {
-                    let p = step.fixedPoint
-                    table.append([study.spec.outline, formatExact(step.parameter), p.reportedKind, p.nu.map(formatExact) ?? "",
-                                  p.omega.map(formatExact) ?? "", p.eigenvalues.map(csvEigenvalue).joined(separator: " ")])
+        try deliver(text: { try studiesText(studies, title: title, reference: reference) }, json: {
+            ["study": study, "parameter": parameterKey,
+             "fullPotential": reference.map { ["nu": $0.nu, "omega": $0.omega] as [String: Any] } ?? NSNull(),
+             "series": studies.map { s -> [String: Any] in
+                 ["truncation": seriesTruncation(s), "stopped": s.stopped ?? NSNull(),
+                  "persistence": s.persistence.map(persistenceObject) ?? NSNull(),
+                  "steps": s.steps.map { [parameterKey: step($0.parameter), "fixedPoint": fixedPointObject($0.fixedPoint)] }]
+             }]
+        }, schema: "fixed-point-study", csv: {
+            let eigenvalueCount = studies.flatMap(\.steps).map(\.fixedPoint.eigenvalues.count).max() ?? 0
+            var table = Table(header: ["scheme", "truncation", "expansion", "regulator", "dimension", "order", "kind", "nu", "omega", "eta",
+                                       "relevantDirections", "residual"] + eigenvalueColumns(eigenvalueCount))
+            for s in studies {
+                let spec = s.spec
+                for st in s.steps {
+                    let p = st.fixedPoint
+                    table.append([spec.scheme.rawValue, spec.truncation.rawValue, spec.expansion.rawValue,
+                                  spec.scheme == .wetterich ? spec.regulator.rawValue : "",
+                                  formatExact(isOrder ? spec.dimension : st.parameter), isOrder ? "\(Int(st.parameter))" : "\(spec.order)",
+                                  p.reportedKind, csvNumber(p.nu), csvNumber(p.omega), csvNumber(p.eta), "\(p.relevantDirections)",
+                                  formatExact(p.residual)] + eigenvalueCells(p.eigenvalues, count: eigenvalueCount))
                 }
             }
-            try OutputFiles().write(try table.csv(), to: csv)
-            note("wrote \(csv)")
-        }
+            var notes: [String] = []
+            for s in studies {
+                if let stopped = s.stopped { notes.append("\(s.spec.outline): stopped: \(stopped)") }
+                if let persistence = s.persistence { notes.append("\(s.spec.outline): \(persistence.verdict.rawValue) — \(persistence.evidence)") }
+            }
+            var header = [title]
+            if let reference { header.append("full-potential LPA scaling solution: nu = \(formatExact(reference.nu)), omega = \(formatExact(reference.omega))") }
+            return (table, CSVMeta(columns: table.header, describes: schemaName("fixed-point-study"), header: header,
+                                   truncation: seriesTruncation(studies[0]), notes: notes))
+        })
         if let plot {
             var figure = Plot(title: title, xLabel: parameter == "d" ? "dimension d" : "order 2n of the truncation",
                               yLabel: "critical exponents ν and ω")
@@ -126,46 +179,82 @@ struct FixedPointsReport {
         }
     }
 
+    private func studiesText(_ studies: [BranchStudy], title: String, reference: ScalingSolution?) throws -> String {
+        let parameter = studies[0].parameter.rawValue
+        var out = ""
+        if let reference {
+            out += "# full-potential LPA scaling solution (frg fixed-points --truncation full-potential): ν = \(String(format: "%.12f", reference.nu)), ω = \(String(format: "%.12f", reference.omega))\n"
+        }
+        for study in studies {
+            out += "# \(title): \(study.spec.outline)\n"
+            out += try continuationTable(study.steps, parameter: parameter).text()
+            if let stopped = study.stopped { out += "# stopped: \(stopped)\n" }
+            if let persistence = study.persistence {
+                let verdict: String
+                switch persistence.verdict {
+                case .converges: verdict = "a fixed point: it persists as the order grows"
+                case .artifact: verdict = "a truncation artifact, not a fixed point"
+                case .unconverged: verdict = "not confirmed as the order grows"
+                }
+                out += "# \(verdict) — \(persistence.evidence)\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
     /// The LPA scaling solution of the whole potential, with its error estimate.
     func emit(_ solution: ScalingSolution) throws {
         let scheme = solution.spec.scheme, d = solution.spec.dimension
         let eigenvalues = solution.eigenvalues
         let errors = solution.eigenvalueErrors
         let names = solution.minimumCouplingDescriptors.names
-        if json {
-            let objects = eigenvalues.enumerated().map { k, value -> [String: Any] in
-                var object: [String: Any] = eigenvalueObject(value)
-                object["error"] = errors?[k] ?? NSNull()
-                return object
-            }
-            let point: [String: Any] = [
-                "kind": FixedPoint.Kind.wilsonFisher.rawValue,
-                "couplings": Dictionary(uniqueKeysWithValues: zip(names, solution.minimumCouplings)),
-                "eigenvalues": objects,
-                "nu": solution.nu, "omega": solution.omega, "eta": NSNull(),
-                "nuError": solution.nuError ?? NSNull(), "omegaError": solution.omegaError ?? NSNull(),
-                "basisSize": solution.basisSize, "domainLength": solution.domainLength,
-            ]
-            print(try jsonText(["truncation": "\(scheme.rawValue) LPA, full potential, d = \(formatNumber(d))", "fixedPoints": [point],
-                                "shortfall": solution.shortfall ?? NSNull()]))
-        } else {
-            print("# Scaling solution of the full LPA potential: \(scheme.rawValue)\(scheme == .wetterich ? ", Litim regulator" : " (normalized form)"), d = \(formatNumber(d))")
-            print("# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\(scheme == .wetterich ? "·K_d" : "")")
-            if errors != nil {
-                print("# error: change from the previous basis size + change on a shorter domain + rounding floor")
-            }
-            func withError(_ error: Double?) -> String {
-                error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
-            }
-            print("ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nuError))")
-            print("ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omegaError))")
-            print("eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.enumerated().map { k, value in
-                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(errors?[k])
-            }.joined(separator: ", "))
-            print("at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", "))
-            print("at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", "))
-            if let shortfall = solution.shortfall { print("# not converged: \(shortfall)") }
+        let samples = solution.samples
+        let truncation: [String: Any] = ["scheme": scheme.rawValue, "truncation": "full-potential", "dimension": d]
+            .merging(scheme == .wetterich ? ["regulator": "litim"] : [:]) { a, _ in a }
+        func withError(_ error: Double?) -> String {
+            error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
         }
+        try deliver(text: {
+            var out = "# Scaling solution of the full LPA potential: \(scheme.rawValue)\(scheme == .wetterich ? ", Litim regulator" : " (normalized form)"), d = \(formatNumber(d))\n"
+            out += "# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\(scheme == .wetterich ? "·K_d" : "")\n"
+            if errors != nil {
+                out += "# error: change from the previous basis size + change on a shorter domain + rounding floor\n"
+            }
+            out += "ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nuError))\n"
+            out += "ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omegaError))\n"
+            out += "eigenvalues θ (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.enumerated().map { k, value in
+                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(errors?[k])
+            }.joined(separator: ", ") + "\n"
+            out += "at the minimum ρ = κ: " + zip(names, solution.minimumCouplings).map { "\($0) = \(formatNumber($1, significant: 9))" }.joined(separator: ", ") + "\n"
+            out += "at φ = 0: " + zip(solution.originCouplingDescriptors.names, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", ") + "\n"
+            if let shortfall = solution.shortfall { out += "# not converged: \(shortfall)\n" }
+            return out
+        }, json: {
+            ["truncation": truncation,
+             "nu": solution.nu, "omega": solution.omega,
+             "nuError": solution.nuError ?? NSNull(), "omegaError": solution.omegaError ?? NSNull(),
+             "eigenvalues": eigenvalues.enumerated().map { k, value -> [String: Any] in
+                 ["re": value.real, "im": value.imaginary, "error": errors?[k] ?? NSNull()]
+             },
+             "couplingsAtMinimum": Dictionary(uniqueKeysWithValues: zip(names, solution.minimumCouplings)),
+             "couplingsAtOrigin": Dictionary(uniqueKeysWithValues: zip(solution.originCouplingDescriptors.names, solution.originCouplings)),
+             "basisSize": solution.basisSize, "domainLength": solution.domainLength,
+             "shortfall": solution.shortfall ?? NSNull(),
+             "potential": samples.map { ["phi": $0.phi, "potentialMinusOrigin": $0.potential - samples[0].potential,
+                                         "firstDerivative": $0.firstDerivative, "secondDerivative": $0.secondDerivative] }]
+        }, schema: "full-potential", csv: {
+            var table = Table(header: ["phi", "potentialMinusOrigin", "firstDerivative", "secondDerivative"])
+            for sample in samples {
+                table.append([formatExact(sample.phi), formatExact(sample.potential - samples[0].potential),
+                              formatExact(sample.firstDerivative), formatExact(sample.secondDerivative)])
+            }
+            let header = ["LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d)): u(φ) − u(0), u′, u″ of the dimensionless potential",
+                          "nu = \(formatExact(solution.nu))\(withError(solution.nuError)), omega = \(formatExact(solution.omega))\(withError(solution.omegaError))",
+                          "eigenvalues: " + eigenvalues.map { "\(formatExact($0.real))\($0.imaginary == 0 ? "" : ($0.imaginary < 0 ? "-" : "+") + formatExact(abs($0.imaginary)) + "i")" }.joined(separator: ", ")]
+            return (table, CSVMeta(columns: table.header, describes: schemaName("full-potential"), header: header, truncation: truncation,
+                                   notes: solution.shortfall.map { [$0] } ?? []))
+        })
         if let plot {
             var figure = Plot(title: "LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d))",
                               xLabel: "field φ (dimensionless)", yLabel: "u(φ) − u(0), u'(φ), u''(φ)")
@@ -192,10 +281,17 @@ private func formatEigenvalue(_ c: Complex<Double>) -> String {
         : "\(formatNumber(c.real, significant: 6))\(c.imaginary < 0 ? "−" : "+")\(formatNumber(abs(c.imaginary), significant: 6))i"
 }
 
-/// An eigenvalue in CSV: the real part exactly (`formatExact`) when real, else `a+bi` / `a-bi`
-/// with Swift's shortest round-trip digits and an ASCII minus.
-private func csvEigenvalue(_ c: Complex<Double>) -> String {
-    c.imaginary == 0 ? formatExact(c.real) : "\(c.real)\(c.imaginary < 0 ? "-" : "+")\(abs(c.imaginary))i"
+/// A number in CSV: shortest round-trip decimal, or an empty cell where it does not exist.
+private func csvNumber(_ x: Double?) -> String { x.map(formatExact) ?? "" }
+
+/// `theta1Re, theta1Im, …` for `count` eigenvalues (docs/outputs.md).
+private func eigenvalueColumns(_ count: Int) -> [String] {
+    (1...max(count, 1)).prefix(count).flatMap { ["theta\($0)Re", "theta\($0)Im"] }
+}
+
+/// The cells of `eigenvalueColumns(count)`: real and imaginary parts, empty past the last.
+private func eigenvalueCells(_ values: [Complex<Double>], count: Int) -> [String] {
+    (0..<count).flatMap { k in k < values.count ? [formatExact(values[k].real), formatExact(values[k].imaginary)] : ["", ""] }
 }
 
 /// An eigenvalue in JSON: `{"re": a, "im": b}`.

@@ -22,42 +22,54 @@ struct FlowCommand: ParsableCommand {
             solver fails.
             """)
 
-    @Argument(help: "The flow configuration (YAML).")
+    @Argument(help: "The flow configuration (YAML or JSON); '-' reads it from stdin.")
     var config: String
 
-    @Option(name: .shortAndLong, help: "Write the trajectory here (overrides output.file).")
-    var output: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a config key, validated like the file (repeatable), e.g. --set range.tEnd=-5.", valueName: "key.path=value"))
+    var overrides: [String] = []
 
-    @Option(help: "Output format (overrides output.format).")
-    var format: FlowConfig.OutputFormat?
+    @OptionGroup var out: OutputOptions
 
-    @Option(help: "Also draw the couplings against the running scale as an SVG file.")
+    @Option(help: "Also draw the couplings against the running scale as an SVG file (SVG only; PNG, PDF: the Python package).")
     var plot: String?
 
-    @Option(parsing: .unconditional, help: "Rows of the summary table on stdout (at least 2).")
+    @Option(parsing: .unconditional, help: "Rows of the summary table (at least 2).")
     var rows: Int = 11
 
     func validate() throws {
         guard rows >= 2 else { throw ValidationError("--rows must be at least 2, got \(rows)") }
+        if out.format == .latex { throw ValidationError("--format latex is for frg beta; flow writes text, json or csv") }
+        try checkPlotPath(plot)
     }
 
     func run() throws {
-        let settings = try FlowConfig.load(path: config)
+        let settings = try FlowConfig.load(path: config, overrides: overrides)
         let files = OutputFiles(inputs: settings.inputFiles)
-        let outputPath = output ?? settings.outputFile
-        try files.check(files: [outputPath, plot])
+        // Flags override the config; a format given alone goes to stdout.
+        let format = out.format ?? (settings.outputFormat == .json ? .json : .csv)
+        let destination = out.output ?? settings.outputFile ?? (out.format != nil ? "-" : nil)
+        let console = Console(stdoutIsDocument: destination == "-" && format != .text)
+        try files.check(files: [destination, format == .csv ? OutputFiles.sidecar(of: destination) : nil, plot])
         let trajectory: FlowTrajectory
         do {
             trajectory = try settings.run.run()
         } catch let error as any UserFacingError {
-            throw InContext(context: config, underlying: error)
+            throw InContext(context: settings.file, underlying: error)
         }
         let rendering = FlowRendering(settings: settings, trajectory: trajectory)
-        print(try rendering.summary(rows: rows))
-        if let path = outputPath {
-            try files.write((format ?? settings.outputFormat) == .csv ? try rendering.csv() : try rendering.json(), to: path)
-            note("wrote \(path)")
+        let summary = try rendering.summary(rows: rows)
+        if let destination {
+            switch format {
+            case .text, .latex:
+                try files.deliver(summary, to: destination)
+            case .json:
+                try files.deliver(try rendering.json(), to: destination)
+            case .csv:
+                try files.deliver(try rendering.csv(), to: destination, meta: rendering.csvMeta())
+            }
         }
+        // The summary is for people: on stdout, or on stderr when stdout carries the document.
+        if !(format == .text && destination != nil) { console.say(summary) }
         if let plot {
             try files.write(try Plot(trajectory.figure).svg(), to: plot)
             note("wrote \(plot)")
@@ -71,26 +83,27 @@ struct FlowRendering {
     var settings: FlowConfig
     var trajectory: FlowTrajectory
 
-    /// Every output's header: program and version, the configuration (path and text), then the
-    /// run's own lines (equations, regulator, scale, ending).
+    /// The run's own lines (equations, regulator, scale, ending), preceded by the program and the
+    /// configuration.
     var headerLines: [String] {
-        var lines = ["frg \(frgVersion) flow", "config: \(settings.file)"]
-        if let text = try? String(contentsOfFile: settings.file, encoding: .utf8) {
-            lines += text.split(separator: "\n", omittingEmptySubsequences: false).map { "config| \($0)" }
-        }
-        return lines + trajectory.header
+        ["frg \(frgVersion) flow", "config: \(settings.file)"] + trajectory.header
     }
-
-    private var headerWithoutConfigText: [String] { headerLines.filter { !$0.hasPrefix("config|") } }
 
     /// The samples (or, for the whole potential, every grid point of every snapshot) as CSV.
     func csv() throws -> String {
-        try Table(exact: trajectory.detail ?? trajectory.samples, comments: headerLines).csv()
+        try Table(exact: trajectory.detail ?? trajectory.samples).csv()
+    }
+
+    /// The CSV's sidecar: the header lines, the config and the columns.
+    func csvMeta() -> CSVMeta {
+        CSVMeta(columns: (trajectory.detail ?? trajectory.samples).columns, describes: schemaName("flow"),
+                header: trajectory.header, config: settings.file,
+                truncation: trajectory.jsonMembers["truncation"] as? [String: Any])
     }
 
     /// Up to `rows` evenly chosen samples, readable numbers, and how the flow ended.
     func summary(rows: Int) throws -> String {
-        var text = headerWithoutConfigText.map { "# \($0)" }.joined(separator: "\n")
+        var text = headerLines.map { "# \($0)" }.joined(separator: "\n")
         text += "\n" + (try Table(summary: trajectory.samples, limit: rows).text())
         if let ending = trajectory.endingSummary { text += ending + "\n" }
         text += trajectory.solverSummary
@@ -98,10 +111,10 @@ struct FlowRendering {
         return text
     }
 
+    /// The JSON document (schema frg/flow/v1, docs/outputs.md).
     func json() throws -> String {
-        var object: [String: Any] = ["program": "frg", "version": frgVersion, "config": settings.file,
-                                     "header": headerWithoutConfigText]
+        var object: [String: Any] = ["config": settings.file, "header": trajectory.header]
         object.merge(trajectory.jsonMembers) { _, new in new }
-        return try jsonText(object) + "\n"
+        return try jsonDocument(schema: schemaName("flow"), version: frgVersion, object)
     }
 }

@@ -7,13 +7,20 @@ import TextOutput
 /// each folder frg has to create on the way is named on stderr.
 struct OutputFiles {
     /// The files the run reads (its config, the measurements it names): no output replaces one.
-    var inputs: [String] = []
+    var inputs: [String] = [] {
+        didSet { inputs.removeAll { $0 == "-" || $0 == stdinName } }
+    }
+
+    init(inputs: [String] = []) {
+        self.inputs = inputs.filter { $0 != "-" && $0 != stdinName }
+    }
 
     /// Checks the destinations before the run: `files` are written, `folders` are written into.
     /// Two outputs naming one file would leave only the last: refused too.
     func check(files: [String?] = [], folders: [String?] = []) throws {
         var named: [String: String] = [:]
-        for file in files.compactMap({ $0 }) {
+        // `-` is stdout (the output contract), not a file.
+        for file in files.compactMap({ $0 }) where file != "-" {
             try AtomicFile.check(file, inputs: inputs)
             if let earlier = named.updateValue(file, forKey: URL(fileURLWithPath: file).standardizedFileURL.path) {
                 throw FileWriteError(path: file, reason: "it is also another output of this run (\(earlier)); give each output its own file",

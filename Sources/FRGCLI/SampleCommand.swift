@@ -30,8 +30,13 @@ public struct SampleCommand: ParsableCommand {
         ArchitectureKind.allCases.map { "\($0.rawValue): \($0.architectureType.neuronFormula)" }.joined(separator: "; ")
     }
 
-    @Argument(help: "A sampling configuration (YAML; keys in examples/README.md). Cannot be combined with the sampling flags below; --json, --csv, --state, --no-resume and --threads override the file.")
+    @Argument(help: "A sampling configuration (YAML or JSON; keys in examples/README.md; '-' reads it from stdin). Cannot be combined with the sampling flags below; --set, --format, --output, --state, --no-resume and --threads override the file.")
     var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("With a config: override one of its keys, validated like the file (repeatable), e.g. --set width=20.", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @OptionGroup var out: OutputOptions
 
     @Option(parsing: .unconditional, help: "Hidden width N (default 10).") var width: Int?
     @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "σ_W, from 1e-6 to 1e6 (default 1).") var sigmaW: Double?
@@ -48,8 +53,9 @@ public struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
     @Option(help: "Estimator (default direct): direct samples everything, conditional integrates W1, b1 out exactly, marginal also integrates the neuron's random amplitude out, with its heavy tail (needs \(ArchitectureKind.marginalEstimatorRequirements)); importance samples whole networks from a proposal that over-samples the Gauss-net's rare large e^{b0} amplitudes and gives each neuron its importance weight, so its u4, u6 errors are honest where the direct ones understate (Gauss-net only, σ_b up to about 3.5; any inputs, fastest on equally spaced 1-d ones).")
     var estimator: Estimator?
-    @Option(help: "Write everything as JSON to this file.") var json: String?
-    @Option(help: "Write per-combination CSV files into this directory.") var csv: String?
+    /// Old spellings, refused with their replacement (docs/outputs.md).
+    @Option(help: .hidden) var json: String?
+    @Option(help: .hidden) var csv: String?
     @Option(help: "Directory for resumable per-bag state (default .frg-state).") var state: String?
     @Flag(help: "Ignore and overwrite saved bags of an earlier identical run.") var noResume = false
 
@@ -57,6 +63,12 @@ public struct SampleCommand: ParsableCommand {
 
     /// Flag syntax and combinations; the values themselves are judged by `SamplerSettings.validate()`.
     public func validate() throws {
+        if let json { throw ValidationError("--json was replaced by --format json --output \(json)") }
+        if let csv { throw ValidationError("--csv was replaced by --format csv --output FILE (one tidy table; \(csv) was a folder)") }
+        if out.format == .latex { throw ValidationError("--format latex is for frg beta; sample writes text, json or csv") }
+        if config == nil, !overrides.isEmpty {
+            throw ValidationError("--set overrides keys of a config file; without one, give the sampling flags")
+        }
         if let config {
             let given = samplingFlagsGiven
             guard given.isEmpty else {
@@ -148,17 +160,32 @@ public struct SampleCommand: ParsableCommand {
         return given
     }
 
+    /// The documents the flags ask for: `--format F --output P` (a format alone goes to stdout; an
+    /// output alone is JSON, or CSV when it ends in .csv); nil when no output flag is given.
+    var flagOutputs: (json: String?, csv: String?, text: String?)? {
+        guard out.format != nil || out.output != nil else { return nil }
+        let destination = out.output ?? "-"
+        let format = out.format ?? (destination.lowercased().hasSuffix(".csv") ? .csv : .json)
+        switch format {
+        case .json: return (destination, nil, nil)
+        case .csv: return (nil, destination, nil)
+        case .text, .latex: return (nil, nil, destination)
+        }
+    }
+
     /// Settings and outputs from the config file (when given) or the flags: one source of truth for
     /// the physics; output flags and --threads override the file.
     func resolve() throws -> (SamplerSettings, SampleRun.Output) {
+        let flags = flagOutputs
         guard let config else {
-            return (try makeSettings(), .init(json: json, csv: csv, stateDirectory: state ?? ".frg-state", resume: !noResume))
+            return (try makeSettings(), .init(json: flags?.json, csv: flags?.csv, text: flags?.text,
+                                              stateDirectory: state ?? ".frg-state", resume: !noResume))
         }
-        let file = try SampleConfig.load(path: config)
+        let file = try SampleConfig.load(path: config, overrides: overrides)
         var settings = file.settings
         if let threads { settings.threads = threads }
-        return (settings, .init(json: json ?? file.json, csv: csv ?? file.csv,
-                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume, inputs: [config]))
+        return (settings, .init(json: flags == nil ? file.json : flags?.json, csv: flags == nil ? file.csv : flags?.csv, text: flags?.text,
+                                stateDirectory: state ?? file.stateDirectory ?? ".frg-state", resume: !noResume, inputs: [file.file]))
     }
 
     public func run() throws {
@@ -171,18 +198,22 @@ public struct SampleCommand: ParsableCommand {
 /// the progress line, the summary and the JSON/CSV outputs.
 public enum SampleRun {
     public struct Output {
+        /// Where the JSON document, the tidy CSV and the text summary go (`-` = stdout); the
+        /// summary goes to stdout when `text` is nil and nothing else is on stdout, else to stderr.
         public var json: String?
         public var csv: String?
+        public var text: String?
         /// Finished bags are kept in this `DirectoryBagStore` (`<stateDirectory>/sample-<runKey>/`);
         /// nil: in memory only.
         public var stateDirectory: String?
         public var resume: Bool
         /// The files the run reads (its config): no output replaces one.
         public var inputs: [String]
-        public init(json: String? = nil, csv: String? = nil, stateDirectory: String? = ".frg-state", resume: Bool = true,
-                    inputs: [String] = []) {
+        public init(json: String? = nil, csv: String? = nil, text: String? = nil, stateDirectory: String? = ".frg-state",
+                    resume: Bool = true, inputs: [String] = []) {
             self.json = json
             self.csv = csv
+            self.text = text
             self.stateDirectory = stateDirectory
             self.resume = resume
             self.inputs = inputs
@@ -191,7 +222,10 @@ public enum SampleRun {
 
     public static func execute(settings: SamplerSettings, output: Output) throws {
         let files = OutputFiles(inputs: output.inputs)
-        try files.check(files: [output.json], folders: [output.csv, output.stateDirectory])
+        let toStdout = [output.json, output.csv, output.text].filter { $0 == "-" }.count
+        guard toStdout <= 1 else { throw UsageError("only one document can go to stdout (-)") }
+        try files.check(files: [output.json, output.csv, OutputFiles.sidecar(of: output.csv), output.text],
+                        folders: [output.stateDirectory])
         if let state = output.stateDirectory { try files.createFolder(state) }
         let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
             ?? InMemoryBagStore()
@@ -206,11 +240,23 @@ public enum SampleRun {
         noteRecomputedBags(outcome.rejectedBags)
         let wall = line.elapsed
         let measurement = outcome.measurement
-        print(try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags))
+        let text = try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags)
         if let json = output.json {
-            try files.write(try jsonData(MeasurementDocument(frgVersion: frgVersion, measurement: measurement)), to: json)
+            // The measurement's keys after schema and frgVersion: what MeasurementDocument reads.
+            try files.deliver(try jsonDocument(schema: MeasurementDocument.schema, version: frgVersion, measurement), to: json)
         }
-        if let csv = output.csv { try writeCSV(measurement, directory: csv, files: files) }
+        if let csv = output.csv {
+            let table = try csvTable(measurement)
+            try files.deliver(try table.csv(), to: csv, meta: CSVMeta(
+                columns: table.header, describes: MeasurementDocument.schema,
+                header: ["frg sample, run key \(measurement.runKey): G^(n) per 1-based combination of input indices; u4 = -dG4/N_K, u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags"],
+                config: output.inputs.first))
+        }
+        if let destination = output.text {
+            try files.deliver(text, to: destination)
+        } else {
+            Console(stdoutIsDocument: toStdout > 0).say(text, terminator: "")
+        }
     }
 
     static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) throws -> String {
@@ -261,39 +307,35 @@ public enum SampleRun {
         return out
     }
 
-    static func writeCSV(_ m: GaussNet.Measurement, directory: String, files: OutputFiles) throws {
-        try files.createFolder(directory)
-        let dir = URL(fileURLWithPath: directory)
+    /// The measurement as one tidy table (docs/outputs.md): one row per (order, combination),
+    /// combinations 1-based; the u4 and u6 columns filled on their orders' rows.
+    static func csvTable(_ m: GaussNet.Measurement) throws -> Table {
         let x = m.settings.inputs
-        func label(_ combo: [Int]) -> String { combo.map { String($0 + 1) }.joined(separator: " ") }
-        func coordinates(_ combo: [Int]) -> String {
-            combo.map { x[$0].map { String($0) }.joined(separator: " ") }.joined(separator: ";")
-        }
-        /// One file: comment lines, a header, and per combination its label, its points and `columns`
-        /// (shortest round-trip decimals).
-        func table(_ name: String, _ comment: String, _ header: [String], _ combinations: [[Int]],
-                   _ columns: [[Double]]) throws {
-            var table = Table(header: ["combination", "points"] + header,
-                              comments: ["frg \(frgVersion) sample, run key \(m.runKey)", comment])
-            for k in combinations.indices {
-                table.append([label(combinations[k]), coordinates(combinations[k])] + columns.map { formatExact($0[k]) })
-            }
-            try files.write(try table.csv(), to: dir.appendingPathComponent(name).path)
-        }
+        let coupling = ["normalization", "treeIntegral", "connected", "connectedError", "exactConnected", "coupling", "couplingError", "couplingExact"]
+        var table = Table(header: ["order", "combination", "points", "mean", "background", "standardError", "gaussian", "deviation",
+                                   "relativeDeviation", "exactRelativeDeviation"] + coupling)
         for c in m.correlators {
-            try table("correlator_n\(c.order).csv", "G^(\(c.order)) per combination of input indices (1-based)",
-                      ["mean", "background", "standard_error", "gaussian", "delta", "m", "m_exact"], c.combinations,
-                      [c.mean, c.background, c.standardError, c.gaussian, c.deviation, c.relativeDeviation,
-                       c.exactRelativeDeviation])
+            for k in c.combinations.indices {
+                let combination = c.combinations[k]
+                var row = ["\(c.order)", combination.map { String($0 + 1) }.joined(separator: " "),
+                           combination.map { x[$0].map { formatExact($0) }.joined(separator: " ") }.joined(separator: ";")]
+                row += [c.mean[k], c.background[k], c.standardError[k], c.gaussian[k], c.deviation[k], c.relativeDeviation[k],
+                        c.exactRelativeDeviation[k]].map(formatExact)
+                switch c.order {
+                case 4 where m.u4.combinations[k] == combination:
+                    let u = m.u4
+                    row += [formatExact(u.normalization[k]), ""] + [u.connected[k], u.connectedError[k], u.exactConnected[k], u.values[k],
+                                                                      u.standardErrors[k], u.exact[k]].map(formatExact)
+                case 6 where m.u6.combinations[k] == combination:
+                    let u = m.u6
+                    row += [u.normalization[k], u.treeIntegral[k], u.connected[k], u.connectedError[k], u.exactConnected[k], u.values[k],
+                            u.standardErrors[k], u.exact[k]].map(formatExact)
+                default:
+                    row += coupling.map { _ in "" }
+                }
+                table.append(row)
+            }
         }
-        let u4 = m.u4
-        try table("u4.csv", "u4 = -dG4/N_K", ["N_K", "Gc4", "Gc4_error", "Gc4_exact", "u4", "u4_error", "u4_exact"], u4.combinations,
-                  [u4.normalization, u4.connected, u4.connectedError, u4.exactConnected, u4.values,
-                   u4.standardErrors, u4.exact])
-        let u6 = m.u6
-        try table("u6.csv", "u6 = (u4bar^2 sum I33 - Gc6)/I6, errors jackknife over bags",
-                  ["I6", "sum_I33", "Gc6", "Gc6_error", "Gc6_exact", "u6", "u6_error", "u6_exact"], u6.combinations,
-                  [u6.normalization, u6.treeIntegral, u6.connected, u6.connectedError, u6.exactConnected,
-                   u6.values, u6.standardErrors, u6.exact])
+        return table
     }
 }

@@ -21,6 +21,8 @@ public struct CompareConfig: Sendable {
     public var companion: Estimator?
     /// Where figures, CSV and the report go (absolute, or relative to the working directory).
     public var outputDirectory: String
+    /// Whether `output.directory` was given (else `outputDirectory` is the config's folder).
+    public var outputDirectoryGiven = false
     /// Measurement cache directory, or nil for the default.
     public var cacheDirectory: String?
 
@@ -44,8 +46,10 @@ public struct CompareConfig: Sendable {
     /// Most values a sweep lists; each is a whole ensemble (the shipped studies list 10 and 20).
     public static let maximumSweepValues = 1000
 
-    public static func load(path: String) throws -> CompareConfig {
-        try CompareConfig(ConfigValue.load(path: path))
+    /// `path` `-` reads stdin; `overrides` are `--set key.path=value` texts, validated like the
+    /// file (`ConfigValue.merging(overrides:)`).
+    public static func load(path: String, overrides: [String] = []) throws -> CompareConfig {
+        try CompareConfig(ConfigValue.load(path: path, overrides: overrides))
     }
 
     public init(_ root: ConfigValue) throws {
@@ -147,6 +151,7 @@ public struct CompareConfig: Sendable {
         if let output = top.optional("output") {
             let m = try output.mapping(allowedKeys: ["directory", "cache"])
             if let d = try m.optional("directory")?.string() {
+                outputDirectoryGiven = true
                 outputDirectory = d.hasPrefix("/") ? d : configDirectory.appendingPathComponent(d).path
             }
             cacheDirectory = try m.optional("cache")?.string()

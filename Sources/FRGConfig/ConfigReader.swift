@@ -16,7 +16,12 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`; a value given on the command line (`--set key=value`, line 0) is named
+    /// by its flag alone.
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
+
+    /// Where a `--set` value came from: the flag and its text.
+    static func override(_ text: String) -> SourceLocation { SourceLocation(file: "--set \(text)", line: 0, column: 0) }
 }
 
 /// Everything that can be wrong with a configuration file.
@@ -55,17 +60,43 @@ public struct ConfigValue {
     public let keyPath: String
     /// Position of the value itself (the key's position when the value is absent).
     public let location: SourceLocation
+    /// Key paths set on the command line (`--set`) and their flag text: values at or below one
+    /// are located there instead of in the file.
+    let overrides: [String: String]
 
-    init(node: Node, file: String, keyPath: String, fallback: SourceLocation) {
+    init(node: Node, file: String, keyPath: String, fallback: SourceLocation, overrides: [String: String] = [:]) {
         self.node = node
         self.file = file
         self.keyPath = keyPath
-        if let mark = node.mark {
+        self.overrides = overrides
+        if let source = Self.overrideSource(keyPath, in: overrides) ?? (node.mark == nil ? Self.overrideSource(below: keyPath, in: overrides) : nil) {
+            location = .override(source)
+        } else if let mark = node.mark {
             location = SourceLocation(file: file, line: mark.line, column: mark.column)
         } else {
             location = fallback
         }
     }
+
+    /// The `--set` text that set `keyPath` or a mapping above it, if any.
+    static func overrideSource(_ keyPath: String, in overrides: [String: String]) -> String? {
+        if overrides.isEmpty { return nil }
+        var path = Substring(keyPath)
+        while true {
+            if let source = overrides[String(path)] { return source }
+            guard let dot = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            path = path[..<dot]
+        }
+    }
+
+    /// The `--set` text whose key path runs through `keyPath` (a mapping it created, which has no
+    /// place in the file).
+    static func overrideSource(below keyPath: String, in overrides: [String: String]) -> String? {
+        overrides.keys.sorted().first { $0.hasPrefix(keyPath + ".") }.map { overrides[$0]! }
+    }
+
+    /// The name configs read from stdin (`-`) go by in messages.
+    public static let stdinName = "<stdin>"
 
     /// The largest configuration file `load` reads, refused before it is read. The shipped
     /// configurations have 1–2 kB; composing YAML takes about 70 times the text in memory (a 40 MB
@@ -94,13 +125,76 @@ public struct ConfigValue {
 
     /// Reads and parses a file. A path that cannot be read is a `FileReadError` saying what it is
     /// ("it is a folder", "it does not exist"); what is wrong inside the file is a `ConfigError`.
-    public static func load(path: String) throws -> ConfigValue {
-        let start = SourceLocation(file: path, line: 1, column: 1)
-        let data = try InputFile.read(path, expected: "a YAML configuration file", maximumBytes: maximumBytes)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(start, keyPath: "", "the file is not UTF-8 text")
+    ///
+    /// `path` `-` reads stdin (named `<stdin>` in messages; relative paths inside resolve against
+    /// the working directory). `overrides` are `--set key.path=value` texts, merged in before
+    /// anything is read (`merging(overrides:)`).
+    public static func load(path: String, overrides: [String] = []) throws -> ConfigValue {
+        let name = path == "-" ? stdinName : path
+        let start = SourceLocation(file: name, line: 1, column: 1)
+        let data: Data
+        if path == "-" {
+            // One byte past the limit tells a config that is too large from one that fits.
+            let read = FileHandle.standardInput.readData(ofLength: maximumBytes + 1)
+            guard read.count <= maximumBytes else {
+                throw ConfigError(start, keyPath: "", "the configuration on stdin is larger than \(maximumBytes / 1024) KiB")
+            }
+            data = read
+        } else {
+            data = try InputFile.read(path, expected: "a YAML configuration file", maximumBytes: maximumBytes)
         }
-        return try parse(yaml: text, file: path)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(start, keyPath: "", "the \(path == "-" ? "input" : "file") is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: name).merging(overrides: overrides)
+    }
+
+    /// The document with `--set key.path=value` overrides merged in: each value read as a YAML
+    /// scalar or flow collection (`20`, `[0.1, 0.5]`, `{width: 3}`) and put at its key path,
+    /// creating missing mappings; a later override of the same path wins. The result is read like
+    /// the file, and what is wrong with an overridden value is reported at its `--set`.
+    public func merging(overrides: [String]) throws -> ConfigValue {
+        guard !overrides.isEmpty else { return self }
+        var root = node
+        var sources = self.overrides
+        for text in overrides {
+            let location = SourceLocation.override(text)
+            guard let equals = text.firstIndex(of: "=") else {
+                throw ConfigError(location, keyPath: "", "expected key.path=value")
+            }
+            let path = String(text[..<equals])
+            let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard keys.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } }) else {
+                throw ConfigError(location, keyPath: path, "the key path must be keys joined by dots (sampler.width)")
+            }
+            let valueText = String(text[text.index(after: equals)...])
+            let value: Node
+            do {
+                // An empty value is null, as `key:` in a file.
+                value = try Yams.compose(yaml: valueText) ?? Node("")
+            } catch {
+                throw ConfigError(location, keyPath: path, "cannot read the value as YAML")
+            }
+            root = try Self.set(value, at: keys[...], in: root, location: location, done: [])
+            sources[path] = text
+        }
+        return ConfigValue(node: root, file: file, keyPath: keyPath, fallback: location, overrides: sources)
+    }
+
+    private static func set(_ value: Node, at keys: ArraySlice<String>, in node: Node?, location: SourceLocation,
+                            done: [String]) throws -> Node {
+        guard let key = keys.first else { return value }
+        var mapping: Node.Mapping
+        switch node {
+        case .mapping(let m)?: mapping = m
+        case nil: mapping = Node.Mapping([])
+        case .scalar(let scalar)? where scalar.style == .plain && ["", "~", "null"].contains(scalar.string):
+            mapping = Node.Mapping([])
+        default:
+            throw ConfigError(location, keyPath: done.joined(separator: "."), "cannot set a key inside it: it is not a mapping")
+        }
+        mapping[key] = try set(value, at: keys.dropFirst(), in: mapping[key], location: location, done: done + [key])
+        return .mapping(mapping)
     }
 
     static let nonScalarKeyMessage = "keys must be plain words, not aliases, lists or mappings"
@@ -360,7 +454,7 @@ public struct ConfigValue {
             throw error("expected at most \(maximumCount) \(what), got \(sequence.count)")
         }
         return sequence.enumerated().map { index, element in
-            ConfigValue(node: element, file: file, keyPath: "\(keyPath)[\(index)]", fallback: location)
+            ConfigValue(node: element, file: file, keyPath: "\(keyPath)[\(index)]", fallback: location, overrides: overrides)
         }
     }
 
@@ -384,7 +478,11 @@ public struct ConfigValue {
         var seen = Set<String>()
         var result: [(String, SourceLocation, ConfigValue)] = []
         for (keyNode, valueNode) in mapping {
-            let keyLocation = keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
+            let keyLocation = keyNode.string.flatMap { key in
+                Self.overrideSource(join(keyPath, key), in: overrides)
+                    ?? (keyNode.mark == nil ? Self.overrideSource(below: join(keyPath, key), in: overrides) : nil)
+            }.map(SourceLocation.override)
+                ?? keyNode.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? location
             guard case .scalar(let keyScalar) = keyNode else {
                 throw ConfigError(keyLocation, keyPath: keyPath, Self.nonScalarKeyMessage)
             }
@@ -393,7 +491,8 @@ public struct ConfigValue {
                 throw ConfigError(keyLocation, keyPath: join(keyPath, key), "key appears twice")
             }
             result.append((key, keyLocation,
-                           ConfigValue(node: valueNode, file: file, keyPath: join(keyPath, key), fallback: keyLocation)))
+                           ConfigValue(node: valueNode, file: file, keyPath: join(keyPath, key), fallback: keyLocation,
+                                       overrides: overrides)))
         }
         return result
     }
@@ -409,8 +508,10 @@ public struct ConfigMapping {
         self.value = value
         for (key, keyLocation, item) in try value.entries() {
             guard allowedKeys.contains(key) else {
-                let hint = closestMatch(to: key, in: allowedKeys).map { "; did you mean '\($0)'?" }
-                    ?? "; valid keys: \(allowedKeys.joined(separator: ", "))"
+                // A key typed on the command line gets the whole list: there is no file to look at.
+                let all = "valid keys: \(allowedKeys.joined(separator: ", "))"
+                let hint = closestMatch(to: key, in: allowedKeys).map { "; did you mean '\($0)'?" + (keyLocation.line == 0 ? " (\(all))" : "") }
+                    ?? "; " + all
                 throw ConfigError(keyLocation, keyPath: join(value.keyPath, key), "unknown key\(hint)")
             }
             values[key] = item

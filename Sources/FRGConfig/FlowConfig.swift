@@ -36,8 +36,10 @@ public struct FlowConfig: Sendable {
     public static let topLevelKeys = ["flow", "truncation", "initial", "range", "stop", "active", "solver", "output"]
 
     /// Reads and validates a configuration file.
-    public static func load(path: String) throws -> FlowConfig {
-        try FlowConfig(ConfigValue.load(path: path))
+    /// `path` `-` reads stdin; `overrides` are `--set key.path=value` texts, validated like the
+    /// file (`ConfigValue.merging(overrides:)`).
+    public static func load(path: String, overrides: [String] = []) throws -> FlowConfig {
+        try FlowConfig(ConfigValue.load(path: path, overrides: overrides))
     }
 
     /// Validates a parsed document; every problem is a `ConfigError` with file, line and column.

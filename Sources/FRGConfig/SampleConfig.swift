@@ -13,7 +13,8 @@ public struct SampleConfig: Sendable {
     /// `output.json`: the full measurement as JSON. Relative paths in `output` are relative to the
     /// folder of the config file (as with `frg compare`), and stored here resolved.
     public var json: String?
-    /// `output.csv`: a directory for the per-combination CSV files.
+    /// `output.csv`: the measurement as one tidy CSV file (docs/outputs.md), with its
+    /// `.meta.json` sidecar.
     public var csv: String?
     /// `output.state`: the resumable per-bag state directory.
     public var stateDirectory: String?
@@ -23,8 +24,10 @@ public struct SampleConfig: Sendable {
                                      "netsPerBag", "bags", "seed", "threads", "estimator"]
     public static let topLevelKeys = samplerKeys + ["output"]
 
-    public static func load(path: String) throws -> SampleConfig {
-        try SampleConfig(ConfigValue.load(path: path))
+    /// `path` `-` reads stdin; `overrides` are `--set key.path=value` texts, validated like the
+    /// file (`ConfigValue.merging(overrides:)`).
+    public static func load(path: String, overrides: [String] = []) throws -> SampleConfig {
+        try SampleConfig(ConfigValue.load(path: path, overrides: overrides))
     }
 
     public init(_ root: ConfigValue) throws {

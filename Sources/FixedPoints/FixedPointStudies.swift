@@ -109,7 +109,9 @@ public struct DimensionGrid: Sendable, Equatable {
         guard intervals < Double(Self.maximumCount) else { throw DimensionGridError.tooMany(self, count: intervals + 1) }
         let count = Int(intervals)
         let direction: Double = to < from ? -1 : 1
-        var dimensions = (0...count).map { from + direction * Double($0) * step }
+        // Snapped to 12 significant digits: 3.9 − 2·0.1 is 3.7, as typed, not 3.6999999999999997
+        // (the value is printed, written to files and compared across runs).
+        var dimensions = (0...count).map { Double(String(format: "%.12g", from + direction * Double($0) * step))! }
         if abs(dimensions.last! - to) > 1e-9 * step { dimensions.append(to) }
         return dimensions
     }

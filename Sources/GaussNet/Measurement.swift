@@ -1,11 +1,29 @@
 import Foundation
 
+/// Input-index multisets, 0-based in Swift (they index arrays) and 1-based in JSON, as the
+/// inputs are counted in every output (x₁ … x₆ in text, docs/outputs.md).
+@propertyWrapper
+public struct OneBasedCombinations: Codable, Sendable, Equatable {
+    public var wrappedValue: [[Int]]
+
+    public init(wrappedValue: [[Int]]) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: Decoder) throws {
+        wrappedValue = try decoder.singleValueContainer().decode([[Int]].self).map { $0.map { $0 - 1 } }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.map { $0.map { $0 + 1 } })
+    }
+}
+
 /// Summary of `G^(n)` over all multisets of input points (PHYSICS.md §2).
 public struct CorrelatorSummary: Codable, Sendable, Equatable {
     /// `n` = 2, 4 or 6.
     public var order: Int
-    /// Multisets of input indices (0-based), lexicographic.
-    public var combinations: [[Int]]
+    /// Multisets of input indices (0-based here, 1-based in JSON), lexicographic.
+    @OneBasedCombinations public var combinations: [[Int]]
     /// `Ḡ_exp^(n)`: mean over bags.
     public var mean: [Double]
     /// Background: standard deviation of `G_exp^(n)|_A` over bags (denominator `n_bags − 1`).
@@ -35,7 +53,8 @@ public struct CorrelatorSummary: Codable, Sendable, Equatable {
 /// The quartic coupling `u4(x_1..x_4) = −ΔG^(4) / N_K`, `N_K = ∫ d^d x Π_j K_W(x, x_j)` (PHYSICS.md §2).
 /// Since `G^(2) = K` exactly, `ΔG^(4)` is the connected four-point function.
 public struct QuarticCoupling: Codable, Sendable, Equatable {
-    public var combinations: [[Int]]
+    /// Multisets of input indices (0-based here, 1-based in JSON).
+    @OneBasedCombinations public var combinations: [[Int]]
     /// `N_K` per combination (`Architecture.starIntegral`).
     public var normalization: [Double]
     /// Measured `G_c^(4) = ΔG^(4)` and its standard error.
@@ -63,7 +82,8 @@ public struct QuarticCoupling: Codable, Sendable, Equatable {
 /// `G_c^(6) = ΔG^(6) − Σ_{15 splits 4|2} ΔG^(4) K`), and `ū4` the combination-averaged `u4` (a local
 /// quartic vertex). Errors are jackknife over bags, since `ū4²` is nonlinear.
 public struct SexticCoupling: Codable, Sendable, Equatable {
-    public var combinations: [[Int]]
+    /// Multisets of input indices (0-based here, 1-based in JSON).
+    @OneBasedCombinations public var combinations: [[Int]]
     /// `I_6` per combination.
     public var normalization: [Double]
     /// `Σ_{10} I_{3|3}` per combination.

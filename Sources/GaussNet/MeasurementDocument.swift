@@ -2,15 +2,49 @@ import Diagnostics
 import Foundation
 import TextOutput
 
-/// The JSON document `frg sample --json` writes: the program version and the whole measurement
-/// (settings, per-bag estimates, everything derived from them).
+/// The JSON document `frg sample --format json` writes (schema frg/measurement/v1,
+/// docs/outputs.md): the whole measurement (settings, per-bag estimates, everything derived from
+/// them) at the top level, beside `schema` and `frgVersion`.
+///
+/// Encoding writes the measurement's keys only; decoding reads that layout, and the previous one
+/// (`{frgVersion, measurement: {…}}`, before the output contract), so that saved measurements
+/// keep working.
 public struct MeasurementDocument: Codable, Sendable {
+    public static let schema = "frg/measurement/v1"
+
     public var frgVersion: String
     public var measurement: Measurement
 
     public init(frgVersion: String, measurement: Measurement) {
         self.frgVersion = frgVersion
         self.measurement = measurement
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schema, frgVersion, measurement
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        frgVersion = try container.decode(String.self, forKey: .frgVersion)
+        if container.contains(.measurement) {
+            measurement = try container.decode(Measurement.self, forKey: .measurement)
+        } else {
+            if let schema = try container.decodeIfPresent(String.self, forKey: .schema), schema != Self.schema {
+                throw DecodingError.dataCorruptedError(forKey: .schema, in: container,
+                                                       debugDescription: "a \(schema) document, not \(Self.schema)")
+            }
+            measurement = try Measurement(from: decoder)
+        }
+    }
+
+    /// `schema`, `frgVersion` and the measurement's keys in one object. (`frg sample` writes the
+    /// same object with `schema` and `frgVersion` first: `Reports.jsonDocument` over `measurement`.)
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.schema, forKey: .schema)
+        try container.encode(frgVersion, forKey: .frgVersion)
+        try measurement.encode(to: encoder)
     }
 
     /// Reads a measurement from `path`: a document written by `frg sample --json`, or a run folder
@@ -57,7 +91,7 @@ public struct MeasurementDocument: Codable, Sendable {
             do {
                 stored = try JSONDecoder().decode(MeasurementDocument.self, from: data).measurement
             } catch {
-                throw MeasurementFileError(path: path, problem: "not a measurement written by frg sample --json (\(error))")
+                throw MeasurementFileError(path: path, problem: "not a measurement written by frg sample --format json (\(error))")
             }
             // The bags are the data; everything else in the file is computed from them. Computing it
             // again checks the bags' shapes (a missing number would otherwise index out of range)

@@ -55,7 +55,7 @@ public func jsonText(_ object: [String: Any]) throws -> String {
 /// `NonFiniteResultError` naming its key path (never Foundation's own encoding error).
 public func jsonData<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     do {
         return try encoder.encode(value)
     } catch EncodingError.invalidValue(let invalid, let context) {
@@ -63,6 +63,31 @@ public func jsonData<T: Encodable>(_ value: T) throws -> Data {
         throw NonFiniteResultError(location: "'\(path.hasPrefix(".") ? String(path.dropFirst()) : path)'",
                                    spelling: (invalid as? Double).map(spelling) ?? "a value JSON cannot hold")
     }
+}
+
+/// A JSON document of the output contract (docs/outputs.md): `"schema": "frg/<name>/v1"` and
+/// `"frgVersion"` as its first two keys, then `body`'s keys in alphabetical order; every number
+/// checked finite. `body` must not hold `schema` or `frgVersion` itself.
+public func jsonDocument(schema: String, version: String, _ body: [String: Any]) throws -> String {
+    try requireFinite(body, at: "")
+    let data = try JSONSerialization.data(withJSONObject: body, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return prependingSchema(schema, version: version, to: String(decoding: data, as: UTF8.self))
+}
+
+/// An `Encodable` value as a JSON document of the output contract (see the other overload).
+public func jsonDocument<T: Encodable>(schema: String, version: String, _ value: T) throws -> String {
+    prependingSchema(schema, version: version, to: String(decoding: try jsonData(value), as: UTF8.self))
+}
+
+/// Inserts the two header keys after the opening brace of a pretty-printed object. JSON objects
+/// are unordered for a parser, but Python's `json` keeps the order, and a reader sees at once
+/// which document it holds.
+private func prependingSchema(_ schema: String, version: String, to object: String) -> String {
+    precondition(object.hasPrefix("{"), "a JSON document is an object")
+    let rest = object.dropFirst().drop { $0 == " " }
+    let isEmpty = rest.trimmingCharacters(in: .whitespacesAndNewlines) == "}"
+    let head = "{\n  \"schema\" : \"\(schema)\",\n  \"frgVersion\" : \"\(version)\""
+    return isEmpty ? head + "\n}" : head + "," + rest
 }
 
 private func requireFinite(_ object: Any, at path: String) throws {

@@ -9,7 +9,8 @@ import TextOutput
 public struct Table: Sendable {
     public var header: [String]
     public var rows: [[String]]
-    /// Lines written as `# ...` before a CSV, and above a text table.
+    /// Lines written as `# ...` above a text table (never into CSV: its metadata goes to the
+    /// `.meta.json` sidecar, docs/outputs.md).
     public var comments: [String]
 
     public init(header: [String], rows: [[String]] = [], comments: [String] = []) {
@@ -54,11 +55,11 @@ public struct Table: Sendable {
         return out
     }
 
-    /// RFC 4180 CSV with `# ` comment lines first.
+    /// RFC 4180 CSV: one header row, then the rows; no comment lines, so `pandas.read_csv` reads it
+    /// with no options.
     public func csv() throws -> String {
         try requireFinite()
-        var out = comments.map { "# \($0)\n" }.joined()
-        out += header.map(csvEscape).joined(separator: ",") + "\n"
+        var out = header.map(csvEscape).joined(separator: ",") + "\n"
         for row in rows { out += row.map(csvEscape).joined(separator: ",") + "\n" }
         return out
     }

@@ -26,8 +26,11 @@ extension Plot {
 
 extension Table {
     /// A trajectory's columns as a table of exact (round-trip) decimals, for CSV.
-    public init(exact table: TrajectoryTable, comments: [String] = []) {
-        self.init(header: table.columns, rows: table.rows.map { $0.map(formatExact) }, comments: comments)
+    public init(exact table: TrajectoryTable) {
+        let integer = table.columns.map { table.integerColumns.contains($0) }
+        self.init(header: table.columns, rows: table.rows.map { row in
+            zip(row, integer).map { value, isInteger in isInteger && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : formatExact(value) }
+        })
     }
 
     /// Up to `limit` rows of a trajectory, evenly chosen (first and last included), with numbers

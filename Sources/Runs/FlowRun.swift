@@ -80,10 +80,13 @@ public struct TrajectoryTable: Sendable, Equatable {
     /// Column names as they appear in CSV headers (`t`, `k`, `u2bar`, `u2`, …).
     public var columns: [String]
     public var rows: [[Double]]
+    /// Columns whose values are integers (a width, a 0/1 flag): written without a decimal point.
+    public var integerColumns: Set<String>
 
-    public init(columns: [String], rows: [[Double]] = []) {
+    public init(columns: [String], rows: [[Double]] = [], integerColumns: Set<String> = []) {
         self.columns = columns
         self.rows = rows
+        self.integerColumns = integerColumns
     }
 
     /// The values of one column by name, nil when there is no such column.

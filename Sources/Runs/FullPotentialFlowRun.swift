@@ -36,8 +36,9 @@ public struct FullPotentialFlowRun: FlowRun {
         header.append("ending: \(describe(result.ending))")
 
         // One row per snapshot; the whole potential is in `detail`.
-        var samples = TrajectoryTable(columns: ["t", "k", "phi0", "kappa", "Upp0", "u2bar", "min(1+u'')", "U(0)-U(phi0)"])
-        var detail = TrajectoryTable(columns: ["t", "k", "phi", "U-U(0)", "dU/dphi", "d2U/dphi2", "1+U''/k^2"])
+        // Column names are the JSON keys of the same quantities (docs/outputs.md).
+        var samples = TrajectoryTable(columns: ["t", "k", "minimumField", "kappa", "massSquared", "u2", "minThresholdDenominator", "depth"])
+        var detail = TrajectoryTable(columns: ["t", "k", "phi", "potentialMinusOrigin", "firstDerivative", "secondDerivative", "thresholdDenominator"])
         for snapshot in result.snapshots {
             let minimum = result.field.firstIndex { $0 >= snapshot.minimumField } ?? 0
             samples.rows.append([snapshot.t, snapshot.k, snapshot.minimumField, snapshot.kappa, snapshot.massSquared, snapshot.u2,
@@ -65,8 +66,8 @@ public struct FullPotentialFlowRun: FlowRun {
 
         let json: [String: Any] = [
             "kind": "full-potential",
-            "scheme": spec.scheme.rawValue,
-            "dimension": spec.dimension,
+            "truncation": ["scheme": spec.scheme.rawValue, "truncation": "full-potential", "dimension": spec.dimension]
+                .merging(spec.scheme == .wetterich ? ["regulator": "litim"] : [:]) { a, _ in a },
             "field": result.field,
             "samples": result.snapshots.map { s -> [String: Any] in
                 ["t": s.t, "k": s.k, "minimumField": s.minimumField, "kappa": s.kappa, "massSquared": s.massSquared, "u2": s.u2,

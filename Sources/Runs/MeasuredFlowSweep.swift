@@ -33,7 +33,7 @@ public struct MeasuredFlowSweep: FlowRun {
         }
         var columns = ["width", "sigmaW", "sigmaB"] + names.map { $0 + "_ir" } + names.map { $0 + "_ir_error" }
         columns += ["k_end_over_m0", "reached_end", "loo_reached_end"] + names.map { $0 + "_end" } + names.map { $0 + "_end_error" }
-        var table = TrajectoryTable(columns: columns)
+        var table = TrajectoryTable(columns: columns, integerColumns: ["width", "reached_end"])
         var reached: [(n: Double, k: Double)] = [], stopped: [(n: Double, k: Double)] = []
         for (flow, full) in zip(flows, outcomes) {
             let outcome = full.flow

@@ -72,6 +72,28 @@ struct ConstantSymbols: Sendable {
     /// `μ_m` at dimension `d`.
     static func momentValue(order m: Int, dimension d: Double) -> Double { d / (d + 2 * Double(m)) }
 
+    /// `μ_m` at an exact dimension `d`.
+    static func momentValue(order m: Int, dimension d: Rational) -> Rational { d / (d + Rational(2 * m)) }
+
+    /// Removes the constant symbols from `key`'s monomial and returns their exact product at `d`
+    /// (for printing coefficients exactly; `strip(_:dimension:)` below is the compiled route).
+    func stripExact(_ key: inout TermKey, dimension d: Rational) -> Rational {
+        var factor = Rational.one
+        let pd = Int(key.exponents[dimensionIndex])
+        if pd != 0 {
+            factor *= d.power(pd)
+            key.exponents[dimensionIndex] = 0
+        }
+        for m in moments {
+            let p = Int(key.exponents[m.index])
+            if p != 0 {
+                factor *= ConstantSymbols.momentValue(order: m.order, dimension: d).power(p)
+                key.exponents[m.index] = 0
+            }
+        }
+        return factor
+    }
+
     /// Removes the constant symbols from `key`'s monomial and returns their numerical product at `d`.
     func strip(_ key: inout TermKey, dimension d: Double) -> Double {
         var factor = 1.0

@@ -167,4 +167,34 @@ public struct Rational: Hashable, Sendable, CustomStringConvertible {
         if n > 1 { for i in 2...n { f *= BigInt(i) } }
         return Rational(f, 1)
     }
+
+    /// `self` to the integer power `p` (negative powers need a nonzero value).
+    public func power(_ p: Int) -> Rational {
+        var result = Rational.one
+        let base = p < 0 ? reciprocal : self
+        for _ in 0..<abs(p) { result *= base }
+        return result
+    }
+
+    /// The exact value of a decimal numeral (`3`, `2.37`, `-1.5e-3`): how frg reads a dimension `d`
+    /// given in decimal when it prints coefficients exactly. Nil for anything else.
+    public init?(decimal text: String) {
+        var text = Substring(text.lowercased())
+        var exponent = 0
+        if let e = text.firstIndex(of: "e") {
+            guard let value = Int(text[text.index(after: e)...]) else { return nil }
+            exponent = value
+            text = text[..<e]
+        }
+        let negative = text.hasPrefix("-")
+        if negative || text.hasPrefix("+") { text = text.dropFirst() }
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 2, !(parts[0].isEmpty && (parts.count == 1 || parts[1].isEmpty)),
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard let digits = BigInt(String(parts[0]) + fraction) else { return nil }
+        exponent -= fraction.count
+        let ten = Rational(10)
+        self = Rational(negative ? -digits : digits, 1) * ten.power(exponent)
+    }
 }

@@ -9,9 +9,12 @@ public enum EquationFormat: String, Sendable, CaseIterable {
 }
 
 /// One term of a beta function with `d` substituted: `coefficient · Π ū^powers · η^etaPower · A`.
-public struct RenderedTerm: Sendable, Codable, Equatable {
-    /// Numerical coefficient (exact rational times powers of `d`, evaluated at `spec.dimension`).
-    public var coefficient: Double
+public struct RenderedTerm: Sendable, Equatable {
+    /// The exact coefficient: the derivation's rational times powers of `d` (read as the exact
+    /// value of its shortest decimal, `2.37` = 237/100) and of the moments `d/(d+2m)`.
+    public var exactCoefficient: Rational
+    /// `exactCoefficient` as the nearest double.
+    public var coefficient: Double { exactCoefficient.doubleValue }
     /// Coupling name → integer power (negative powers occur about the minimum: `1/λ2`).
     public var powers: [String: Int]
     /// Power of the anomalous dimension `η` (0 or 1).
@@ -23,22 +26,28 @@ public struct RenderedTerm: Sendable, Codable, Equatable {
 }
 
 extension BetaFunctions {
+    /// `spec.dimension` as an exact rational: the value of the shortest decimal that reads back to
+    /// it, which is what the user typed (`2.37`, not the binary double nearest to it).
+    var exactDimension: Rational {
+        Rational(decimal: "\(spec.dimension)") ?? Rational(Int(spec.dimension))
+    }
+
     /// The terms of `β_i` (or of `η` when `index == nil` and the truncation has one), `d` substituted,
     /// with the Litim family constants (`1/(d+2)` for the η insertion) folded into the coefficient
-    /// and `K_d` kept as a symbol.
+    /// and `K_d` kept as a symbol. Exact: terms that cancel at this `d` are left out.
     func renderedTerms(_ expression: SymbolicExpression) -> [RenderedTerm] {
         let derived = derived
         let n = derived.couplingCount
-        let d = spec.dimension
+        let d = exactDimension
         let constants = derived.constants
-        var merged: [TermKey: Double] = [:]
+        var merged: [TermKey: Rational] = [:]
         for (key, c) in expression.terms.sorted(by: { TermKey.precedes($0.key, $1.key) }) {
             var k = key
-            var value = c.doubleValue * constants.strip(&k, dimension: d)
-            if regulator.isClosedForm, k.atom.thresholdFamily == .etaInsertion { value /= (d + 2) }
-            merged[k, default: 0] += value
+            var value = c * constants.stripExact(&k, dimension: d)
+            if regulator.isClosedForm, k.atom.thresholdFamily == .etaInsertion { value = value / (d + Rational(2)) }
+            merged[k, default: .zero] += value
         }
-        let keys = merged.keys.filter { abs(merged[$0]!) > 1e-14 * max(1, abs(merged[$0]!)) }.sorted { a, b in
+        let keys = merged.keys.filter { !merged[$0]!.isZero }.sorted { a, b in
             if a.atom != b.atom { return a.atom < b.atom }
             if a.exponents[n] != b.exponents[n] { return a.exponents[n] < b.exponents[n] }  // η terms last
             let da = (0..<n).reduce(0) { $0 + Int(a.exponents[$1]) }
@@ -50,7 +59,7 @@ extension BetaFunctions {
         return keys.map { k in
             var powers: [String: Int] = [:]
             for v in 0..<n where k.exponents[v] != 0 { powers[derived.couplingNames[v]] = Int(k.exponents[v]) }
-            return RenderedTerm(coefficient: merged[k]!, powers: powers, etaPower: Int(k.exponents[n]),
+            return RenderedTerm(exactCoefficient: merged[k]!, powers: powers, etaPower: Int(k.exponents[n]),
                                 thresholdFamily: k.atom.isOne ? nil : "\(k.atom.thresholdFamily!)",
                                 thresholdPower: k.atom.isOne ? nil : Int(k.atom.power))
         }
@@ -118,11 +127,11 @@ extension BetaFunctions {
         let wText = renderArgument(latex: latex)
         var out = ""
         for (index, t) in terms.enumerated() {
-            let negative = t.coefficient < 0
+            let negative = t.exactCoefficient.isNegative
             if index == 0 { out += negative ? (latex ? "-" : "−") : "" } else { out += negative ? (latex ? " - " : " − ") : " + " }
             var numerator: [String] = []
             var denominator: [String] = []
-            let magnitude = abs(t.coefficient)
+            let magnitude = t.exactCoefficient.isNegative ? -t.exactCoefficient : t.exactCoefficient
             if t.thresholdFamily != nil && regulator.isClosedForm { numerator.append("K_d") }
             for (v, name) in derived.couplingNames.enumerated() {
                 guard let p = t.powers[name] else { continue }
@@ -137,8 +146,8 @@ extension BetaFunctions {
                     numerator.append(latex ? "\\ell_{\(k)}(\(wText))" : "ℓ_\(k)(\(wText))")
                 }
             }
-            let coefficientText = formatCoefficient(magnitude)
-            let showCoefficient = magnitude != 1 || numerator.isEmpty
+            let coefficientText = exactText(magnitude, latex: latex)
+            let showCoefficient = magnitude != .one || numerator.isEmpty
             let sep = latex ? "\\," : " "
             if latex {
                 let num = (showCoefficient ? [coefficientText] : []) + numerator
@@ -161,12 +170,18 @@ extension BetaFunctions {
         let derived = derived
         let symbols = latex ? derived.latexSymbols : derived.textSymbols
         return renderedTerms(w).map { t in
-            let c = t.coefficient == 1 ? "" : formatCoefficient(t.coefficient)
+            let c = t.exactCoefficient == .one ? "" : exactText(t.exactCoefficient, latex: latex)
             let vars = derived.couplingNames.enumerated().compactMap { v, name in
                 t.powers[name].map { symbols[v] + power($0, latex: latex) }
             }
             return c + vars.joined()
         }.joined(separator: "+")
+    }
+
+    /// An exact coefficient as printed: `12`, `3/5` (`\\tfrac{3}{5}` in LaTeX), every digit.
+    private func exactText(_ x: Rational, latex: Bool) -> String {
+        guard latex, !x.isInteger else { return x.description }
+        return "\(x.isNegative ? "-" : "")\\tfrac{\(x.numerator.magnitude)}{\(x.denominator)}"
     }
 
     private func power(_ p: Int, latex: Bool) -> String {
@@ -176,56 +191,40 @@ extension BetaFunctions {
         return String(String(p).map { superscripts[Int(String($0))!] })
     }
 
-    /// The JSON description of the equations (and, with `point`, their values there).
-    /// Throws `TruncationError.notFinite` when a value at the point is not finite (threshold pole).
-    public func json(at point: [Double]? = nil) throws -> String {
+    /// The truncation object of the output contract (docs/outputs.md): the same keys in every
+    /// document frg writes.
+    public var truncationObject: [String: Any] { spec.truncationObject }
+
+    /// The JSON document body of `frg beta` (schema frg/beta/v1, docs/outputs.md): the equations
+    /// with exact coefficients and, with `point`, their values there. Throws
+    /// `TruncationError.notFinite` when a value at the point is not finite (threshold pole).
+    public func jsonObject(at point: [Double]? = nil) throws -> [String: Any] {
         let derived = derived
-        struct Equation: Codable {
-            var coupling: String
-            var text: String
-            var latex: String
-            var terms: [RenderedTerm]
-            /// Terms of the denominator when the equation is a ratio (η in derivative2).
-            var denominatorTerms: [RenderedTerm]? = nil
-        }
-        struct Evaluation: Codable {
-            var point: [String: Double]
-            var beta: [String: Double]
-            var anomalousDimension: Double?
-            var thresholdMargin: Double?
-            var jacobian: [[Double]]
-        }
-        struct Document: Codable {
-            var scheme: String
-            var truncation: String
-            var expansion: String
-            var dimension: Double
-            var order: Int
-            var regulator: String
-            var regulatorShape: String?
-            var ballVolumeFactor: Double?
-            var thresholdArgument: String?
-            var conventions: [String]
-            var couplings: [String]
-            var canonicalDimensions: [Double]
-            var equations: [Equation]
-            var anomalousDimension: Equation?
-            var evaluation: Evaluation?
-        }
         let textLines = equations(format: .text).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
         let latexLines = equations(format: .latex).split(separator: "\n").filter { !$0.hasPrefix("%") }.map { line in
             line.hasSuffix(" \\\\") ? String(line.dropLast(3)) : String(line)
         }
-        var eqs: [Equation] = []
-        for (i, b) in derived.betas.enumerated() {
-            eqs.append(Equation(coupling: couplingNames[i], text: textLines[i], latex: latexLines[i], terms: renderedTerms(b)))
+        func equation(_ coupling: String, _ line: Int, _ terms: [RenderedTerm], denominator: [RenderedTerm]? = nil) -> [String: Any] {
+            var object: [String: Any] = ["coupling": coupling, "text": textLines[line], "latex": latexLines[line],
+                                         "terms": terms.map(Self.termObject)]
+            if let denominator { object["denominatorTerms"] = denominator.map(Self.termObject) }
+            return object
         }
-        let etaEquation = derived.eta.map {
-            Equation(coupling: "eta", text: textLines[count], latex: latexLines[count], terms: renderedTerms($0),
-                     denominatorTerms: derived.etaDenominator.map(renderedTerms))
+        var object: [String: Any] = [
+            "truncation": truncationObject,
+            "conventions": headerLines(),
+            "couplings": couplingNames,
+            "canonicalDimensions": canonicalDimensions,
+            "equations": derived.betas.enumerated().map { i, b in equation(couplingNames[i], i, renderedTerms(b)) },
+        ]
+        if let eta = derived.eta {
+            object["anomalousDimension"] = equation("eta", count, renderedTerms(eta), denominator: derived.etaDenominator.map(renderedTerms))
         }
-        let isWetterich = spec.scheme == .wetterich
-        var evaluation: Evaluation? = nil
+        if spec.scheme == .wetterich {
+            object["regulatorShape"] = regulator.shapeDescription
+            object["ballVolumeFactor"] = ballVolumeFactor
+            object["thresholdArgument"] = renderArgument(latex: false)
+        }
         if let point {
             guard point.count == count else { throw TruncationError.wrongCouplingCount(expected: count, got: point.count) }
             let beta = evaluate(point)
@@ -233,22 +232,48 @@ extension BetaFunctions {
             let eta = anomalousDimension(at: point)
             let values = beta + jac + (eta.map { [$0] } ?? [])
             if values.contains(where: { !$0.isFinite }) { throw TruncationError.notFinite(nonFiniteReason(at: point)) }
-            evaluation = Evaluation(
-                point: Dictionary(uniqueKeysWithValues: zip(couplingNames, point)),
-                beta: Dictionary(uniqueKeysWithValues: zip(couplingNames, beta)),
-                anomalousDimension: eta, thresholdMargin: thresholdMargin(at: point),
-                jacobian: (0..<count).map { i in Array(jac[(i * count)..<((i + 1) * count)]) })
+            object["evaluation"] = [
+                "point": Dictionary(uniqueKeysWithValues: zip(couplingNames, point)),
+                "beta": Dictionary(uniqueKeysWithValues: zip(couplingNames, beta)),
+                "anomalousDimension": eta ?? NSNull(), "thresholdMargin": thresholdMargin(at: point) ?? NSNull(),
+                "jacobian": (0..<count).map { i in Array(jac[(i * count)..<((i + 1) * count)]) },
+            ] as [String: Any]
         }
-        let doc = Document(
-            scheme: spec.scheme.rawValue, truncation: spec.truncation.rawValue, expansion: spec.expansion.rawValue,
-            dimension: spec.dimension, order: spec.order, regulator: isWetterich ? spec.regulator.rawValue : "absorbed",
-            regulatorShape: isWetterich ? regulator.shapeDescription : nil,
-            ballVolumeFactor: isWetterich ? ballVolumeFactor : nil,
-            thresholdArgument: isWetterich ? renderArgument(latex: false) : nil,
-            conventions: headerLines(), couplings: couplingNames, canonicalDimensions: canonicalDimensions,
-            equations: eqs, anomalousDimension: etaEquation, evaluation: evaluation)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(doc), as: UTF8.self)
+        return object
+    }
+
+    /// One term in JSON: the exact coefficient as a string `fractions.Fraction` parses, its float
+    /// beside it.
+    static func termObject(_ t: RenderedTerm) -> [String: Any] {
+        var object: [String: Any] = ["coefficient": t.exactCoefficient.description, "coefficientValue": t.coefficient,
+                                     "powers": t.powers, "etaPower": t.etaPower]
+        if let family = t.thresholdFamily { object["thresholdFamily"] = family }
+        if let power = t.thresholdPower { object["thresholdPower"] = power }
+        return object
+    }
+
+    /// Every term of every equation, for `frg beta --format csv`: the equation's name (a
+    /// coupling, `eta`, `etaDenominator`), its 1-based index in the equation, and the term.
+    public func termRows() -> [(equation: String, index: Int, term: RenderedTerm)] {
+        let derived = derived
+        var rows: [(String, Int, RenderedTerm)] = []
+        func add(_ name: String, _ terms: [RenderedTerm]) {
+            for (k, t) in terms.enumerated() { rows.append((name, k + 1, t)) }
+        }
+        for (i, b) in derived.betas.enumerated() { add(couplingNames[i], renderedTerms(b)) }
+        if let eta = derived.eta { add("eta", renderedTerms(eta)) }
+        if let den = derived.etaDenominator { add("etaDenominator", renderedTerms(den)) }
+        return rows
+    }
+}
+
+extension TruncationSpec {
+    /// The truncation object of the output contract (docs/outputs.md): scheme, truncation,
+    /// expansion, order, regulator (Wetterich only), dimension.
+    public var truncationObject: [String: Any] {
+        var object: [String: Any] = ["scheme": scheme.rawValue, "truncation": truncation.rawValue,
+                                     "expansion": expansion.rawValue, "order": order, "dimension": dimension]
+        if scheme == .wetterich { object["regulator"] = regulator.rawValue }
+        return object
     }
 }

@@ -25,7 +25,7 @@ final class ErrorCategoryTests: XCTestCase {
     func testTruncationErrorsAreTheUsersToFix() throws {
         let beta = try BetaFunctions(TruncationSpec(dimension: 3, order: 4))
         // A point on the threshold pole 1 + ū2 = 0.
-        let pole = try thrown { _ = try beta.json(at: [-1, 1]) }
+        let pole = try thrown { _ = try beta.jsonObject(at: [-1, 1]) }
         XCTAssertTrue(pole is TruncationError)
         XCTAssertEqual(pole.category, .invalidInput)
         XCTAssertEqual(exitCode(["beta", "--dimension", "3", "--order", "4", "--at", "u2=-1,u4=1"]), pole.category.exitStatus)

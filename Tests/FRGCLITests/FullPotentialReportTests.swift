@@ -23,12 +23,12 @@ final class FullPotentialReportTests: XCTestCase {
     }
 
     func testJSONCarriesAnErrorForEveryEigenvalue() throws {
-        let (status, text) = try run(["fixed-points", "--truncation", "full-potential", "--dimension", "2.5", "--json"])
+        let (status, text) = try run(["fixed-points", "--truncation", "full-potential", "--dimension", "2.5", "--format", "json"])
         XCTAssertEqual(status, 0)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         XCTAssertTrue(object["shortfall"] is NSNull, text)
-        let point = try XCTUnwrap((object["fixedPoints"] as? [[String: Any]])?.first)
-        let eigenvalues = try XCTUnwrap(point["eigenvalues"] as? [[String: Any]])
+        XCTAssertEqual(object["schema"] as? String, "frg/full-potential/v1")
+        let eigenvalues = try XCTUnwrap(object["eigenvalues"] as? [[String: Any]])
         XCTAssertEqual(eigenvalues.count, 5)
         for eigenvalue in eigenvalues {
             let error = try XCTUnwrap(eigenvalue["error"] as? Double)
@@ -37,11 +37,11 @@ final class FullPotentialReportTests: XCTestCase {
             XCTAssertGreaterThan(error, 0)
             XCTAssertLessThanOrEqual(error, 1e-8 * max(1, abs(theta)))
         }
-        let nuError = try XCTUnwrap(point["nuError"] as? Double)
+        let nuError = try XCTUnwrap(object["nuError"] as? Double)
         XCTAssertLessThan(nuError, 1e-8)
-        XCTAssertNotNil(point["omegaError"] as? Double)
-        XCTAssertNotNil(point["basisSize"] as? Int)
-        XCTAssertNotNil(point["domainLength"] as? Double)
+        XCTAssertNotNil(object["omegaError"] as? Double)
+        XCTAssertNotNil(object["basisSize"] as? Int)
+        XCTAssertNotNil(object["domainLength"] as? Double)
     }
 
     func testTextShowsErrorsAndTheBasisLimitIsInput() throws {

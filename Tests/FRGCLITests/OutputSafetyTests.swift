@@ -96,7 +96,7 @@ final class OutputSafetyTests: XCTestCase {
             range: {tEnd: 1, samples: 5}
 
             """, measured)
-        XCTAssertEqual(refusal { try FlowCommand.parse([measured, "--plot", measurement]).run() }?.status, 2)
+        XCTAssertEqual(refusal { try FlowCommand.parse([measured, "--output", measurement]).run() }?.status, 2)
         XCTAssertEqual(contents(measurement), original)
 
         // A sample config whose output.json is itself: refused before anything is sampled (no state folder).
@@ -128,11 +128,12 @@ final class OutputSafetyTests: XCTestCase {
         try write(Self.flowConfig, flow)
         let target = dir + "/target.csv"
         try write("keep\n", target)
-        let link = dir + "/link.csv"
+        // SVG names: --plot refuses any other extension before it looks at the file.
+        let link = dir + "/link.svg"
         XCTAssertEqual(symlink(target, link), 0)
-        let fifo = dir + "/fifo"
+        let fifo = dir + "/fifo.svg"
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
-        let folder = dir + "/folder"
+        let folder = dir + "/folder.svg"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
 
         for (path, kind) in [(link, "a symbolic link"), (fifo, "a named pipe (FIFO)"), (folder, "a folder")] {
@@ -141,8 +142,8 @@ final class OutputSafetyTests: XCTestCase {
                 XCTAssertEqual(refused?.message, "cannot write \(path): it is \(kind), which frg never replaces; give a regular file or a new name")
                 XCTAssertEqual(refused?.status, 2)
             }
-            XCTAssertEqual(FRG.run(["sample", "--width", "2", "--nets", "20", "--bags", "2", "--state", dir + "/state", "--json", path]), 2)
-            XCTAssertEqual(FRG.run(["fixed-points", "--dimension", "3", "--order", "4", "--convergence", "4:6", "--csv", path]), 2)
+            XCTAssertEqual(FRG.run(["sample", "--width", "2", "--nets", "20", "--bags", "2", "--state", dir + "/state", "--format", "json", "--output", path]), 2)
+            XCTAssertEqual(FRG.run(["fixed-points", "--dimension", "3", "--order", "4", "--convergence", "4:6", "--format", "csv", "--output", path]), 2)
         }
         var status = stat()
         XCTAssertEqual(lstat(link, &status), 0)
@@ -152,7 +153,7 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(status.st_mode & S_IFMT, S_IFIFO)
         // A regular file is replaced as a whole.
         XCTAssertEqual(FRG.run(["flow", flow, "--output", target]), 0)
-        XCTAssertTrue(contents(target)?.hasPrefix("# frg") ?? false)
+        XCTAssertTrue(contents(target)?.hasPrefix("t,k,") ?? false)
     }
 
     // MARK: Row 16: folders are created only where allowed, and named

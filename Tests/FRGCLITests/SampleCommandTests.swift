@@ -63,14 +63,17 @@ final class SampleCommandTests: XCTestCase {
         let state = directory.appendingPathComponent("state").path
         let first = directory.appendingPathComponent("first.json").path
         let second = directory.appendingPathComponent("second.json").path
-        try SampleRun.execute(settings: settings, output: .init(json: first, csv: directory.appendingPathComponent("csv").path, stateDirectory: state))
+        try SampleRun.execute(settings: settings, output: .init(json: first, csv: directory.appendingPathComponent("m.csv").path, stateDirectory: state))
         let bagFiles = try FileManager.default.contentsOfDirectory(atPath: state + "/sample-\(settings.runKey)")
         XCTAssertEqual(bagFiles.sorted(), ["bag-0000.json", "bag-0001.json", "bag-0002.json", "settings.json"])
         // Remove one bag: the rerun samples only that bag and reproduces the same bytes.
         try FileManager.default.removeItem(atPath: state + "/sample-\(settings.runKey)/bag-0001.json")
         try SampleRun.execute(settings: settings, output: .init(json: second, stateDirectory: state))
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second)))
-        let csv = try String(contentsOfFile: directory.appendingPathComponent("csv/u4.csv").path, encoding: .utf8)
-        XCTAssertEqual(csv.split(separator: "\n").count, 3 + 5)  // 2 comments, header, C(5,4) combinations
+        // One tidy table: a header and a row per combination of each order, C(P+n−1, n) with P = 2
+        // inputs: 3, 5 and 7 for n = 2, 4, 6.
+        let csv = try String(contentsOfFile: directory.appendingPathComponent("m.csv").path, encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, 1 + 3 + 5 + 7)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("m.csv.meta.json").path))
     }
 }

@@ -23,8 +23,8 @@ final class SampleCompareExitStatusTests: XCTestCase {
         XCTAssertEqual(FRG.run(["sample", "--architecture", "relu"]), 2)
         XCTAssertEqual(FRG.run(["sample", "--estimator", "marginal", "--points", "0,0.1,0.3"]), 2)
         XCTAssertEqual(FRG.run(tiny + ["--state", file]), 2, "the state folder is a file")
-        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.path]), 2, "the JSON path is a folder: a bad output path")
-        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--json", dir.appendingPathComponent("m.json").path]), 0)
+        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--format", "json", "--output", dir.path]), 2, "the JSON path is a folder: a bad output path")
+        XCTAssertEqual(FRG.run(tiny + ["--state", state, "--format", "json", "--output", dir.appendingPathComponent("m.json").path]), 0)
     }
 
     func testCompareExitStatuses() throws {

@@ -21,7 +21,7 @@ final class SampleConfigCommandTests: XCTestCase {
         XCTAssertEqual(output.json, folder.appendingPathComponent("out.json").path)
         XCTAssertEqual(output.stateDirectory, ".frg-state")
 
-        let (overridden, out2) = try SampleCommand.parse([path, "--threads", "1", "--json", "x.json", "--state", "st"]).resolve()
+        let (overridden, out2) = try SampleCommand.parse([path, "--threads", "1", "--format", "json", "--output", "x.json", "--state", "st"]).resolve()
         XCTAssertEqual(overridden.threads, 1)
         XCTAssertEqual(out2.json, "x.json")
         XCTAssertEqual(out2.stateDirectory, "st")

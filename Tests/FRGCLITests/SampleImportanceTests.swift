@@ -23,7 +23,7 @@ final class SampleImportanceTests: XCTestCase {
         let first = dir.appendingPathComponent("first.json").path, second = dir.appendingPathComponent("second.json").path
         let arguments = ["sample", "--estimator", "importance", "--width", "10", "--nets", "2000", "--bags", "8",
                          "--seed", "3", "--threads", "2", "--state", state]
-        XCTAssertEqual(FRG.run(arguments + ["--json", first]), 0)
+        XCTAssertEqual(FRG.run(arguments + ["--format", "json", "--output", first]), 0)
         let document = try JSONDecoder().decode(MeasurementDocument.self, from: Data(contentsOf: URL(fileURLWithPath: first)))
         let m = document.measurement
         XCTAssertEqual(m.settings.estimator, .importance)
@@ -31,7 +31,7 @@ final class SampleImportanceTests: XCTestCase {
         XCTAssertLessThan(abs(m.u4.mean - m.u4.exactMean) / m.u4.standardError, 4, "ū4 \(m.u4.mean) ± \(m.u4.standardError)")
         XCTAssertLessThan(abs(m.u6.mean - m.u6.exactMean) / m.u6.standardError, 4, "ū6 \(m.u6.mean) ± \(m.u6.standardError)")
         try FileManager.default.removeItem(atPath: state + "/sample-\(m.runKey)/bag-0005.json")
-        XCTAssertEqual(FRG.run(arguments + ["--json", second]), 0)
+        XCTAssertEqual(FRG.run(arguments + ["--format", "json", "--output", second]), 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second)))
     }
 

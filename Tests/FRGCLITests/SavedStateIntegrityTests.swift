@@ -58,9 +58,9 @@ final class SavedStateIntegrityTests: XCTestCase {
         let dir = try scratch()
         let state = dir.appendingPathComponent("state")
         let tiny = ["sample", "--width", "2", "--nets", "50", "--bags", "4", "--threads", "1", "--state", state.path]
-        let first = try run(tiny + ["--json", dir.appendingPathComponent("a.json").path])
+        let first = try run(tiny + ["--format", "json", "--output", dir.appendingPathComponent("a.json").path])
         XCTAssertEqual(first.status, 0)
-        XCTAssertEqual(first.stderr, "created folder \(state.path)/\n")
+        XCTAssertEqual(first.stderr, "created folder \(state.path)/\nwrote \(dir.appendingPathComponent("a.json").path)\n")
         let reference = try Data(contentsOf: dir.appendingPathComponent("a.json"))
 
         let bags = try bagFiles(state)
@@ -71,11 +71,12 @@ final class SavedStateIntegrityTests: XCTestCase {
             let legacy = try JSONDecoder().decode(BagResult.self, from: Data(contentsOf: file))
             try JSONEncoder().encode(legacy).write(to: file)
         }
-        let second = try run(tiny + ["--json", dir.appendingPathComponent("b.json").path])
+        let second = try run(tiny + ["--format", "json", "--output", dir.appendingPathComponent("b.json").path])
         XCTAssertEqual(second.status, 0)
         XCTAssertEqual(second.stderr, """
             bag 1: checksum mismatch (edited or corrupted), recomputed
             bags 2–3: no checksum (saved by an older frg), cannot be verified, recomputed
+            wrote \(dir.appendingPathComponent("b.json").path)
 
             """)
         XCTAssertTrue(second.stdout.contains("(1 bag resumed from state)"), second.stdout)

@@ -417,21 +417,23 @@ struct CommandMutator {
             ("--expansion", .choice(["zero", "minimum", "both"])), ("--dimension", .number), ("--order", .number),
             ("--regulator", .choice(["litim", "exponential"])),
         ]
+        // The output contract's flags, on every command (docs/outputs.md).
+        let output: [(String, Kind)] = [("--format", .choice(["text", "latex", "json", "csv"])), ("--output", .path), ("-o", .path)]
         let perCommand: [(String, [(String, Kind)])] = [
-            ("beta", truncation + [("--format", .choice(["text", "latex", "json"])), ("--at", .compound)]),
+            ("beta", truncation + output + [("--at", .compound)]),
             ("fixed-points", truncation + [
                 ("--starts", .number), ("--seed", .number), ("--width", .number), ("--basis", .number), ("--json", .flag),
                 ("--convergence", .compound), ("--plot", .path), ("--deviation-plot", .path), ("--csv", .path), ("--dimension-sweep", .compound),
-            ]),
-            ("flow", [("--output", .path), ("-o", .path), ("--format", .choice(["csv", "json"])), ("--plot", .path), ("--rows", .number)]),
+            ] + output),
+            ("flow", output + [("--plot", .path), ("--rows", .number), ("--set", .compound)]),
             ("sample", [
                 ("--width", .number), ("--sigma-w", .number), ("--sigma-b", .number), ("--nets", .number), ("--bags", .number),
                 ("--seed", .number), ("--points", .compound), ("--grid", .compound), ("--dimension", .number),
                 ("--architecture", .choice(["gaussnet", "cosnet"])), ("--threads", .number),
                 ("--estimator", .choice(["direct", "conditional", "marginal", "importance"])), ("--json", .path), ("--csv", .path),
                 ("--state", .path), ("--no-resume", .flag),
-            ]),
-            ("compare", [("--output-dir", .path), ("--cache", .path), ("--no-cache", .flag), ("--threads", .number)]),
+            ] + output),
+            ("compare", [("--output-dir", .path), ("--cache", .path), ("--no-cache", .flag), ("--threads", .number)] + output),
         ]
         return perCommand.flatMap { command, flags in flags.map { (command, $0.0, $0.1) } }
     }()

@@ -57,10 +57,16 @@ extension FRG {
         }
         do {
             try command.run()
-            return 0
         } catch {
             return report(error, prefix: prefix)
         }
+        // Results go through stdio: a full disk or a closed pipe shows only when the buffer is
+        // flushed, and a run whose output was lost has failed.
+        if let reason = standardOutputFailure() {
+            FileHandle.standardError.write(Data((prefix + "could not write the results to standard output: \(reason)\n").utf8))
+            return ErrorCategory.runFailed.exitStatus
+        }
+        return 0
     }
 
     private static func report(_ error: Error, prefix: String) -> Int32 {

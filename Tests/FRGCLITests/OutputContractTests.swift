@@ -47,6 +47,31 @@ final class OutputContractTests: XCTestCase {
         return (status, try String(contentsOf: outURL, encoding: .utf8), try String(contentsOf: errURL, encoding: .utf8))
     }
 
+    /// Results that cannot be written are a failed run (exit 1, the reason on stderr), not a
+    /// silent success: stdout on a full device.
+    func testResultsLostOnStdoutFailTheRun() throws {
+        let dir = try scratch()
+        let errURL = dir.appendingPathComponent("stderr")
+        try Data().write(to: errURL)
+        let full = open("/dev/full", O_WRONLY)
+        try XCTSkipIf(full < 0, "no /dev/full on this system")
+        let err = try FileHandle(forWritingTo: errURL)
+        fflush(nil)
+        let saved = (dup(1), dup(2))
+        dup2(full, 1)
+        dup2(err.fileDescriptor, 2)
+        let status = FRG.run(["beta", "--dimension", "3", "--order", "6"])
+        fflush(nil)
+        clearStandardOutputError()
+        dup2(saved.0, 1)
+        dup2(saved.1, 2)
+        [saved.0, saved.1, full].forEach { close($0) }
+        try err.close()
+        let stderr = try String(contentsOf: errURL, encoding: .utf8)
+        XCTAssertEqual(status, 1, stderr)
+        XCTAssertTrue(stderr.contains("could not write the results to standard output: no space left on device"), stderr)
+    }
+
     static let flowConfig = repository.appendingPathComponent("flows/wf-d3-symmetric.yaml").path
     static let fullPotentialFlow = repository.appendingPathComponent("flows/full-potential-nn-d1.yaml").path
     static let activeFlow = repository.appendingPathComponent("flows/active-sigma.yaml").path

@@ -104,8 +104,13 @@ extension BetaFunctions {
             h.append("Z_k normalized by the p² coefficient of Γ_k^(2)(p) at the running minimum; η = −∂_t ln Z_k there; field dimension (d−2+η)/2; regulator Z_k R_k")
         }
         if spec.truncation == .derivative2 {
-            h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j (ρ̄−κ̄)^j/j!; regulator Z_k R_k, R_k = Z_k (k² − q²) θ(k² − q²); field dimension (d−2+η)/2")
-            h.append("normalization z(κ̄) = 1 at the running minimum for all t; η = −∂_t ln Z_k from d z(κ̄)/dt = 0, which is linear in η: η = N/D below")
+            if spec.expansion == .zero {
+                h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j ρ̄^j/j! (ρ̄ = φ̄²/2); regulator Z_k R_k, R_k = Z_k (k² − q²) θ(k² − q²); field dimension (d−2+η)/2")
+                h.append("normalization z(0) = 1 at φ = 0 for all t; η = −∂_t ln Z_k from ∂_t z(0) = 0 (the tadpole with Z_φφ(0) = z̄1), which is linear in η: η = N/D below")
+            } else {
+                h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j (ρ̄−κ̄)^j/j!; regulator Z_k R_k, R_k = Z_k (k² − q²) θ(k² − q²); field dimension (d−2+η)/2")
+                h.append("normalization z(κ̄) = 1 at the running minimum for all t; η = −∂_t ln Z_k from d z(κ̄)/dt = 0, which is linear in η: η = N/D below")
+            }
             h.append("y-moments μ_m = d/(d+2m) of the q² < k² region are folded into the coefficients; θ(0) = ½ (smooth-regulator limit) at q² = k²")
         }
         return h

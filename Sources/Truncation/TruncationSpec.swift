@@ -116,9 +116,9 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
         case (.wetterich, .lpa):
             break
         case (.wetterich, .lpaPrime), (.wetterich, .derivative2):
-            if expansion == .zero {
+            if expansion == .zero && truncation == .lpaPrime {
                 throw TruncationError.incompatible(
-                    "\(truncation.rawValue) defines η = −∂_t ln Z_k at the running minimum; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0, so use --expansion minimum")
+                    "lpa-prime normalizes its field-independent Z_k by the p² coefficient of Γ_k^(2) at the expansion point; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0 there, so use --expansion minimum (derivative2 about φ = 0 has η from Z′(0))")
             }
             if regulator != .litim {
                 throw TruncationError.incompatible(

@@ -98,7 +98,6 @@ final class Derivative2Tests: XCTestCase {
         XCTAssertTrue(beta.equations(format: .latex).contains("\\eta = \\frac{"))
         let json = try beta.json(at: [0.035, 5, 50, 1, -20])
         XCTAssertTrue(json.contains("\"denominatorTerms\""))
-        XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .derivative2, expansion: .zero, dimension: 3, order: 6)))
         XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .derivative2, expansion: .minimum, dimension: 3, order: 6, regulator: .exponential)))
     }
 

@@ -145,12 +145,28 @@ extension Derivation {
         let flowU = (Rational(-1) * (d * u)) + (dMinusTwoPlusEta * rhoTimes(up)) + (try integrated(potentialLoop))
         let flowZ = (eta * z) + (dMinusTwoPlusEta * rhoTimes(zp)) + (try integrated(zBulk)) + zBoundary
 
-        if aboutZero {
-            // The expansion point does not move: β_{2m} = (2m)!/2^m F_m, β_{z_j} = j! G_j, z(0) = 1.
+        return try project(key: key, couplings: couplings, flowU: flowU, flowZ: flowZ, zCount: nz,
+                           etaIndex: etaIndex, argument: w[0], yIndex: yIndex, maximumMoment: maximumMoment)
+    }
+
+    /// The beta functions and `η` from the field series `F = ∂_t u` and `G = ∂_t z` at fixed `ρ̄`
+    /// (variable `x = ρ̄ − κ̄`, or `ρ̄` about zero), for `n` potential couplings and `zCount`
+    /// couplings `z̄_j` (0 in LPA′). About the minimum: `∂_t κ̄ = −F'(0)/λ2`,
+    /// `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`, `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and
+    /// `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`. About zero the point does not move:
+    /// `∂_t ū_{2m} = (2m)!/2^m F_m`, `∂_t z_j = j! G_j`, and `z(0) = 1` gives `G(0) = 0`.
+    static func project(key: DerivationKey, couplings: [CouplingDescriptor], flowU: FieldSeries, flowZ: FieldSeries,
+                        zCount nz: Int, etaIndex: Int, argument: SymbolicExpression, yIndex: Int,
+                        maximumMoment: Int) throws -> DerivedSystem {
+        let n = key.potentialCouplingCount
+        func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
+        func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
+        let zIndices = Array(stride(from: 1, through: nz, by: 1))
+        if key.expansion == .zero {
             var betas = (1...n).map { m in (Rational.factorial(2 * m) / Rational(1 << m)) * flowU[m] }
-            betas += (1...nz).map { j in Rational.factorial(j) * flowZ[j] }
+            betas += zIndices.map { j in Rational.factorial(j) * flowZ[j] }
             return finish(key: key, couplings: couplings, betas: betas, normalization: flowZ[0],
-                          etaIndex: etaIndex, argument: w[0], yIndex: yIndex, maximumMoment: maximumMoment)
+                          etaIndex: etaIndex, argument: argument, yIndex: yIndex, maximumMoment: maximumMoment)
         }
         let betaKappa = Rational(-1) * flowU[1].multiplied(byVariable: 1, power: -1)   // λ2 is variable 1
         var betas = [betaKappa]
@@ -159,14 +175,14 @@ extension Derivation {
             if j < n { beta += lambda(j + 1) * betaKappa }
             betas.append(beta)
         }
-        for j in 1...nz {
+        for j in zIndices {
             var beta = Rational.factorial(j) * flowZ[j]
             if j < nz { beta += zCoupling(j + 1) * betaKappa }
             betas.append(beta)
         }
         // d z(κ̄)/dt = G(0) + z1 ∂_t κ̄ = 0.
         return finish(key: key, couplings: couplings, betas: betas, normalization: flowZ[0] + (zCoupling(1) * betaKappa),
-                      etaIndex: etaIndex, argument: w[0], yIndex: yIndex, maximumMoment: maximumMoment)
+                      etaIndex: etaIndex, argument: argument, yIndex: yIndex, maximumMoment: maximumMoment)
     }
 
     /// The system with `η = N/D` from `normalization = 0`, which is linear in `η`:

@@ -51,7 +51,7 @@ extension BetaFunctions {
             var powers: [String: Int] = [:]
             for v in 0..<n where k.exponents[v] != 0 { powers[derived.couplingNames[v]] = Int(k.exponents[v]) }
             return RenderedTerm(coefficient: merged[k]!, powers: powers, etaPower: Int(k.exponents[n]),
-                                thresholdFamily: k.atom.isOne ? nil : "\(k.atom.thresholdFamily!)",
+                                thresholdFamily: k.atom.isOne ? nil : k.atom.familyName,
                                 thresholdPower: k.atom.isOne ? nil : Int(k.atom.power))
         }
     }
@@ -139,7 +139,9 @@ extension BetaFunctions {
                 if regulator.isClosedForm {
                     denominator.append("(1+\(wText))" + power(k, latex: latex))
                 } else {
-                    numerator.append(latex ? "\\ell_{\(k)}(\(wText))" : "ℓ_\(k)(\(wText))")
+                    let family = t.thresholdFamily.flatMap { $0 == "loop" ? nil : $0 }
+                    let tag = family.map { latex ? "^{\\mathrm{\($0)}}" : "[\($0)]" } ?? ""
+                    numerator.append(latex ? "\\ell\(tag)_{\(k)}(\(wText))" : "ℓ\(tag)_\(k)(\(wText))")
                 }
             }
             let coefficientText = formatCoefficient(magnitude)

@@ -52,8 +52,20 @@ struct FixedPointsReport {
 
     /// Branch studies (in the order or the dimension): tables or JSON, CSV, a plot of ν and ω, and
     /// with a reference the distance to the whole-potential exponents.
-    func emit(_ studies: [BranchStudy], key: String, title: String, reference: ScalingSolution? = nil) throws {
+    func emit(_ studies: [BranchStudy], key: String, title: String, reference: ScalingSolution? = nil,
+              stationary: Bool = false) throws {
         let parameter = studies[0].parameter.rawValue
+        // PMS: where ν and η are stationary in the scanned parameter.
+        let pms: [(name: String, points: [(parameter: Double, value: Double)])] = stationary ? studies.flatMap { study in
+            let steps = study.steps.filter { $0.fixedPoint.nu != nil }
+            let x = steps.map(\.parameter)
+            var rows = [("nu", TruncationStudies.stationaryPoints(parameters: x, values: steps.map { $0.fixedPoint.nu! }))]
+            let withEta = steps.filter { $0.fixedPoint.eta != nil }
+            if !withEta.isEmpty {
+                rows.append(("eta", TruncationStudies.stationaryPoints(parameters: withEta.map(\.parameter), values: withEta.map { $0.fixedPoint.eta! })))
+            }
+            return rows
+        } : []
         if json {
             var object: [String: Any] = [key: studies.map { study -> [String: Any] in
                 ["truncation": study.spec.outline, "stopped": study.stopped ?? NSNull(),
@@ -61,6 +73,11 @@ struct FixedPointsReport {
                  "steps": study.steps.map { [parameter: $0.parameter, "fixedPoint": fixedPointObject($0.fixedPoint)] }]
             }]
             if let reference { object["fullPotential"] = ["nu": reference.nu, "omega": reference.omega] }
+            if stationary {
+                object["stationary"] = Dictionary(uniqueKeysWithValues: pms.map { row in
+                    (row.name, row.points.map { [parameter: $0.parameter, "value": $0.value] })
+                })
+            }
             print(try jsonText(object))
         } else {
             if let reference {
@@ -81,6 +98,16 @@ struct FixedPointsReport {
                 }
                 print("")
             }
+            for row in pms {
+                let symbol = row.name == "nu" ? "ν" : "η"
+                if row.points.isEmpty {
+                    print("# PMS: \(symbol) is not stationary in the scanned \(parameter) range")
+                } else {
+                    for p in row.points {
+                        print("# PMS: \(symbol) stationary at \(parameter) = \(formatNumber(p.parameter, significant: 4)): \(symbol) = \(formatNumber(p.value, significant: 6)) (parabola through the neighbouring samples)")
+                    }
+                }
+            }
         }
         if let csv {
             var table = Table(header: ["truncation", parameter, "kind", "nu", "omega", "eigenvalues"],
@@ -96,7 +123,7 @@ struct FixedPointsReport {
             note("wrote \(csv)")
         }
         if let plot {
-            var figure = Plot(title: title, xLabel: parameter == "d" ? "dimension d" : "order 2n of the truncation",
+            var figure = Plot(title: title, xLabel: parameter == "d" ? "dimension d" : parameter == "alpha" ? "regulator prefactor α" : "order 2n of the truncation",
                               yLabel: "critical exponents ν and ω")
             for study in studies {
                 let short = study.spec.expansion == .minimum ? "about the minimum" : "about φ = 0"

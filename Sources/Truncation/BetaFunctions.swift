@@ -92,7 +92,7 @@ public struct BetaFunctions: Sendable {
 
     /// The beta functions for `spec`, evaluated as `choice` says.
     public init(_ spec: TruncationSpec, evaluation choice: EvaluationChoice) throws {
-        try self.init(spec, regulator: spec.regulator.regulator, evaluation: choice)
+        try self.init(spec, regulator: spec.regulatorValue, evaluation: choice)
     }
 
     /// The beta functions of `spec` with `regulator` in place of `spec.regulator`'s (tests: regulator

@@ -19,7 +19,7 @@ public struct DerivationKey: Hashable, Sendable {
     public var momentThresholds: Bool
 
     public init(_ spec: TruncationSpec) {
-        self.init(spec, regulator: spec.regulator.regulator)
+        self.init(spec, regulator: spec.regulatorValue)
     }
 
     init(_ spec: TruncationSpec, regulator: any Regulator) {

@@ -135,7 +135,7 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
             }
         case (.polchinski, _):
             throw TruncationError.incompatible(
-                "Polchinski is implemented in the LPA only (\(truncation.rawValue) needs the Wetterich equation)")
+                "Polchinski is implemented in the LPA only: beyond it the equation has no normalized, regulator-free form (its \(truncation.rawValue) flow keeps constants of the cutoff function that the LPA's normalization absorbs, and the truncation breaks the reparametrization invariance that would fix η), so \(truncation.rawValue) needs the Wetterich equation")
         case (.wetterich, .lpa):
             break
         case (.wetterich, .lpaPrime), (.wetterich, .derivative2):

@@ -121,7 +121,7 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
         if regulatorPrefactor != 1 && (scheme == .polchinski || regulator != .exponential) {
             throw TruncationError.incompatible(scheme == .polchinski
                 ? "the normalized Polchinski equation has the regulator absorbed into v and φ; a prefactor α does not apply"
-                : "a prefactor α ≠ 1 needs the exponential regulator: Litim's closed forms hold for α = 1 only (for α ≠ 1 the propagator inside the shell q² < k² depends on q² and R_k″ carries a step of height 1 − α)")
+                : "a prefactor α ≠ 1 needs the exponential regulator: Litim's closed forms hold for α = 1 only (for α ≠ 1 the regularized propagator inside the shell q² < k², α k² + (1 − α) q², depends on q²)")
         }
         if expansion == .minimum && order < 4 {
             throw TruncationError.incompatible(

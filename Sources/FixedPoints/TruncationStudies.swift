@@ -42,7 +42,14 @@ public enum TruncationStudies {
         search.starts = starts
         search.seed = seed
         let found = try search.run(beta)
-        guard let wf = found.first(where: { $0.kind == .wilsonFisher }) else {
+        // Of several points with a Wilson–Fisher spectrum at the lowest order, the one farthest
+        // from the threshold pole: a point pressed against 1 + w = 0 (the exponential regulator
+        // about φ = 0 has one at φ⁴, ν ≈ 0.003) is an artifact of the pole, lost at the next order.
+        let candidates = found.filter { $0.kind == .wilsonFisher }
+        let margin = { (p: FixedPoint) in beta.thresholdMargin(at: p.couplings) ?? .infinity }
+        guard let wf = candidates.enumerated().max(by: { a, b in
+            margin(a.element) < margin(b.element) || (margin(a.element) == margin(b.element) && a.offset > b.offset)
+        })?.element else {
             throw TruncationStudyError.noWilsonFisher(order: low.order, dimension: spec.dimension, found: found.map(\.kind))
         }
         var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]

@@ -138,4 +138,50 @@ final class Derivative2FixedPointTests: XCTestCase {
         XCTAssertEqual(points[0].value, 0.5, accuracy: 1e-12)
         XCTAssertTrue(TruncationStudies.stationaryPoints(parameters: x, values: x.map { exp(-$0) }).isEmpty)
     }
+
+    /// The two normalization points are one scheme apart, exactly: about φ = 0 the regulator is
+    /// `Z(0) k² r(y)`, about the minimum `α Z(κ̄) k² r(y)`, so derivative2 about zero at α = 1 is
+    /// derivative2 about the minimum at `α = z*(0)` (`z = Z/Z(κ̄)` at that fixed point; the same
+    /// η and ν, up to the field expansion). With the exponential regulator, where α is free, d = 3
+    /// (frg fixed-points --truncation derivative2 --regulator exponential --dimension 3
+    /// --convergence 16:20 [--expansion zero | --expansion minimum --prefactor 0.94878]):
+    ///
+    ///                        φ¹⁶: ν     η          φ²⁰: ν     η
+    ///     about 0, α = 1     0.626323  0.046558    0.627176  0.046810
+    ///     minimum, α = 1     0.627938  0.046322    0.627198  0.046464   (z*(0) = 0.94863, 0.94878)
+    ///     minimum, α = z*(0) 0.627723  0.046631    0.627044  0.046765
+    ///
+    /// Rescaling α by z*(0) moves the minimum's η onto the about-zero η (the gap falls from 3.5e-4
+    /// to 4.5e-5 at φ²⁰, from 2.4e-4 to 7e-5 at φ¹⁶), while ν agrees within the about-zero
+    /// expansion's own convergence (it moves by 6e-4 from φ¹⁶ to φ¹⁸). Asserted at φ¹⁶: the η gap
+    /// at least halves and ends below 1.5e-4; ν within 2e-3; z*(0) reproduces itself at the
+    /// rescaled α to 1e-3 (the fixed point's z*(0) hardly depends on α).
+    func testNormalizationAtZeroIsTheMinimumSchemeWithRescaledPrefactor() throws {
+        let zero = TruncationSpec(truncation: .derivative2, expansion: .zero, dimension: 3, order: 16, regulator: .exponential)
+        var minimum = zero
+        minimum.expansion = .minimum
+        let aboutZero = try XCTUnwrap(TruncationStudies.wilsonFisherByOrder(zero, starts: 100).last).fixedPoint
+        func atMinimum(_ alpha: Double) throws -> (point: FixedPoint, zAtZero: Double) {
+            var s = minimum
+            s.regulatorPrefactor = alpha
+            let point = try XCTUnwrap(TruncationStudies.wilsonFisherByOrder(s, starts: 100).last).fixedPoint
+            let beta = try BetaFunctions(s)
+            let kappa = point.couplings[try XCTUnwrap(beta.index(of: .minimumLocation))]
+            var z = 1.0, power = 1.0
+            for j in 1..<(s.order / 2) {
+                power *= -kappa / Double(j)
+                z += point.couplings[try XCTUnwrap(beta.index(of: .wavefunction(derivative: j)))] * power
+            }
+            return (point, z)
+        }
+        let plain = try atMinimum(1)
+        let rescaled = try atMinimum(plain.zAtZero)
+        XCTAssertEqual(rescaled.zAtZero, plain.zAtZero, accuracy: 1e-3)
+        let etaZero = try XCTUnwrap(aboutZero.eta)
+        let gapPlain = abs(etaZero - (try XCTUnwrap(plain.point.eta)))
+        let gapRescaled = abs(etaZero - (try XCTUnwrap(rescaled.point.eta)))
+        XCTAssertLessThan(gapRescaled, gapPlain / 2)
+        XCTAssertLessThan(gapRescaled, 1.5e-4)
+        XCTAssertEqual(try XCTUnwrap(aboutZero.nu), try XCTUnwrap(rescaled.point.nu), accuracy: 2e-3)
+    }
 }

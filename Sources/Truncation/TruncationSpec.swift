@@ -143,6 +143,10 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
                 throw TruncationError.incompatible(
                     "lpa-prime normalizes its field-independent Z_k by the p² coefficient of Γ_k^(2) at the expansion point; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0 there, so use --expansion minimum (derivative2 about φ = 0 has η from Z′(0))")
             }
+            if truncation == .derivative2 && order < 4 {
+                throw TruncationError.incompatible(
+                    "derivative2 needs order ≥ 4: the lowest field dependence of Z is z1 φ²/2, which enters with the φ⁴ terms of U")
+            }
             if truncation == .derivative2 && order > TruncationSpec.maximumDerivative2Order {
                 throw TruncationError.unsupported(
                     "derivative2 is implemented up to order 2n = \(TruncationSpec.maximumDerivative2Order) (couplings of U and Z and the moment symbols share the symbolic layer's 64 slots)")

@@ -20,6 +20,8 @@ final class Derivative2AboutZeroTests: XCTestCase {
         XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .zero, dimension: 3, order: 6))) {
             XCTAssertTrue("\($0)".contains("η ≡ 0"))
         }
+        // At φ² there is no z1 yet: refused, not derived without Z.
+        XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .derivative2, expansion: .zero, dimension: 3, order: 2)))
     }
 
     /// At `ρ̄ = 0` only the tadpole with `Z_φφ(0) = z̄1` survives in `∂_t z(0)`:

@@ -3,6 +3,7 @@ import FixedPoints
 import Foundation
 import FullPotential
 import LapackRuntime
+import TextOutput
 import Truncation
 
 /// `frg fixed-points`: all real fixed points of a truncation, their stability and exponents; the
@@ -51,6 +52,25 @@ struct FixedPointsCommand: ParsableCommand {
             help: "Follow the Wilson–Fisher fixed point in d, e.g. 3.99:1:0.01 (FROM:TO:STEP), at the given order (instead of --dimension).")
     var dimensionSweep: String?
 
+    @Option(name: .customLong("pms-scan"),
+            help: "Principle of minimal sensitivity: follow the Wilson–Fisher point through regulator prefactors α (R_k = α Z_k k² r(y)), e.g. 0.5:4:0.25 (FROM:TO:STEP), at the given order; reports ν(α), η(α) and where each is stationary. Exponential regulator.")
+    var pmsScan: String?
+
+    /// Most prefactors a PMS scan follows.
+    static let maximumPrefactorCount = 1000
+
+    /// `--pms-scan FROM:TO:STEP` as prefactors, nil when malformed.
+    var prefactors: [Double]? {
+        guard let pmsScan else { return nil }
+        let parts = pmsScan.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let step = parts[2],
+              from.isFinite, to.isFinite, step.isFinite, from > 0, to > from, step > 0,
+              to <= TruncationSpec.maximumRegulatorPrefactor else { return nil }
+        let count = Int(((to - from) / step + 1e-9).rounded(.down))
+        guard count + 1 <= Self.maximumPrefactorCount, count >= 2 else { return nil }
+        return (0...count).map { from + Double($0) * step }
+    }
+
     /// `--convergence FROM:TO`, checked.
     var orderRange: ClosedRange<Int>? {
         guard let convergence else { return nil }
@@ -90,8 +110,17 @@ struct FixedPointsCommand: ParsableCommand {
                 throw ValidationError("--dimension-sweep gives the dimensions; leave out --dimension")
             }
         }
-        guard convergence == nil || dimensionSweep == nil else {
-            throw ValidationError("--convergence and --dimension-sweep are separate studies; give one")
+        guard [convergence, dimensionSweep, pmsScan].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("--convergence, --dimension-sweep and --pms-scan are separate studies; give one")
+        }
+        if let pmsScan {
+            guard prefactors != nil else {
+                throw ValidationError("--pms-scan takes FROM:TO:STEP with 0 < FROM < TO ≤ \(formatPlain(TruncationSpec.maximumRegulatorPrefactor)), STEP > 0, 3 to \(Self.maximumPrefactorCount) prefactors; got '\(pmsScan)'")
+            }
+            guard truncation.regulator == .exponential, truncation.prefactor == nil else {
+                throw ValidationError("--pms-scan varies the prefactor of the exponential regulator: give --regulator exponential and leave out --prefactor")
+            }
+            guard truncation.expansion != .both else { throw ValidationError("--pms-scan takes one --expansion") }
         }
         if truncation.expansion == .both, convergence == nil {
             throw ValidationError("--expansion both goes with --convergence")
@@ -107,10 +136,10 @@ struct FixedPointsCommand: ParsableCommand {
             }
         } else {
             if basis != nil { throw ValidationError("--basis goes with --truncation full-potential") }
-            if convergence == nil, dimensionSweep == nil, plot != nil || deviationPlot != nil {
-                throw ValidationError("--plot and --deviation-plot go with --convergence or --dimension-sweep")
+            if convergence == nil, dimensionSweep == nil, pmsScan == nil, plot != nil || deviationPlot != nil {
+                throw ValidationError("--plot and --deviation-plot go with --convergence, --dimension-sweep or --pms-scan")
             }
-            if deviationPlot != nil, dimensionSweep != nil {
+            if deviationPlot != nil, convergence == nil {
                 throw ValidationError("--deviation-plot goes with --convergence")
             }
         }
@@ -146,6 +175,16 @@ struct FixedPointsCommand: ParsableCommand {
             // should approach; it is computed here, not quoted.
             return try report.emit(studies, study: "convergence", title: "Wilson–Fisher fixed point order by order",
                                    reference: ScalingSolution.lpaReference(for: studies[0].spec))
+        }
+        if let alphas = prefactors {
+            let progress = ProgressLine()
+            let study = try withExtendedLifetime(progress) {
+                defer { progress.finish() }
+                return try BranchStudy.byPrefactor(truncation.spec(), prefactors: alphas, starts: starts, seed: seed,
+                                                   progress: progress.report)
+            }
+            return try report.emit([study], study: "pms-scan", title: "Wilson–Fisher fixed point against the regulator prefactor α",
+                                   stationary: true)
         }
         if let grid = dimensionGrid {
             let dimensions = try grid.dimensions()

@@ -103,29 +103,44 @@ struct FixedPointsReport {
         return out
     }
 
-    /// Branch studies (in the order or the dimension): the document (schema fixed-point-study),
-    /// a plot of ν and ω, and with a reference the distance to the whole-potential exponents.
-    func emit(_ studies: [BranchStudy], study: String, title: String, reference: ScalingSolution? = nil) throws {
-        let parameter = studies[0].parameter.rawValue
-        let isOrder = parameter != "d"
-        let parameterKey = isOrder ? "order" : "dimension"
-        func step(_ value: Double) -> Any { isOrder ? Int(value) as Any : value as Any }
+    /// Branch studies (in the order, the dimension or the regulator prefactor): the document (schema
+    /// fixed-point-study), a plot of ν and ω, with a reference the distance to the whole-potential
+    /// exponents, and with `stationary` (a PMS scan) where ν and η are stationary in the parameter.
+    func emit(_ studies: [BranchStudy], study: String, title: String, reference: ScalingSolution? = nil,
+              stationary: Bool = false) throws {
+        let kind = studies[0].parameter
+        let parameterKey: String
+        switch kind {
+        case .order: parameterKey = "order"
+        case .dimension: parameterKey = "dimension"
+        case .prefactor: parameterKey = "prefactor"
+        }
+        func step(_ value: Double) -> Any { kind == .order ? Int(value) as Any : value as Any }
         func seriesTruncation(_ study: BranchStudy) -> [String: Any] {
             var object = study.spec.truncationObject
-            if !isOrder { object["dimension"] = nil }
+            // The scanned quantity varies along the series: it is in the steps, not the truncation.
+            if kind == .dimension { object["dimension"] = nil }
+            if kind == .prefactor { object["prefactor"] = nil }
             return object
         }
-        try deliver(text: { try studiesText(studies, title: title, reference: reference) }, json: {
-            ["study": study, "parameter": parameterKey,
+        let pms = stationary ? stationaryPoints(studies) : []
+        try deliver(text: { try studiesText(studies, title: title, reference: reference) + pmsText(pms, parameter: kind.rawValue) }, json: {
+            var object: [String: Any] = ["study": study, "parameter": parameterKey,
              "fullPotential": reference.map { ["nu": $0.nu, "omega": $0.omega] as [String: Any] } ?? NSNull(),
              "series": studies.map { s -> [String: Any] in
                  ["truncation": seriesTruncation(s), "stopped": s.stopped ?? NSNull(),
                   "persistence": s.persistence.map(persistenceObject) ?? NSNull(),
                   "steps": s.steps.map { [parameterKey: step($0.parameter), "fixedPoint": fixedPointObject($0.fixedPoint)] }]
              }]
+            if stationary {
+                object["stationary"] = Dictionary(uniqueKeysWithValues: pms.map { row in
+                    (row.name, row.points.map { [parameterKey: $0.parameter, "value": $0.value] as [String: Any] })
+                })
+            }
+            return object
         }, schema: "fixed-point-study", csv: {
             let eigenvalueCount = studies.flatMap(\.steps).map(\.fixedPoint.eigenvalues.count).max() ?? 0
-            var table = Table(header: ["scheme", "truncation", "expansion", "regulator", "dimension", "order", "kind", "nu", "omega", "eta",
+            var table = Table(header: ["scheme", "truncation", "expansion", "regulator", "prefactor", "dimension", "order", "kind", "nu", "omega", "eta",
                                        "relevantDirections", "residual"] + eigenvalueColumns(eigenvalueCount))
             for s in studies {
                 let spec = s.spec
@@ -133,7 +148,10 @@ struct FixedPointsReport {
                     let p = st.fixedPoint
                     table.append([spec.scheme.rawValue, spec.truncation.rawValue, spec.expansion.rawValue,
                                   spec.scheme == .wetterich ? spec.regulator.rawValue : "",
-                                  formatExact(isOrder ? spec.dimension : st.parameter), isOrder ? "\(Int(st.parameter))" : "\(spec.order)",
+                                  kind == .prefactor ? formatExact(st.parameter)
+                                      : spec.scheme == .wetterich && spec.regulator == .exponential ? formatExact(spec.regulatorPrefactor) : "",
+                                  formatExact(kind == .dimension ? st.parameter : spec.dimension),
+                                  kind == .order ? "\(Int(st.parameter))" : "\(spec.order)",
                                   p.reportedKind, csvNumber(p.nu), csvNumber(p.omega), csvNumber(p.eta), "\(p.relevantDirections)",
                                   formatExact(p.residual)] + eigenvalueCells(p.eigenvalues, count: eigenvalueCount))
                 }
@@ -144,12 +162,19 @@ struct FixedPointsReport {
                 if let persistence = s.persistence { notes.append("\(s.spec.outline): \(persistence.verdict.rawValue) — \(persistence.evidence)") }
             }
             var header = [title]
+            header += pmsText(pms, parameter: kind.rawValue).split(separator: "\n").map { String($0.dropFirst(2)) }
             if let reference { header.append("full-potential LPA scaling solution: nu = \(formatExact(reference.nu)), omega = \(formatExact(reference.omega))") }
             return (table, CSVMeta(columns: table.header, describes: schemaName("fixed-point-study"), header: header,
                                    truncation: seriesTruncation(studies[0]), notes: notes))
         })
         if let plot {
-            var figure = Plot(title: title, xLabel: parameter == "d" ? "dimension d" : "order 2n of the truncation",
+            let xLabel: String
+            switch kind {
+            case .order: xLabel = "order 2n of the truncation"
+            case .dimension: xLabel = "dimension d"
+            case .prefactor: xLabel = "regulator prefactor α"
+            }
+            var figure = Plot(title: title, xLabel: xLabel,
                               yLabel: "critical exponents ν and ω")
             for study in studies {
                 let short = study.spec.expansion == .minimum ? "about the minimum" : "about φ = 0"
@@ -177,6 +202,33 @@ struct FixedPointsReport {
             try OutputFiles().write(try figure.svg(), to: deviationPlot)
             note("wrote \(deviationPlot)")
         }
+    }
+
+    /// PMS: where ν and η are stationary in the scanned parameter (parabola vertices).
+    private func stationaryPoints(_ studies: [BranchStudy]) -> [(name: String, points: [(parameter: Double, value: Double)])] {
+        studies.flatMap { study in
+            let withNu = study.steps.filter { $0.fixedPoint.nu != nil }
+            var rows = [("nu", TruncationStudies.stationaryPoints(parameters: withNu.map(\.parameter), values: withNu.map { $0.fixedPoint.nu! }))]
+            let withEta = study.steps.filter { $0.fixedPoint.eta != nil }
+            if !withEta.isEmpty {
+                rows.append(("eta", TruncationStudies.stationaryPoints(parameters: withEta.map(\.parameter), values: withEta.map { $0.fixedPoint.eta! })))
+            }
+            return rows
+        }
+    }
+
+    private func pmsText(_ pms: [(name: String, points: [(parameter: Double, value: Double)])], parameter: String) -> String {
+        var out = ""
+        for row in pms {
+            let symbol = row.name == "nu" ? "ν" : "η"
+            if row.points.isEmpty {
+                out += "# PMS: \(symbol) is not stationary in the scanned \(parameter) range\n"
+            }
+            for p in row.points {
+                out += "# PMS: \(symbol) stationary at \(parameter) = \(formatNumber(p.parameter, significant: 4)): \(symbol) = \(formatNumber(p.value, significant: 6)) (parabola through the neighbouring samples)\n"
+            }
+        }
+        return out
     }
 
     private func studiesText(_ studies: [BranchStudy], title: String, reference: ScalingSolution?) throws -> String {

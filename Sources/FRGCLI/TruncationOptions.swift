@@ -64,6 +64,9 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Regulator (Wetterich only; default litim).")
     var regulator: RegulatorKind?
 
+    @Option(parsing: .unconditional, help: "Regulator prefactor α in R_k = α Z_k k² r(y) (exponential regulator only; default 1).")
+    var prefactor: Double?
+
     func validate() throws {
         if let dimension, !(dimension.isFinite && dimension > 0 && dimension <= TruncationSpec.maximumDimension) {
             throw ValidationError("--dimension must be a real number with 0 < d ≤ \(formatPlain(TruncationSpec.maximumDimension)), got \(dimension)")
@@ -73,6 +76,14 @@ struct TruncationOptions: ParsableArguments {
         }
         if regulator != nil, scheme == .polchinski {
             throw ValidationError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
+        }
+        if let prefactor {
+            guard prefactor.isFinite, prefactor > 0, prefactor <= TruncationSpec.maximumRegulatorPrefactor else {
+                throw ValidationError("--prefactor must be a number with 0 < α ≤ \(formatPlain(TruncationSpec.maximumRegulatorPrefactor)), got \(prefactor)")
+            }
+            guard regulator == .exponential else {
+                throw ValidationError("--prefactor goes with --regulator exponential (Litim's closed forms hold for α = 1 only; Polchinski has no regulator shape)")
+            }
         }
     }
 
@@ -89,8 +100,9 @@ struct TruncationOptions: ParsableArguments {
         guard let point = point ?? expansion.point else {
             throw UsageError("--expansion both goes with fixed-points --convergence")
         }
-        let spec = TruncationSpec(scheme: scheme, truncation: kind, expansion: point, dimension: dimension,
+        var spec = TruncationSpec(scheme: scheme, truncation: kind, expansion: point, dimension: dimension,
                                   order: order, regulator: regulator ?? .litim)
+        spec.regulatorPrefactor = prefactor ?? 1
         try spec.validate()
         return spec
     }

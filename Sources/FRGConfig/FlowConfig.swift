@@ -61,7 +61,7 @@ public struct FlowConfig: Sendable {
             for key in ["active"] where top.contains(key) {
                 throw top.error(at: key, "only for 'flow: active'")
             }
-            let kindValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
+            let kindValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator, prefactor")
                 .mapping(allowedKeys: Self.truncationKeys + Self.gridKeys).optional("kind")
             if try kindValue?.choice(Self.truncationKinds) == Self.fullPotentialKind {
                 run = try Self.readFullPotential(top)
@@ -80,7 +80,7 @@ public struct FlowConfig: Sendable {
 
     // MARK: Sections
 
-    static let truncationKeys = ["scheme", "kind", "expansion", "order", "dimension", "regulator"]
+    static let truncationKeys = ["scheme", "kind", "expansion", "order", "dimension", "regulator", "prefactor"]
     /// Keys of the field grid, for `kind: full-potential` only.
     static let gridKeys = ["fieldMax", "gridPoints"]
     static let fullPotentialKind = "full-potential"
@@ -107,6 +107,9 @@ public struct FlowConfig: Sendable {
             guard spec.order % 2 == 0 else { throw order.error("expected an even order 2n, got \(spec.order)") }
         }
         if spec.scheme == .polchinski, m.contains("regulator") { throw m.error(at: "regulator", polchinskiRegulatorMessage) }
+        if let prefactor = m.optional("prefactor") {
+            spec.regulatorPrefactor = try prefactor.double(greaterThan: 0, atMost: TruncationSpec.maximumRegulatorPrefactor, "the regulator prefactor α")
+        }
         do {
             try spec.validate()
         } catch let error as TruncationError {
@@ -116,7 +119,7 @@ public struct FlowConfig: Sendable {
     }
 
     static func readPassive(_ top: ConfigMapping, solver: FlowSolverSettings, source: ConfigSource) throws -> any FlowRun {
-        let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator")
+        let specValue = try top.required("truncation", "scheme, kind, expansion, order, dimension, regulator, prefactor")
         let spec = try readSpec(specValue)
         let initialValue = try top.required("initial", "the initial couplings")
         let initial = try initialValue.mapping(allowedKeys: ["units", "uvScale", "couplings", "measured", "irScale", "u6"])
@@ -244,6 +247,9 @@ public struct FlowConfig: Sendable {
         let truncation = try top.required("truncation", "").mapping(allowedKeys: truncationKeys + gridKeys)
         for key in ["expansion", "order"] where truncation.contains(key) {
             throw truncation.error(at: key, "the full potential is not expanded: give the field grid (fieldMax, gridPoints) instead")
+        }
+        if truncation.contains("prefactor") {
+            throw truncation.error(at: "prefactor", "the full-potential flow is implemented for the Litim regulator, whose prefactor is 1")
         }
         let scheme = try truncation.optional("scheme")?.choice(LPAScheme.self) ?? .wetterich
         if let regulator = truncation.optional("regulator") {

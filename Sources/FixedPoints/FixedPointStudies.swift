@@ -12,6 +12,8 @@ public struct BranchStudy: Sendable {
         case order
         /// The dimension `d`.
         case dimension = "d"
+        /// The regulator prefactor `α` (`R_k = α Z_k k² r(y)`).
+        case prefactor = "alpha"
     }
 
     /// The truncation at the study's last stage.
@@ -71,6 +73,17 @@ public struct BranchStudy: Sendable {
             return step
         }
         return study
+    }
+
+    /// The Wilson–Fisher point of `spec` (at its order) followed through regulator prefactors
+    /// `alphas` (a PMS scan); each step gets its persistence check in the order.
+    public static func byPrefactor(_ spec: TruncationSpec, prefactors alphas: [Double], starts: Int = 400,
+                                   seed: UInt64 = 1, progress: StudyProgress? = nil) throws -> BranchStudy {
+        var first = spec
+        first.regulatorPrefactor = alphas.first ?? spec.regulatorPrefactor
+        return try BranchStudy(spec: first, parameter: .prefactor) {
+            try TruncationStudies.wilsonFisherByPrefactor(spec, prefactors: alphas, starts: starts, seed: seed, progress: progress)
+        }
     }
 
     private init(spec: TruncationSpec, parameter: Parameter, _ follow: () throws -> [ContinuationStep]) throws {

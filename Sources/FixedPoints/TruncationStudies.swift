@@ -42,7 +42,14 @@ public enum TruncationStudies {
         search.starts = starts
         search.seed = seed
         let found = try search.run(beta)
-        guard let wf = found.first(where: { $0.kind == .wilsonFisher }) else {
+        // Of several points with a Wilson–Fisher spectrum at the lowest order, the one farthest
+        // from the threshold pole: a point pressed against 1 + w = 0 (the exponential regulator
+        // about φ = 0 has one at φ⁴, ν ≈ 0.003) is an artifact of the pole, lost at the next order.
+        let candidates = found.filter { $0.kind == .wilsonFisher }
+        let margin = { (p: FixedPoint) in beta.thresholdMargin(at: p.couplings) ?? .infinity }
+        guard let wf = candidates.enumerated().max(by: { a, b in
+            margin(a.element) < margin(b.element) || (margin(a.element) == margin(b.element) && a.offset > b.offset)
+        })?.element else {
             throw TruncationStudyError.noWilsonFisher(order: low.order, dimension: spec.dimension, found: found.map(\.kind))
         }
         var steps = [ContinuationStep(parameter: Double(low.order), fixedPoint: wf)]
@@ -96,6 +103,54 @@ public enum TruncationStudies {
             failure.completed = [head] + failure.completed
             throw failure
         }
+    }
+}
+
+extension TruncationStudies {
+    /// The Wilson–Fisher point of `spec` (at its order) followed through regulator prefactors
+    /// `alphas` (`R_k = α Z_k k² r(y)`), starting from the order-by-order search at the first one:
+    /// the data of a principle-of-minimal-sensitivity scan.
+    public static func wilsonFisherByPrefactor(_ spec: TruncationSpec, prefactors alphas: [Double], starts: Int = 400,
+                                               seed: UInt64 = 1, progress: StudyProgress? = nil) throws -> [ContinuationStep] {
+        guard let first = alphas.first else { return [] }
+        var s = spec
+        s.regulatorPrefactor = first
+        let start = try wilsonFisherByOrder(s, starts: starts, seed: seed, progress: progress).last!.fixedPoint
+        let head = ContinuationStep(parameter: first, fixedPoint: start)
+        do {
+            return [head] + (try followFixedPoint(from: start, at: first, through: Array(alphas.dropFirst()),
+                                                  field: { alpha in
+                                                      var sa = spec
+                                                      sa.regulatorPrefactor = alpha
+                                                      progress?("α = \(alpha)")
+                                                      return try BetaFunctions(sa)
+                                                  }, subdivide: true, extrapolate: true))
+        } catch var failure as ContinuationFailure {
+            failure.completed = [head] + failure.completed
+            throw failure
+        }
+    }
+
+    /// Where a quantity sampled on a parameter grid is stationary (principle of minimal
+    /// sensitivity): at each interior grid point where the centred slope changes sign, the vertex
+    /// of the parabola through the three neighbouring samples. Returns (parameter, value) pairs.
+    public static func stationaryPoints(parameters x: [Double], values y: [Double]) -> [(parameter: Double, value: Double)] {
+        precondition(x.count == y.count)
+        guard x.count >= 3 else { return [] }
+        var result: [(Double, Double)] = []
+        for i in 1..<(x.count - 1) {
+            let left = (y[i] - y[i - 1]) / (x[i] - x[i - 1]), right = (y[i + 1] - y[i]) / (x[i + 1] - x[i])
+            guard left * right <= 0, left != right else { continue }
+            // Parabola through the three points: y = a (t − x_i)² + b (t − x_i) + y_i.
+            let h1 = x[i - 1] - x[i], h2 = x[i + 1] - x[i]
+            let a = (left - right) / (h1 - h2)
+            let b = right - a * h2
+            guard a != 0 else { continue }
+            let t = -b / (2 * a)
+            guard t >= h1, t <= h2 else { continue }
+            result.append((x[i] + t, y[i] + a * t * t + b * t))
+        }
+        return result
     }
 }
 

@@ -92,9 +92,14 @@ public struct BetaFunctions: Sendable {
 
     /// The beta functions for `spec`, evaluated as `choice` says.
     public init(_ spec: TruncationSpec, evaluation choice: EvaluationChoice) throws {
+        try self.init(spec, regulator: spec.regulatorValue, evaluation: choice)
+    }
+
+    /// The beta functions of `spec` with `regulator` in place of `spec.regulator`'s (tests: regulator
+    /// families that are not on the command line, such as a smoothed Litim step).
+    init(_ spec: TruncationSpec, regulator: any Regulator, evaluation choice: EvaluationChoice = .automatic) throws {
         try spec.validate()
-        let key = spec.derivationKey
-        let regulator = spec.regulator.regulator
+        let key = DerivationKey(spec, regulator: regulator)
         self.spec = spec
         self.regulator = regulator
         let d = spec.dimension
@@ -294,7 +299,7 @@ public struct BetaFunctions: Sendable {
             minimumExponent = layout.minimumExponent
             maximumExponent = layout.maximumExponent
             exponentStride = layout.stride
-            let rules = try layout.families.map { try regulator.thresholdQuadrature($0.family, dimension: d) }
+            let rules = try layout.families.map { try regulator.thresholdQuadrature(code: $0.family, dimension: d) }
             thresholds = ThresholdTable(layout: layout, rules: rules)
             let compile = { (e: [SymbolicExpression]) -> CompiledExpressions in
                 CompiledExpressions(e, layout: layout, dimension: d, constants: constants)

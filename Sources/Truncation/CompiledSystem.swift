@@ -11,13 +11,13 @@ struct EvaluationLayout: Sendable {
     var powerTableSize: Int { variableCount * stride }
     /// Families in use, each with the highest power needed; atoms are numbered densely
     /// `familyOffset[f] + (k − 1)`.
-    var families: [(family: ThresholdFamily, maximumPower: Int)]
+    var families: [(family: UInt8, maximumPower: Int)]
     var atomCount: Int { families.reduce(0) { $0 + $1.maximumPower } }
 
     func atomIndex(_ atom: ThresholdAtom) -> Int {
         var offset = 0
         for f in families {
-            if f.family.rawValue == atom.family { return offset + Int(atom.power) - 1 }
+            if f.family == atom.family { return offset + Int(atom.power) - 1 }
             offset += f.maximumPower
         }
         preconditionFailure("atom family not in layout")
@@ -51,7 +51,7 @@ struct EvaluationLayout: Sendable {
         }
         minimumExponent = lo
         maximumExponent = hi
-        families = ThresholdFamily.allCases.compactMap { f in maxPower[Int(f.rawValue)] > 0 ? (f, maxPower[Int(f.rawValue)]) : nil }
+        families = (1..<256).compactMap { f in maxPower[f] > 0 ? (UInt8(f), maxPower[f]) : nil }
     }
 }
 

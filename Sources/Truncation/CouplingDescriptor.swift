@@ -41,9 +41,10 @@ public struct CouplingDescriptor: Sendable, Hashable {
         /// `λ̄_j = ∂^j u/∂ρ̄^j` at the running minimum, `j ≥ 2`:
         /// `U = Σ_{j≥2} λ_j (ρ − κ)^j/j!` (the constant term dropped, `λ_1 = 0` by definition of `κ`).
         case potentialAtMinimum(derivative: Int)
-        /// `z̄_j = ∂^j z/∂ρ̄^j` at the running minimum, `j ≥ 1`, of the wave-function renormalization
-        /// `Z_k(φ) = Z_k z(ρ̄)` normalized by `z(κ̄) = 1` (derivative2):
-        /// `z = 1 + Σ_{j≥1} z_j (ρ̄ − κ̄)^j/j!`.
+        /// `z̄_j = ∂^j z/∂ρ̄^j` at the expansion point, `j ≥ 1`, of the wave-function renormalization
+        /// `Z_k(φ) = Z_k z(ρ̄)` (derivative2). About the running minimum it is normalized by
+        /// `z(κ̄) = 1`, `z = 1 + Σ_{j≥1} z_j (ρ̄ − κ̄)^j/j!`; about `φ = 0` by `z(0) = 1`,
+        /// `z = 1 + Σ_{j≥1} z_j ρ̄^j/j!`.
         case wavefunction(derivative: Int)
     }
 
@@ -108,7 +109,7 @@ public struct CouplingDescriptor: Sendable, Hashable {
             naturalScaleExponent: scheme == .polchinski ? 0 : 1 - j)
     }
 
-    /// `z̄_j = ∂^j z/∂ρ̄^j` at the minimum, `j ≥ 1` (derivative2, Wetterich only).
+    /// `z̄_j = ∂^j z/∂ρ̄^j` at the expansion point, `j ≥ 1` (derivative2).
     public static func wavefunction(derivative j: Int) -> CouplingDescriptor {
         precondition(j >= 1, "z_j exists for j ≥ 1 (z(κ̄) = 1 is the normalization)")
         return CouplingDescriptor(

@@ -58,10 +58,11 @@ enum Derivation {
     /// alone cannot say whether a regulator fits.
     static func derive(_ key: DerivationKey) throws -> DerivedSystem {
         DerivationCounter.shared.record(key)
+        if key.momentThresholds { return try deriveWithMomentThresholds(key) }
+        if key.truncation == .derivative2 { return try deriveDerivative2(key) }
         switch key.expansion {
         case .zero: return deriveAboutZero(key)
-        case .minimum:
-            return key.truncation == .derivative2 ? try deriveDerivative2(key) : deriveAboutMinimum(key)
+        case .minimum: return deriveAboutMinimum(key)
         }
     }
 

@@ -13,12 +13,21 @@ public struct DerivationKey: Hashable, Sendable {
     public var truncation: TruncationKind
     public var expansion: ExpansionPoint
     public var order: Int
+    /// True for LPA′ and derivative2 with a regulator without closed-form thresholds: their `p²`
+    /// projection keeps `r'` and `r''` inside the `y` integrals (`MomentThreshold` atoms), where
+    /// Litim's regulator reduces them to one node and a boundary term.
+    public var momentThresholds: Bool
 
     public init(_ spec: TruncationSpec) {
+        self.init(spec, regulator: spec.regulatorValue)
+    }
+
+    init(_ spec: TruncationSpec, regulator: any Regulator) {
         scheme = spec.scheme
         truncation = spec.truncation
         expansion = spec.expansion
         order = spec.order
+        momentThresholds = spec.scheme == .wetterich && spec.truncation != .lpa && !regulator.isClosedForm
     }
 
     /// `n`, the number of potential couplings.

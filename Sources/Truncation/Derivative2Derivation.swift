@@ -1,7 +1,7 @@
 /// Projection of the Wetterich equation at second order of the derivative expansion with a
 /// field-dependent wave-function renormalization, `Γ_k = ∫ d^d x [½ Z_k(φ) (∂φ)² + U_k(φ)]`, one
 /// real scalar, Litim regulator `R_k(q) = Z_k (k² − q²) θ(k² − q²)`, expanded about the running
-/// minimum.
+/// minimum or about `φ = 0`.
 ///
 /// Conventions (PHYSICS.md §1). `t = ln(k/Λ)`; `ρ = φ²/2`; `Z_k` is the field-independent
 /// normalization of the regulator and `Z_k(φ) = Z_k z(ρ̄)`, fixed by `z(κ̄) = 1` at the running
@@ -39,14 +39,24 @@
 /// (z − 1) y` leaves `K_d (d/2) ∫_0^1 y^{d/2−1+m}/(1+w₀)^k = μ_m A_k(w₀)` with `A_k = K_d/(1+w₀)^k`
 /// (the loop threshold atoms) and the moment symbols `μ_m = d/(d+2m)` (`μ_0 = 1`).
 ///
-/// Projection: `x = ρ̄ − κ̄`, `u = Σ_{j=2}^{n} λ_j x^j/j!`, `z = 1 + Σ_{j=1}^{n−1} z_j x^j/j!`; with
-/// `F(x) = ∂_t u`, `G(x) = ∂_t z` at fixed `ρ̄`: `∂_t κ̄ = −F'(0)/λ2`, `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`,
-/// `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and the normalization `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`,
-/// linear in `η`, gives `η = N/D`.
+/// Projection about the minimum: `x = ρ̄ − κ̄`, `u = Σ_{j=2}^{n} λ_j x^j/j!`,
+/// `z = 1 + Σ_{j=1}^{n−1} z_j x^j/j!`; with `F(x) = ∂_t u`, `G(x) = ∂_t z` at fixed `ρ̄`:
+/// `∂_t κ̄ = −F'(0)/λ2`, `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`, `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`,
+/// and the normalization `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`, linear in `η`, gives `η = N/D`.
+///
+/// Projection about `φ = 0`: `x = ρ̄`, `u = Σ_{m=1}^{n} ū_{2m} φ̄^{2m}/(2m)! = Σ_m ū_{2m} 2^m x^m/(2m)!`
+/// (the couplings of the LPA about zero), `z = 1 + Σ_{j=1}^{n−1} z_j x^j/j!` (so `Z(φ) = 1 + z̄1 φ̄²/2
+/// + …`); `∂_t ū_{2m} = (2m)!/2^m F_m`, `∂_t z_j = j! G_j`, and `z(0) = 1` for all `t` gives
+/// `G(0) = 0`. At `ρ̄ = 0` only the tadpole survives in `G(0)`: the four-point vertex
+/// `½ Z_φφ Σ p_i²` with `Z_φφ(0) = z̄1` gives
+/// `G(0) = η − z̄1 K_d (1 − η/(d+2))/(1+ū2)²`, so `η = z̄1 K_d/(1+ū2)² / (1 + z̄1 K_d/((d+2)(1+ū2)²))`:
+/// unlike LPA′ (field-independent `Z`, where the three-point vertex vanishes at `φ = 0` and `η ≡ 0`),
+/// the anomalous dimension about zero is carried by `Z′(0)`.
 extension Derivation {
     static func deriveDerivative2(_ key: DerivationKey) throws -> DerivedSystem {
         let n = key.potentialCouplingCount
         let order = key.order
+        let aboutZero = key.expansion == .zero
         let nz = n - 1
         let count = n + nz
         let etaIndex = count
@@ -54,12 +64,11 @@ extension Derivation {
         // `y = q²/k²` is a symbol until the integrals are done; then `μ_m` takes index yIndex + m.
         let yIndex = count + 2
 
-        let couplings = [CouplingDescriptor.minimumLocation(scheme: key.scheme)]
-            + (2...n).map { CouplingDescriptor.potentialAtMinimum(derivative: $0, scheme: key.scheme) }
-            + (1...nz).map { CouplingDescriptor.wavefunction(derivative: $0) }
+        let couplings = potentialCouplings(key) + (1...nz).map { CouplingDescriptor.wavefunction(derivative: $0) }
         func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
         func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
-        let kappa = SymbolicExpression(variable: 0)
+        // About φ = 0 the series variable is ρ̄ itself (κ̄ ≡ 0 in ρ̄ = κ̄ + x).
+        let kappa = aboutZero ? SymbolicExpression.zero : SymbolicExpression(variable: 0)
         let d = SymbolicExpression(variable: dIndex)
         let dInverse = d.multiplied(byVariable: dIndex, power: -2)
         let eta = SymbolicExpression(variable: etaIndex)
@@ -68,7 +77,12 @@ extension Derivation {
         let two = SymbolicExpression(constant: Rational(2))
 
         var u = FieldSeries(degree: n)
-        for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
+        if aboutZero {
+            // φ̄^{2m}/(2m)! = 2^m ρ̄^m/(2m)!; ū_{2m} is variable m − 1.
+            for m in 1...n { u[m] = (Rational(1 << m) / Rational.factorial(2 * m)) * SymbolicExpression(variable: m - 1) }
+        } else {
+            for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
+        }
         var zMinusOne = FieldSeries(degree: n)
         for j in 1...nz { zMinusOne[j] = Rational.factorial(j).reciprocal * zCoupling(j) }
         var z = zMinusOne
@@ -131,6 +145,29 @@ extension Derivation {
         let flowU = (Rational(-1) * (d * u)) + (dMinusTwoPlusEta * rhoTimes(up)) + (try integrated(potentialLoop))
         let flowZ = (eta * z) + (dMinusTwoPlusEta * rhoTimes(zp)) + (try integrated(zBulk)) + zBoundary
 
+        return try project(key: key, couplings: couplings, flowU: flowU, flowZ: flowZ, zCount: nz,
+                           etaIndex: etaIndex, argument: w[0], yIndex: yIndex, maximumMoment: maximumMoment)
+    }
+
+    /// The beta functions and `η` from the field series `F = ∂_t u` and `G = ∂_t z` at fixed `ρ̄`
+    /// (variable `x = ρ̄ − κ̄`, or `ρ̄` about zero), for `n` potential couplings and `zCount`
+    /// couplings `z̄_j` (0 in LPA′). About the minimum: `∂_t κ̄ = −F'(0)/λ2`,
+    /// `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`, `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and
+    /// `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`. About zero the point does not move:
+    /// `∂_t ū_{2m} = (2m)!/2^m F_m`, `∂_t z_j = j! G_j`, and `z(0) = 1` gives `G(0) = 0`.
+    static func project(key: DerivationKey, couplings: [CouplingDescriptor], flowU: FieldSeries, flowZ: FieldSeries,
+                        zCount nz: Int, etaIndex: Int, argument: SymbolicExpression, yIndex: Int,
+                        maximumMoment: Int) throws -> DerivedSystem {
+        let n = key.potentialCouplingCount
+        func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
+        func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
+        let zIndices = Array(stride(from: 1, through: nz, by: 1))
+        if key.expansion == .zero {
+            var betas = (1...n).map { m in (Rational.factorial(2 * m) / Rational(1 << m)) * flowU[m] }
+            betas += zIndices.map { j in Rational.factorial(j) * flowZ[j] }
+            return finish(key: key, couplings: couplings, betas: betas, normalization: flowZ[0],
+                          etaIndex: etaIndex, argument: argument, yIndex: yIndex, maximumMoment: maximumMoment)
+        }
         let betaKappa = Rational(-1) * flowU[1].multiplied(byVariable: 1, power: -1)   // λ2 is variable 1
         var betas = [betaKappa]
         for j in 2...n {
@@ -138,19 +175,26 @@ extension Derivation {
             if j < n { beta += lambda(j + 1) * betaKappa }
             betas.append(beta)
         }
-        for j in 1...nz {
+        for j in zIndices {
             var beta = Rational.factorial(j) * flowZ[j]
             if j < nz { beta += zCoupling(j + 1) * betaKappa }
             betas.append(beta)
         }
-        // d z(κ̄)/dt = G(0) + z1 ∂_t κ̄ = 0 is linear in η: η (∂/∂η) + (η = 0 part) = 0.
-        let normalization = flowZ[0] + (zCoupling(1) * betaKappa)
+        // d z(κ̄)/dt = G(0) + z1 ∂_t κ̄ = 0.
+        return finish(key: key, couplings: couplings, betas: betas, normalization: flowZ[0] + (zCoupling(1) * betaKappa),
+                      etaIndex: etaIndex, argument: argument, yIndex: yIndex, maximumMoment: maximumMoment)
+    }
+
+    /// The system with `η = N/D` from `normalization = 0`, which is linear in `η`:
+    /// `η (∂/∂η) + (η = 0 part) = 0`.
+    private static func finish(key: DerivationKey, couplings: [CouplingDescriptor], betas: [SymbolicExpression],
+                               normalization: SymbolicExpression, etaIndex: Int, argument: SymbolicExpression,
+                               yIndex: Int, maximumMoment: Int) -> DerivedSystem {
         precondition(normalization.maximumPower(variable: etaIndex) <= 1, "normalization must be linear in η")
         let numerator = Rational(-1) * normalization.substituting(variable: etaIndex, value: .zero)
         let denominator = normalization.coefficient(ofLinearVariable: etaIndex)
-
         return DerivedSystem(key: key, couplings: couplings, betas: betas, eta: numerator,
-                             thresholdArgument: w[0], etaDenominator: denominator,
+                             thresholdArgument: argument, etaDenominator: denominator,
                              moments: maximumMoment == 0 ? [] : (1...maximumMoment).map {
                                  ConstantSymbols.Moment(index: yIndex + $0, order: $0)
                              })

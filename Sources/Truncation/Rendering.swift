@@ -60,7 +60,7 @@ extension BetaFunctions {
             var powers: [String: Int] = [:]
             for v in 0..<n where k.exponents[v] != 0 { powers[derived.couplingNames[v]] = Int(k.exponents[v]) }
             return RenderedTerm(exactCoefficient: merged[k]!, powers: powers, etaPower: Int(k.exponents[n]),
-                                thresholdFamily: k.atom.isOne ? nil : "\(k.atom.thresholdFamily!)",
+                                thresholdFamily: k.atom.isOne ? nil : k.atom.familyName,
                                 thresholdPower: k.atom.isOne ? nil : Int(k.atom.power))
         }
     }
@@ -112,10 +112,21 @@ extension BetaFunctions {
         if spec.truncation == .lpaPrime {
             h.append("Z_k normalized by the p² coefficient of Γ_k^(2)(p) at the running minimum; η = −∂_t ln Z_k there; field dimension (d−2+η)/2; regulator Z_k R_k")
         }
+        if derived.key.momentThresholds {
+            h.append("ℓ[s·f·y^m]_k(w) = (d K_d/2) ∫_0^∞ dy y^{d/2−1} y^m s(y) f(y)/(p(y)+w)^k with s = r − y r' (loop) or r/2 (etaInsertion), f = 1, e = 1 + r', e² or r''; double-exponential quadrature (relative error ~1e-12)")
+        }
+        let regulatorText = regulator.isClosedForm ? "R_k = Z_k (k² − q²) θ(k² − q²)" : "R_k = Z_k k² r(y)"
         if spec.truncation == .derivative2 {
-            h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j (ρ̄−κ̄)^j/j!; regulator Z_k R_k, R_k = Z_k (k² − q²) θ(k² − q²); field dimension (d−2+η)/2")
-            h.append("normalization z(κ̄) = 1 at the running minimum for all t; η = −∂_t ln Z_k from d z(κ̄)/dt = 0, which is linear in η: η = N/D below")
-            h.append("y-moments μ_m = d/(d+2m) of the q² < k² region are folded into the coefficients; θ(0) = ½ (smooth-regulator limit) at q² = k²")
+            if spec.expansion == .zero {
+                h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j ρ̄^j/j! (ρ̄ = φ̄²/2); regulator Z_k R_k, \(regulatorText); field dimension (d−2+η)/2")
+                h.append("normalization z(0) = 1 at φ = 0 for all t; η = −∂_t ln Z_k from ∂_t z(0) = 0 (the tadpole with Z_φφ(0) = z̄1), which is linear in η: η = N/D below")
+            } else {
+                h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j (ρ̄−κ̄)^j/j!; regulator Z_k R_k, \(regulatorText); field dimension (d−2+η)/2")
+                h.append("normalization z(κ̄) = 1 at the running minimum for all t; η = −∂_t ln Z_k from d z(κ̄)/dt = 0, which is linear in η: η = N/D below")
+            }
+            if regulator.isClosedForm {
+                h.append("y-moments μ_m = d/(d+2m) of the q² < k² region are folded into the coefficients; θ(0) = ½ (smooth-regulator limit) at q² = k²")
+            }
         }
         return h
     }
@@ -143,7 +154,9 @@ extension BetaFunctions {
                 if regulator.isClosedForm {
                     denominator.append("(1+\(wText))" + power(k, latex: latex))
                 } else {
-                    numerator.append(latex ? "\\ell_{\(k)}(\(wText))" : "ℓ_\(k)(\(wText))")
+                    let family = t.thresholdFamily.flatMap { $0 == "loop" ? nil : $0 }
+                    let tag = family.map { latex ? "^{\\mathrm{\($0)}}" : "[\($0)]" } ?? ""
+                    numerator.append(latex ? "\\ell\(tag)_{\(k)}(\(wText))" : "ℓ\(tag)_\(k)(\(wText))")
                 }
             }
             let coefficientText = exactText(magnitude, latex: latex)
@@ -274,6 +287,8 @@ extension TruncationSpec {
         var object: [String: Any] = ["scheme": scheme.rawValue, "truncation": truncation.rawValue,
                                      "expansion": expansion.rawValue, "order": order, "dimension": dimension]
         if scheme == .wetterich { object["regulator"] = regulator.rawValue }
+        // The prefactor α of R_k = α Z_k k² r(y) is a choice only where the regulator takes one.
+        if scheme == .wetterich && regulator == .exponential { object["prefactor"] = regulatorPrefactor }
         return object
     }
 }

@@ -98,6 +98,49 @@ public enum ThresholdFamily: UInt8, Hashable, Sendable, CaseIterable {
     case anomalous = 3
 }
 
+/// A threshold function with a `y` moment and a regulator-shape insertion, for O(∂²) truncations
+/// with regulators whose thresholds are computed by quadrature:
+/// `A_k(w) = (d K_d/2) ∫_0^∞ dy y^{d/2−1} y^m s(y) f(y)/(p(y)+w)^k`, with the source
+/// `s ∈ {r − y r' (loop), r/2 (η insertion)}` and the factor `f ∈ {1, e, e², r''}`, `e = 1 + r'`
+/// (`∂_{q²}` of the regularized inverse propagator `q² + R_k` in units of `Z_k`). Its atom family
+/// byte is `firstCode + 8m + 4·source + factor`, so the plain families (1…3) stay as they are.
+struct MomentThreshold: Hashable, Sendable {
+    enum Source: Int, Sendable, CaseIterable { case loop = 0, etaInsertion = 1 }
+    enum Factor: Int, Sendable, CaseIterable { case one = 0, e = 1, eSquared = 2, rSecond = 3 }
+    var source: Source
+    var factor: Factor
+    /// The power `m` of `y`.
+    var moment: Int
+
+    static let firstCode = 16
+    /// The largest `m` whose code fits a byte.
+    static let maximumMoment = (255 - firstCode - 7) / 8
+
+    var code: UInt8 { UInt8(MomentThreshold.firstCode + 8 * moment + 4 * source.rawValue + factor.rawValue) }
+
+    init(_ source: Source, _ factor: Factor, moment: Int) {
+        precondition(moment >= 0 && moment <= MomentThreshold.maximumMoment, "moment out of range")
+        self.source = source
+        self.factor = factor
+        self.moment = moment
+    }
+
+    init?(code: UInt8) {
+        let c = Int(code) - MomentThreshold.firstCode
+        guard c >= 0 else { return nil }
+        source = Source(rawValue: (c % 8) / 4)!
+        factor = Factor(rawValue: c % 4)!
+        moment = c / 8
+    }
+
+    /// Short label for rendered equations: `loop·e·y²`.
+    var label: String {
+        let s = source == .loop ? "loop" : "etaInsertion"
+        let f = ["", "·e", "·e²", "·r''"][factor.rawValue]
+        return s + f + (moment == 0 ? "" : "·y^\(moment)")
+    }
+}
+
 /// A threshold function `A_k` of a given family, or the constant 1 when `power == 0`.
 struct ThresholdAtom: Hashable, Sendable, Comparable {
     var family: UInt8
@@ -117,6 +160,9 @@ struct ThresholdAtom: Hashable, Sendable, Comparable {
     }
 
     var thresholdFamily: ThresholdFamily? { ThresholdFamily(rawValue: family) }
+    var momentThreshold: MomentThreshold? { MomentThreshold(code: family) }
+    /// The family's name for output: `loop`, `etaInsertion`, `anomalous`, or a moment label.
+    var familyName: String { thresholdFamily.map { "\($0)" } ?? momentThreshold?.label ?? "family \(family)" }
 
     static func < (a: ThresholdAtom, b: ThresholdAtom) -> Bool {
         (a.family, a.power) < (b.family, b.power)

@@ -36,10 +36,14 @@ public enum RegulatorKind: String, Sendable, CaseIterable, Codable {
     case exponential
 
     /// The regulator value behind the `Regulator` protocol.
-    public var regulator: any Regulator {
+    public var regulator: any Regulator { regulator(prefactor: 1) }
+
+    /// The regulator with `R_k = α Z_k k² r(y)`; only the exponential shape takes `α ≠ 1`
+    /// (`TruncationSpec.validate()` refuses the others).
+    public func regulator(prefactor alpha: Double) -> any Regulator {
         switch self {
         case .litim: return LitimRegulator()
-        case .exponential: return ExponentialRegulator()
+        case .exponential: return ExponentialRegulator(prefactor: alpha)
         }
     }
 }
@@ -54,6 +58,12 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     /// The order `2n` of the field expansion: the highest power of `φ` kept in `U`.
     public var order: Int
     public var regulator: RegulatorKind
+    /// `α` in `R_k = α Z_k k² r(y)`, 1 by default: the parameter of the principle-of-minimal-
+    /// sensitivity scan (`frg fixed-points --pms-scan`). Exponential regulator only.
+    public var regulatorPrefactor: Double = 1
+
+    /// The regulator with its prefactor.
+    public var regulatorValue: any Regulator { regulator.regulator(prefactor: regulatorPrefactor) }
 
     /// Largest supported `2n`. The exact derivation (what `frg beta` prints, and what truncations
     /// beyond the LPA evaluate) grows about as n^10 (release build, d = 3, Litim, about φ = 0:
@@ -69,6 +79,10 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
 
     /// Why orders stop at `maximumOrder`, for messages.
     public static let maximumOrderReason = "the exact derivation frg beta prints grows about as n^10 (φ⁸⁰ takes 30 s and 0.7 GB about φ = 0, far more about the minimum)"
+    /// Largest regulator prefactor `α` accepted: far beyond the PMS region (α ≈ 1–3), where the
+    /// thresholds are dominated by `α r(y)` and the flow by the regulator alone.
+    public static let maximumRegulatorPrefactor: Double = 100
+
     /// Largest supported `2n` for `derivative2` (`2n − 1` couplings plus about `n` moment symbols).
     public static let maximumDerivative2Order = 36
 
@@ -86,7 +100,7 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
     /// One line naming the truncation, as in output headers and figure titles:
     /// `wetterich lpa, expansion about φ = 0, order φ^6, d = 3, litim regulator`.
     public var outline: String {
-        "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator"
+        "\(scheme.rawValue) \(truncation.rawValue), expansion about \(expansion == .zero ? "φ = 0" : "the running minimum"), order φ^\(order), d = \(formatNumber(dimension)), \(regulator.rawValue) regulator\(regulatorPrefactor == 1 ? "" : " (α = \(formatNumber(regulatorPrefactor)))")"
     }
 
     /// `n`, the number of potential couplings.
@@ -100,6 +114,15 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
         guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
             throw TruncationError.invalidOrder(order)
         }
+        guard regulatorPrefactor.isFinite, regulatorPrefactor > 0, regulatorPrefactor <= TruncationSpec.maximumRegulatorPrefactor else {
+            throw TruncationError.incompatible(
+                "the regulator prefactor α must be a number with 0 < α ≤ \(formatPlain(TruncationSpec.maximumRegulatorPrefactor)), got \(regulatorPrefactor)")
+        }
+        if regulatorPrefactor != 1 && (scheme == .polchinski || regulator != .exponential) {
+            throw TruncationError.incompatible(scheme == .polchinski
+                ? "the normalized Polchinski equation has the regulator absorbed into v and φ; a prefactor α does not apply"
+                : "a prefactor α ≠ 1 needs the exponential regulator: Litim's closed forms hold for α = 1 only (for α ≠ 1 the regularized propagator inside the shell q² < k², α k² + (1 − α) q², depends on q²)")
+        }
         if expansion == .minimum && order < 4 {
             throw TruncationError.incompatible(
                 "the expansion about the minimum needs order ≥ 4 (κ and λ2 at least)")
@@ -112,17 +135,17 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
             }
         case (.polchinski, _):
             throw TruncationError.incompatible(
-                "Polchinski is implemented in the LPA only (\(truncation.rawValue) needs the Wetterich equation)")
+                "Polchinski is implemented in the LPA only: beyond it the equation has no normalized, regulator-free form (its \(truncation.rawValue) flow keeps constants of the cutoff function that the LPA's normalization absorbs, and the truncation breaks the reparametrization invariance that would fix η), so \(truncation.rawValue) needs the Wetterich equation")
         case (.wetterich, .lpa):
             break
         case (.wetterich, .lpaPrime), (.wetterich, .derivative2):
-            if expansion == .zero {
+            if expansion == .zero && truncation == .lpaPrime {
                 throw TruncationError.incompatible(
-                    "\(truncation.rawValue) defines η = −∂_t ln Z_k at the running minimum; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0, so use --expansion minimum")
+                    "lpa-prime normalizes its field-independent Z_k by the p² coefficient of Γ_k^(2) at the expansion point; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0 there, so use --expansion minimum (derivative2 about φ = 0 has η from Z′(0))")
             }
-            if regulator != .litim {
+            if truncation == .derivative2 && order < 4 {
                 throw TruncationError.incompatible(
-                    "\(truncation.rawValue) needs the p²-projection threshold function, implemented in closed form for the Litim regulator only")
+                    "derivative2 needs order ≥ 4: the lowest field dependence of Z is z1 φ²/2, which enters with the φ⁴ terms of U")
             }
             if truncation == .derivative2 && order > TruncationSpec.maximumDerivative2Order {
                 throw TruncationError.unsupported(

@@ -102,7 +102,7 @@ final class FlowConfigTests: XCTestCase {
 
     func testShippedConfigsLoad() throws {
         for name in ["nn-d1.yaml", "nn-d1-stabilized.yaml", "nn-d1-uv-to-ir.yaml", "wf-d3-symmetric.yaml", "wf-d3-broken.yaml",
-                     "active-sigma.yaml", "polchinski-d3.yaml"] {
+                     "wf-d3-derivative2-zero.yaml", "active-sigma.yaml", "polchinski-d3.yaml"] {
             XCTAssertNoThrow(try FlowConfig.load(path: Self.flows.appendingPathComponent(name).path), name)
         }
         let nn = try FlowConfig.load(path: Self.flows.appendingPathComponent("nn-d1-uv-to-ir.yaml").path)

@@ -67,11 +67,18 @@ final class DerivationCacheTests: XCTestCase {
             // The two regulators give different flows from the same symbols.
             XCTAssertGreaterThan(abs(got[1] - litim.evaluate(u)[1]), 1e-3 * abs(got[1]))
         }
-        // A regulator that lacks a family the truncation needs is refused for the full spec, even
-        // when the key's derivation exists already.
-        _ = try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: d, order: 4))
-        XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: d,
-                                                              order: 4, regulator: .exponential)))
+        // Beyond the LPA the p² projection of a regulator without closed forms keeps r' and r''
+        // inside the y integrals: a derivation of its own (one per key), not Litim's recompiled.
+        let primeLitim = TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: d, order: 4)
+        var primeExponential = primeLitim
+        primeExponential.regulator = .exponential
+        XCTAssertNotEqual(primeLitim.derivationKey, primeExponential.derivationKey)
+        _ = try BetaFunctions(primeLitim)
+        _ = try BetaFunctions(primeExponential)
+        primeExponential.dimension = 3.1
+        _ = try BetaFunctions(primeExponential)
+        XCTAssertEqual(derivations(primeLitim), 1)
+        XCTAssertEqual(derivations(primeExponential), 1)
     }
 
     /// The couplings of a truncation without a compiled system: the same descriptors, from the

@@ -41,6 +41,8 @@ final class LPAPrimeTests: XCTestCase {
         let lpa = try BetaFunctions(TruncationSpec(expansion: .minimum, dimension: 3, order: 6))
         XCTAssertNil(lpa.anomalousDimension(at: [0.1, 1, 0.5]))
         XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .zero, dimension: 3, order: 6)))
-        XCTAssertThrowsError(try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 3, order: 6, regulator: .exponential)))
+        // The exponential regulator's LPA′ η (moment thresholds) is positive like Litim's.
+        let exponential = try BetaFunctions(TruncationSpec(truncation: .lpaPrime, expansion: .minimum, dimension: 3, order: 6, regulator: .exponential))
+        XCTAssertGreaterThan(try XCTUnwrap(exponential.anomalousDimension(at: [0.04, 6, 50])), 0)
     }
 }

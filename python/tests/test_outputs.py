@@ -18,8 +18,8 @@ from conftest import ACTIVE_FLOW, COMPARE, PASSIVE_FLOW, SAMPLE
 def test_fixed_point_study_is_one_tidy_row_per_series_and_order(study_csv):
     # Orders 4, 6, …, 16 for both expansion points.
     assert len(study_csv) == 2 * 7
-    assert list(study_csv.columns[:12]) == ["scheme", "truncation", "expansion", "regulator", "dimension", "order",
-                                            "kind", "nu", "omega", "eta", "relevantDirections", "residual"]
+    assert list(study_csv.columns[:13]) == ["scheme", "truncation", "expansion", "regulator", "prefactor", "dimension",
+                                            "order", "kind", "nu", "omega", "eta", "relevantDirections", "residual"]
     assert is_integer_dtype(study_csv["order"]) and is_integer_dtype(study_csv["relevantDirections"])
     for column in ["dimension", "nu", "omega", "residual", "theta1Re", "theta1Im"]:
         assert is_float_dtype(study_csv[column]), column

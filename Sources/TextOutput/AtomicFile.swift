@@ -65,7 +65,10 @@ public enum AtomicFile {
             return try missingFolders(from: parent(of: path), for: path)
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
-            throw refused("it is \(kind(status) ?? "not a regular file"), which frg never replaces; give a regular file or a new name")
+            // `-o /dev/stdout` is how other tools spell stdout; frg's spelling is `-`.
+            let stream = ["/dev/stdout", "/dev/stderr", "/dev/fd/1", "/dev/fd/2", "/proc/self/fd/1", "/proc/self/fd/2"].contains(path)
+            throw refused("it is \(kind(status) ?? "not a regular file"), which frg never replaces; give a regular file or a new name"
+                          + (stream ? " (for standard output: -o -)" : ""))
         }
         let identity = FileIdentity(status)
         let folder = FileIdentity(path: parent(of: path))

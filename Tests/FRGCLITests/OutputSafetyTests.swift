@@ -145,6 +145,10 @@ final class OutputSafetyTests: XCTestCase {
             XCTAssertEqual(FRG.run(["sample", "--width", "2", "--nets", "20", "--bags", "2", "--state", dir + "/state", "--format", "json", "--output", path]), 2)
             XCTAssertEqual(FRG.run(["fixed-points", "--dimension", "3", "--order", "4", "--convergence", "4:6", "--format", "csv", "--output", path]), 2)
         }
+        // Other tools' spelling of stdout is refused like any link or device, and the message says frg's.
+        let stdoutRefusal = refusal { try FlowCommand.parse([flow, "--output", "/dev/stdout"]).run() }
+        XCTAssertEqual(stdoutRefusal?.status, 2)
+        XCTAssertTrue(stdoutRefusal?.message.hasSuffix("(for standard output: -o -)") ?? false, stdoutRefusal?.message ?? "no refusal")
         var status = stat()
         XCTAssertEqual(lstat(link, &status), 0)
         XCTAssertEqual(status.st_mode & S_IFMT, S_IFLNK, "the link is still a link")

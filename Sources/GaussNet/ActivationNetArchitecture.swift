@@ -3,6 +3,8 @@ import GaussNetKernels
 
 /// The activation `σ` of an activation network (`ActivationNetArchitecture`), as the C kernels
 /// compute it: ReLU `max(z, 0)`, the kernels' erf (`frg_erf`, a few ulp from libm's) and tanh.
+/// Tanh has kernels and exact moments but no architecture yet: without a closed-form `H_2` its
+/// cutoff integrals need `H_2` by quadrature at every pair of grid nodes (~10⁹ evaluations).
 public enum Activation: Int32, Sendable {
     case relu = 0, erf = 1, tanh = 2
 
@@ -50,8 +52,7 @@ extension ActivationNetArchitecture {
         let rows = NeuronMoments.factor(points, sigmaW: sigmaW, sigmaB: sigmaB)
         switch Self.activation {
         case .relu: return NeuronMoments.relu(rows)
-        case .erf: return NeuronMoments.smooth(rows) { frg_erf($0) }
-        case .tanh: return NeuronMoments.smooth(rows, polesNearAxis: true) { frg_tanh($0) }
+        case .erf, .tanh: return NeuronMoments.smooth(rows, Self.activation)
         }
     }
 
@@ -91,9 +92,21 @@ extension ActivationNetArchitecture {
         "the importance estimator tilts the Gauss-net's heavy e^{b0} amplitude tail; the \(Self.displayName)'s neuron has Gaussian tails, so the direct and conditional estimators already have finite variance"
     }
 
-    public func couplingUnsupportedReason() -> String? {
-        inputDimension <= CutoffIntegrals.maximumDimension ? nil
-            : "the \(Self.displayName)'s coupling integrals over [−Λ, Λ]^d are offered for d ≤ \(CutoffIntegrals.maximumDimension) (a product rule; got d = \(inputDimension))"
+    /// Refused: d > 3 (the product rule of `CutoffIntegrals`), and an input whose preactivation
+    /// vanishes identically (x = 0 at σ_b = 0: `K(x, ·) = 0`, so `G_0 = 0` and `m_n` is undefined).
+    /// The ReLU-net adds inputs of both signs at σ_b = 0, d = 1 (see `ReLUNetArchitecture`).
+    public func couplingUnsupportedReason(inputs: [[Double]]) -> String? {
+        if inputDimension > CutoffIntegrals.maximumDimension {
+            return "the \(Self.displayName)'s coupling integrals over [−Λ, Λ]^d are offered for d ≤ \(CutoffIntegrals.maximumDimension) (a product rule; got d = \(inputDimension))"
+        }
+        if let p = inputs.firstIndex(where: { preactivationCovariance($0, $0) == 0 }) {
+            return "input point \(p + 1) is 0 at σ_b = 0: the \(Self.displayName)'s neuron vanishes there for every draw, so K = 0 and m_n = ΔG/G_0 is undefined"
+        }
+        if Self.activation == .relu, sigmaB == 0, inputDimension == 1, inputs.contains(where: { $0[0] < 0 }),
+           inputs.contains(where: { $0[0] > 0 }) {
+            return "at σ_b = 0 a 1-d ReLU neuron max(W0 x, 0) vanishes on one side of 0 in every draw, so inputs of opposite signs have K_W = 0 and N_K = 0 for any combination mixing them: give inputs of one sign, or σ_b > 0"
+        }
+        return nil
     }
 }
 
@@ -160,29 +173,6 @@ public struct ErfNetArchitecture: ActivationNetArchitecture {
         let denominator = ((1 + 2 * preactivationCovariance(x, x)) * (1 + 2 * preactivationCovariance(y, y))).squareRoot()
         return 2 / Double.pi * asin(min(max(2 * preactivationCovariance(x, y) / denominator, -1), 1))
     }
-}
-
-/// Tanh-net: `σ(z) = tanh(z)`. No closed-form kernel: `H_2` by the Gauss–Hermite rule too.
-public struct TanhNetArchitecture: ActivationNetArchitecture {
-    public static let kind = ArchitectureKind.tanhNet
-    public static let displayName = "Tanh-net"
-    public static let neuronFormula = "g(x) = tanh(W0·x + b0), W0 ~ N(0, σ_W²/d), b0 ~ N(0, σ_b²)"
-    public static let activation = Activation.tanh
-    /// The Erf-net's inputs (tanh and erf have the same shape).
-    public static let defaultInputs: [[Double]] = ErfNetArchitecture.defaultInputs
-
-    public let sigmaW: Double
-    public let sigmaB: Double
-    public let inputDimension: Int
-    public var cutoff = defaultIntegrationCutoff
-
-    public init(sigmaW: Double, sigmaB: Double, inputDimension: Int) {
-        self.sigmaW = sigmaW
-        self.sigmaB = sigmaB
-        self.inputDimension = inputDimension
-    }
-
-    public func closedFormTwoPoint(_ x: [Double], _ y: [Double]) -> Double? { nil }
 }
 
 /// Hidden layer of an activation network at fixed inputs (`pointScale` = 1).

@@ -63,9 +63,9 @@ public protocol Architecture: Sendable {
     /// combination; an architecture with costly integrals shares work between combinations.
     func couplingIntegrals(inputs: [[Double]], four: [[Int]], six: [[Int]]) -> CouplingIntegrals
 
-    /// Why this architecture cannot normalize the couplings at these hyperparameters, as one line;
-    /// nil when it can (default).
-    func couplingUnsupportedReason() -> String?
+    /// Why this architecture cannot normalize the couplings at these hyperparameters and inputs, as
+    /// one line; nil when it can (default).
+    func couplingUnsupportedReason(inputs: [[Double]]) -> String?
 
     /// The inputs used when a run gives none (default: the paper's six, `SamplerSettings.paperInputs`).
     static var defaultInputs: [[Double]] { get }
@@ -147,7 +147,7 @@ extension Architecture {
                           tree: six.map { twoVertexSum($0.map { inputs[$0] }) })
     }
 
-    public func couplingUnsupportedReason() -> String? { nil }
+    public func couplingUnsupportedReason(inputs: [[Double]]) -> String? { nil }
 
     public static var defaultInputs: [[Double]] { SamplerSettings.paperInputs }
 

@@ -14,8 +14,6 @@ public enum ArchitectureKind: String, Codable, Sendable, CaseIterable, CustomStr
     case reluNet = "relu"
     /// `ErfNetArchitecture`.
     case erfNet = "erf"
-    /// `TanhNetArchitecture`.
-    case tanhNet = "tanh"
 
     /// The type implementing this architecture.
     public var architectureType: any Architecture.Type {
@@ -24,7 +22,6 @@ public enum ArchitectureKind: String, Codable, Sendable, CaseIterable, CustomStr
         case .cosNet: return CosNetArchitecture.self
         case .reluNet: return ReLUNetArchitecture.self
         case .erfNet: return ErfNetArchitecture.self
-        case .tanhNet: return TanhNetArchitecture.self
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GaussNetKernels
 
 /// Exact neuron moments `H_n(x_1..x_n) = E[Π_a σ(z_a)]` of an activation network, where the
 /// preactivations `z_a = W0·x_a + b0` (`W0 ~ N(0, σ_W²/d · 1)`, `b0 ~ N(0, σ_b²)`) are jointly Gaussian
@@ -169,7 +170,8 @@ enum NeuronMoments {
     /// `smoothLine`, the remaining `r − 1` by a Gauss–Hermite product rule (`outerOrders`). Gauss–Hermite
     /// converges slowly for integrands with poles near the real axis (tanh: at `iπ/2` over the
     /// factor's slope), so with `polesNearAxis` a single outer axis uses `compositeNormal` instead.
-    static func smooth(_ rows: [[Double]], polesNearAxis: Bool = false, _ g: (Double) -> Double) -> Double {
+    static func smooth(_ rows: [[Double]], _ activation: Activation) -> Double {
+        let g = activation, polesNearAxis = activation == .tanh
         let n = rows.count
         guard n > 0 else { return 1 }
         let r = rows[0].count
@@ -177,7 +179,7 @@ enum NeuronMoments {
         let basis = dominantBasis(rows)
         let rotated = rows.map { row in basis.map { dot(row, $0) } }
         let beta = rotated.map { $0[r - 1] }
-        if r == 1 { return smoothLine([Double](repeating: 0, count: n), beta, g) }
+        if r == 1 { return smoothLine([Double](repeating: 0, count: n), beta, activation) }
         let rule = polesNearAxis && r == 2 ? Quadrature.compositeNormal
             : Quadrature.outerHermite[min(r - 2, Quadrature.outerHermite.count - 1)]
         let m = rule.nodes.count
@@ -192,7 +194,7 @@ enum NeuronMoments {
                 for k in 0..<(r - 1) { s += row[k] * rule.nodes[index[k]] }
                 alpha[a] = s
             }
-            total += weight * smoothLine(alpha, beta, g)
+            total += weight * smoothLine(alpha, beta, activation)
             var k = 0
             while k < r - 1 {
                 index[k] += 1
@@ -242,7 +244,7 @@ enum NeuronMoments {
     /// tails beyond weigh 2e-19): unit panels, refined around each factor's transition
     /// `t_a = −α_a/β_a` at `t_a + k/|β_a|`, `k ∈ {0, ±1, ±2, ±4}`, so that every panel resolves every
     /// factor however steep.
-    static func smoothLine(_ alpha: [Double], _ beta: [Double], _ g: (Double) -> Double) -> Double {
+    static func smoothLine(_ alpha: [Double], _ beta: [Double], _ activation: Activation) -> Double {
         let limit = 9.0
         var cuts = (-9...9).map(Double.init)
         for (a, b) in zip(alpha, beta) where abs(b) > 0.5 {
@@ -254,18 +256,8 @@ enum NeuronMoments {
         }
         cuts.sort()
         let rule = Quadrature.legendre16
-        var total = 0.0
-        for (lower, upper) in zip(cuts, cuts.dropFirst()) where upper > lower {
-            let half = (upper - lower) / 2, middle = (upper + lower) / 2
-            var panel = 0.0
-            for (x, w) in zip(rule.nodes, rule.weights) {
-                let t = middle + half * x
-                var product = w * exp(-t * t / 2)
-                for (a, b) in zip(alpha, beta) { product *= g(a + b * t) }
-                panel += product
-            }
-            total += panel * half
-        }
+        let total = frg_smooth_line(activation.rawValue, Int32(alpha.count), alpha, beta, Int32(cuts.count), cuts,
+                                    rule.nodes, rule.weights)
         return total / (2 * Double.pi).squareRoot()
     }
 

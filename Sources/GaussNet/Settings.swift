@@ -243,7 +243,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         }
         if let cutoff { guard cutoff.isFinite, cutoff > 0 else { throw SamplerError.invalidCutoff(cutoff) } }
         let arch = makeArchitecture()
-        if let reason = arch.couplingUnsupportedReason() { throw SamplerError.couplingsUnsupported(reason) }
+        if let reason = arch.couplingUnsupportedReason(inputs: inputs) { throw SamplerError.couplingsUnsupported(reason) }
         if let reason = arch.unsupportedReason(for: estimator, inputs: inputs) {
             throw SamplerError.estimatorUnsupported(reason)
         }

@@ -700,6 +700,27 @@ void frg_activation_array(int activation, const double *restrict x, double *rest
     }
 }
 
+double frg_smooth_line(int activation, int n, const double *alpha, const double *beta, int cut_count,
+                       const double *cuts, const double *nodes, const double *weights) {
+    double total = 0;
+    for (int j = 0; j + 1 < cut_count; j++) {
+        double lower = cuts[j], upper = cuts[j + 1];
+        if (!(upper > lower)) continue;
+        double half = (upper - lower) / 2, middle = (upper + lower) / 2, panel = 0;
+        for (int k = 0; k < 16; k++) {
+            double t = middle + half * nodes[k];
+            double product = weights[k] * exp(-t * t / 2);
+            for (int a = 0; a < n; a++) {
+                double z = alpha[a] + beta[a] * t;
+                product *= activation == FRG_ACTIVATION_ERF ? erf_body(z) : tanh_body(z);
+            }
+            panel += product;
+        }
+        total += panel * half;
+    }
+    return total;
+}
+
 #define FRG_ACTIVATION_CHUNK 64
 
 /// The neuron loop of `frg_activation_direct` for one activation (a constant after inlining, so
@@ -728,10 +749,15 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
         for (size_t i = 0; i < padded * d; i++) w0[i] *= weight_scale;
         for (int p = 0; p < points; p++) {
             const double *x = inputs + (size_t)p * d;
-            for (size_t i = 0; i < padded; i++) {
-                double z = b0[i];
-                for (size_t j = 0; j < d; j++) z = fma(w0[i * d + j], x[j], z);
-                zs[i] = w1[i] * activation_body(activation, z);
+            if (d == 1) {  // the common case, as its own loop so that it vectorizes
+                double x0 = x[0];
+                for (size_t i = 0; i < padded; i++) zs[i] = w1[i] * activation_body(activation, fma(w0[i], x0, b0[i]));
+            } else {
+                for (size_t i = 0; i < padded; i++) {
+                    double z = b0[i];
+                    for (size_t j = 0; j < d; j++) z = fma(w0[i * d + j], x[j], z);
+                    zs[i] = w1[i] * activation_body(activation, z);
+                }
             }
             lanes8 acc = sums[p];
             for (size_t i = 0; i < padded; i += 8) {

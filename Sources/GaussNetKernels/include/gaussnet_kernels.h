@@ -166,6 +166,13 @@ double frg_tanh(double x);
 /// ReLU is max(x, 0)).
 void frg_activation_array(int activation, const double *x, double *y, size_t count);
 
+/// `Σ_panels Σ_k w_k Π_a σ(α_a + β_a t_k) e^{−t_k²/2}` over the panels [cuts[j], cuts[j+1]] (sorted,
+/// `cut_count` cuts), each with the 16-point Gauss–Legendre rule `nodes`, `weights` on [−1, 1]: the
+/// line integral of `NeuronMoments.smoothLine` (without its 1/√(2π)), in C because it is the inner
+/// loop of the exact moments (`n` ≤ 64 factors; σ by the kernels' erf and tanh, libm's exp).
+double frg_smooth_line(int activation, int n, const double *alpha, const double *beta, int cut_count,
+                       const double *cuts, const double *nodes, const double *weights);
+
 /// Largest point count `frg_activation_direct` accepts.
 #define FRG_ACTIVATION_MAX_POINTS 64
 

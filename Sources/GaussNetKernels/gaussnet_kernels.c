@@ -721,7 +721,7 @@ double frg_smooth_line(int activation, int n, const double *alpha, const double 
     return total;
 }
 
-#define FRG_ACTIVATION_CHUNK 64
+#define FRG_ACTIVATION_CHUNK 512
 
 /// The neuron loop of `frg_activation_direct` for one activation (a constant after inlining, so
 /// each loop is branch free): chunks of 64 neurons, their normals drawn at their fixed indices.
@@ -730,11 +730,15 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
                     int dim, const double *restrict inputs, double weight_scale, double bias_scale,
                     double readout_scale, lanes8 *restrict sums) {
     size_t n = (size_t)width, d = (size_t)dim;
-    double w0[FRG_ACTIVATION_CHUNK * 64], b0[FRG_ACTIVATION_CHUNK], w1[FRG_ACTIVATION_CHUNK];
+    // Chunks of up to 512 neurons (at most 4096 W0 components): long enough for the vectorized
+    // normals to run at full rate, small enough for the stack.
+    size_t chunk = 4096 / d < FRG_ACTIVATION_CHUNK ? 4096 / d : FRG_ACTIVATION_CHUNK;
+    chunk &= ~(size_t)7;
+    double w0[4096], b0[FRG_ACTIVATION_CHUNK], w1[FRG_ACTIVATION_CHUNK];
     double zs[FRG_ACTIVATION_CHUNK];
     for (int p = 0; p < points; p++) sums[p] = (lanes8){0};
-    for (size_t start = 0; start < n; start += FRG_ACTIVATION_CHUNK) {
-        size_t m = n - start < FRG_ACTIVATION_CHUNK ? n - start : FRG_ACTIVATION_CHUNK;
+    for (size_t start = 0; start < n; start += chunk) {
+        size_t m = n - start < chunk ? n - start : chunk;
         size_t padded = (m + 7) & ~(size_t)7;
         normals_body(key, stream, first + start * d, m * d, w0);
         normals_body(key, stream, first + n * d + start, m, b0);

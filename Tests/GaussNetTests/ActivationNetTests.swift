@@ -48,11 +48,11 @@ final class ActivationNetTests: XCTestCase {
 
     /// `frg_activation_direct` against a scalar Swift reference that draws the same normals at their
     /// documented indices and sums in the same 8 lanes: identical bits, for d = 1 and d = 2, a
-    /// width that spans two 64-neuron chunks with a partial 8-lane block, and every activation.
+    /// width that spans two 512-neuron chunks with a partial 8-lane block, and every activation.
     func testDirectKernelMatchesScalarReference() {
         for (d, inputs) in [(1, [[0.3], [-1.1], [0.7]]), (2, [[0.3, -0.2], [1.0, 0.5], [-0.4, 0.9], [0, 0]])] {
             for activation in [Activation.relu, .erf, .tanh] {
-                let (width, ws, bs, rs) = (75, 1.3 / Double(d).squareRoot(), 0.6, 1.3 / 75.0.squareRoot())
+                let (width, ws, bs, rs) = (517, 1.3 / Double(d).squareRoot(), 0.6, 1.3 / 517.0.squareRoot())
                 var stream = CounterRandomStream(seed: 4, stream: 11)
                 _ = stream.nextNormal()  // start at index 1
                 var field = [Double](repeating: 0, count: inputs.count)

@@ -8,7 +8,7 @@ import GaussNet
 struct SamplerBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sampler",
-        abstract: "GaussNet sampler vs the NumPy peer (shared/bench/numpy_gaussnet.py); machine ceiling.")
+        abstract: "GaussNet sampler vs the NumPy peer (shared/bench/numpy_gaussnet.py), also ReLU- and Erf-nets; machine ceiling.")
 
     @Option(help: "Path of numpy_gaussnet.py (default: ../shared/bench/numpy_gaussnet.py from the repo root).")
     var numpy: String = "../shared/bench/numpy_gaussnet.py"
@@ -25,6 +25,10 @@ struct SamplerBenchmark: ParsableCommand {
     @Option(help: "Error per second: direct networks per bag.") var errorDirectNets: Int = 30_000
     @Option(help: "Error per second: importance networks per bag.") var errorImportanceNets: Int = 3_000
     @Flag(help: "Skip the error-per-second comparison.") var skipErrors = false
+    @Option(help: "Activation networks to time against the NumPy peer with the same activation (comma-separated; empty: none).")
+    var architectures: String = "relu,erf"
+    @Option(help: "NumPy networks at width 1000 for the activation networks.") var numpyActivationNets1000: Int = 2000
+    @Option(help: "Swift networks at width 1000 for the activation networks (per bag).") var swiftActivationNets1000: Int = 20_000
 
     struct Throughput {
         let nets: Double
@@ -91,7 +95,44 @@ struct SamplerBenchmark: ParsableCommand {
         print("(products, sums, the per-network combinations that dominate at width 10) pulls a row below 100 %; the")
         print("direct kernel can pass 100 % because its table-bound normal draws and arithmetic-bound exponentials")
         print("overlap in the processor.")
+        try activationRows()
         if !skipErrors { try errorPerSecond() }
+    }
+
+    /// ReLU-net and Erf-net: the direct estimator against the NumPy peer run with the same
+    /// `--activation`, at HMS's inputs for that architecture (σ_W = 1; σ_b = 0 for ReLU as in HMS, 1
+    /// for erf), widths 1000 and 10, best of `repeats` interleaved runs.
+    func activationRows() throws {
+        let kinds = architectures.split(separator: ",").compactMap { ArchitectureKind(rawValue: String($0)) }
+        guard !kinds.isEmpty else { return }
+        print("")
+        print("activation networks, direct estimator vs NumPy (--activation), each at its HMS inputs, σ_W = 1,")
+        print("σ_b = 0 (relu) or 1 (erf); the kernels' erf per neuron and input (6 inputs)")
+        print("width   implementation           networks   best s   median s     networks/s      neurons/s   ratio")
+        for kind in kinds {
+            let type = kind.architectureType
+            let sigmaB = kind == .reluNet ? 0.0 : 1.0
+            let points = type.defaultInputs.map { "\($0[0])" }.joined(separator: ",")
+            for (width, numpyNets, swiftNets) in [(1000, numpyActivationNets1000, swiftActivationNets1000),
+                                                  (10, numpyNets10 / 2, swiftNets10 / 2)] {
+                var numpyRuns: [Throughput] = [], swiftRuns: [Throughput] = []
+                for _ in 0..<repeats {
+                    if !skipNumpy, let t = try runNumpy(width: width, nets: numpyNets,
+                                                        extra: ["--activation", kind.rawValue, "--sigma-b", "\(sigmaB)",
+                                                                "--points=\(points)"]) {
+                        numpyRuns.append(t)
+                    }
+                    let settings = SamplerSettings(architecture: kind, sigmaB: sigmaB, width: width, inputs: type.defaultInputs,
+                                                   netsPerBag: swiftNets, bags: 2, seed: 7, threads: threads)
+                    swiftRuns.append(try runSwift(settings))
+                }
+                let peer = numpyRuns.min { $0.seconds < $1.seconds }
+                let best = swiftRuns.min { $0.seconds < $1.seconds }!
+                if !numpyRuns.isEmpty { row(width, "NumPy \(kind.rawValue)", numpyRuns, ratio: nil, ceiling: nil) }
+                row(width, "Swift \(kind.rawValue) direct", swiftRuns, ratio: peer.map { best.netsPerSecond / $0.netsPerSecond },
+                    ceiling: nil)
+            }
+        }
     }
 
     /// One repetition of an estimator at the paper's setting: its measured ū4, ū6 with their reported
@@ -165,19 +206,24 @@ struct SamplerBenchmark: ParsableCommand {
         print("not shrink as 1/√t, so the rms-based ratio holds at this run length only.")
     }
 
-    func row(_ width: Int, _ label: String, _ runs: [Throughput], ratio: Double?, ceiling: Double) {
+    func row(_ width: Int, _ label: String, _ runs: [Throughput], ratio: Double?, ceiling: Double?) {
         let sorted = runs.sorted { $0.seconds < $1.seconds }
         let t = sorted[0]
         let median = sorted[sorted.count / 2].seconds
         let r = ratio.map { String(format: "%6.1f×", $0) } ?? "      –"
         let padded = label.padding(toLength: 22, withPad: " ", startingAt: 0)
         print(String(format: "%5d   ", width) + padded + String(format: " %9.0f  %7.3f  %8.3f  %13.4g  %13.4g  ", t.nets,
-              t.seconds, median, t.netsPerSecond, t.neuronsPerSecond) + r + String(format: "  %5.0f%%", 100 * t.neuronsPerSecond / ceiling))
+              t.seconds, median, t.netsPerSecond, t.neuronsPerSecond) + r
+              + (ceiling.map { String(format: "  %5.0f%%", 100 * t.neuronsPerSecond / $0) } ?? ""))
     }
 
     func runSwift(width: Int, nets: Int, estimator: Estimator) throws -> Throughput {
-        let settings = SamplerSettings(width: width, netsPerBag: nets, bags: 2, seed: 7, threads: threads,
-                                       estimator: estimator)
+        try runSwift(SamplerSettings(width: width, netsPerBag: nets, bags: 2, seed: 7, threads: threads,
+                                     estimator: estimator))
+    }
+
+    func runSwift(_ settings: SamplerSettings) throws -> Throughput {
+        let (width, nets) = (settings.width, settings.netsPerBag)
         let sampler = try GaussNetSampler(settings: settings)
         _ = sampler.sampleBag(0)  // warm-up (tables, pages)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -186,7 +232,7 @@ struct SamplerBenchmark: ParsableCommand {
         return Throughput(nets: Double(nets * settings.bags), seconds: seconds, width: width)
     }
 
-    func runNumpy(width: Int, nets: Int) throws -> Throughput? {
+    func runNumpy(width: Int, nets: Int, extra: [String] = []) throws -> Throughput? {
         let script = URL(fileURLWithPath: numpy).standardizedFileURL
         guard FileManager.default.fileExists(atPath: script.path) else {
             print("NumPy peer not found at \(script.path) (use --numpy PATH)")
@@ -194,7 +240,7 @@ struct SamplerBenchmark: ParsableCommand {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script.path, "--width", "\(width)", "--nets", "\(nets)", "--bags", "2"]
+        process.arguments = [python, script.path, "--width", "\(width)", "--nets", "\(nets)", "--bags", "2"] + extra
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -44,12 +44,13 @@ public struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Networks per bag, ≥ \(SamplerSettings.minimumNetsPerBag) (default 30000).") var nets: Int?
     @Option(parsing: .unconditional, help: "Number of bags, ≥ 2 (default 30).") var bags: Int?
     @Option(parsing: .unconditional, help: "Random seed (default 1).") var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the paper's six inputs.")
+    @Option(parsing: .unconditional, help: "Input points: comma-separated numbers (d = 1), or points separated by ';' with components by ',' (d > 1). Default: the architecture's (the paper's six for gaussnet and cosnet; HMS's for relu, erf, tanh).")
     var points: String?
     @Option(parsing: .unconditional, help: "Regular grid of inputs instead of --points: LOWER:UPPER:COUNT per axis, with --dimension axes.")
     var grid: String?
     @Option(parsing: .unconditional, help: "Input dimension d for --grid (with --points it is inferred, and checked when given).") var dimension: Int?
     @Option(help: "Architecture (default gaussnet).") var architecture: ArchitectureKind?
+    @Option(parsing: .unconditional, help: "Integration cutoff Λ of N_K, I_6, I_3|3 over [−Λ, Λ]^d for relu, erf, tanh, whose kernels are not translation invariant (default 1).") var cutoff: Double?
     @Option(parsing: .unconditional, help: "Worker threads (0 = all cores, the default). Does not change the numbers.") var threads: Int?
     @Option(help: "Estimator (default direct): direct samples everything, conditional integrates W1, b1 out exactly, marginal also integrates the neuron's random amplitude out, with its heavy tail (needs \(ArchitectureKind.marginalEstimatorRequirements)); importance samples whole networks from a proposal that over-samples the Gauss-net's rare large e^{b0} amplitudes and gives each neuron its importance weight, so its u4, u6 errors are honest where the direct ones understate (Gauss-net only, σ_b up to about 3.5; any inputs, fastest on equally spaced 1-d ones).")
     var estimator: Estimator?
@@ -83,7 +84,7 @@ public struct SampleCommand: ParsableCommand {
             throw ValidationError("--dimension must be from 1 to \(SamplerSettings.maximumInputDimension), got \(dimension)")
         }
         if dimension != nil, grid == nil, points == nil {
-            throw ValidationError("--dimension needs --grid (the number of axes) or --points (checked against them); without them the inputs are the paper's six 1-d points")
+            throw ValidationError("--dimension needs --grid (the number of axes) or --points (checked against them); without them the inputs are the architecture's default 1-d points")
         }
         if let nets, nets < SamplerSettings.minimumNetsPerBag {
             throw ValidationError("--nets: \(SamplerError.invalidNetsPerBag(nets).description)")
@@ -133,12 +134,12 @@ public struct SampleCommand: ParsableCommand {
                 throw UsageError("--dimension \(dimension) does not match the points' \(inputs.first?.count ?? 0) components")
             }
         } else {
-            inputs = SamplerSettings.paperInputs
+            inputs = (architecture ?? .gaussNet).architectureType.defaultInputs
         }
         let settings = SamplerSettings(
             architecture: architecture ?? .gaussNet, inputDimension: inputs.first?.count ?? 1, sigmaW: sigmaW ?? 1,
             sigmaB: sigmaB ?? 1, width: width ?? 10, inputs: inputs, netsPerBag: nets ?? 30_000, bags: bags ?? 30,
-            seed: seed ?? 1, threads: threads ?? 0, estimator: estimator ?? .direct)
+            seed: seed ?? 1, threads: threads ?? 0, estimator: estimator ?? .direct, cutoff: cutoff)
         try settings.validate()
         return settings
     }
@@ -149,6 +150,7 @@ public struct SampleCommand: ParsableCommand {
         if width != nil { given.append("--width") }
         if sigmaW != nil { given.append("--sigma-w") }
         if sigmaB != nil { given.append("--sigma-b") }
+        if cutoff != nil { given.append("--cutoff") }
         if nets != nil { given.append("--nets") }
         if bags != nil { given.append("--bags") }
         if seed != nil { given.append("--seed") }

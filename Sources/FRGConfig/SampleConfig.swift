@@ -21,7 +21,7 @@ public struct SampleConfig: Sendable {
 
     /// Keys of the sampler's settings (shared with the `sampler` section of `frg compare`).
     public static let samplerKeys = ["architecture", "inputDimension", "sigmaW", "sigmaB", "width", "inputs", "grid",
-                                     "netsPerBag", "bags", "seed", "threads", "estimator"]
+                                     "netsPerBag", "bags", "seed", "threads", "estimator", "cutoff"]
     public static let topLevelKeys = samplerKeys + ["output"]
 
     /// `path` `-` reads stdin; `overrides` are `--set key.path=value` texts, validated like the
@@ -55,6 +55,7 @@ public struct SampleConfig: Sendable {
         if let e = m.optional("estimator") { s.estimator = try e.choice(Estimator.self) }
         if let v = m.optional("sigmaW") { s.sigmaW = try v.double(greaterThan: 0, "σ_W") }
         if let v = m.optional("sigmaB") { s.sigmaB = try v.double(in: 0...Double.greatestFiniteMagnitude, "σ_b") }
+        if let v = m.optional("cutoff") { s.cutoff = try v.double(greaterThan: 0, "the integration cutoff Λ") }
         if let v = m.optional("width") {
             s.width = try v.int(in: 1...Int(Int32.max), "a width N")
         } else if requireWidth {
@@ -87,7 +88,7 @@ public struct SampleConfig: Sendable {
                 throw grid.error(error.description)
             }
         case (nil, nil):
-            s.inputs = SamplerSettings.paperInputs
+            s.inputs = s.architecture.architectureType.defaultInputs
         }
         s.inputDimension = s.inputs.first?.count ?? 1
         if let declaredDimension, declaredDimension != s.inputDimension {
@@ -121,6 +122,8 @@ public struct SampleConfig: Sendable {
         case .invalidBagCount, .tooManyNetworks, .bagMismatch, .nonFiniteResult, .nonFiniteAnalysis: candidates = ["bags", "netsPerBag"]
         case .invalidThreadCount: candidates = ["threads"]
         case .estimatorUnsupported: candidates = ["estimator"]
+        case .invalidCutoff: candidates = ["cutoff"]
+        case .couplingsUnsupported: candidates = ["inputs", "grid", "architecture"]
         }
         return candidates.first(where: m.contains) ?? candidates[0]
     }

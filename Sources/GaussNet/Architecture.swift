@@ -58,6 +58,18 @@ public protocol Architecture: Sendable {
     /// `I_{3|3} = ∫∫ d^d x d^d y Π_{a∈left} K_W(x,a) K_W(x,y) Π_{b∈right} K_W(y,b)` (PHYSICS.md §2).
     func twoVertexIntegral(_ left: [[Double]], _ right: [[Double]]) -> Double
 
+    /// `N_K` per four-point combination, `I_6` and `Σ_{10} I_{3|3}` per six-point combination
+    /// (multisets of indices into `inputs`). Default: `starIntegral` and `twoVertexSum` per
+    /// combination; an architecture with costly integrals shares work between combinations.
+    func couplingIntegrals(inputs: [[Double]], four: [[Int]], six: [[Int]]) -> CouplingIntegrals
+
+    /// Why this architecture cannot normalize the couplings at these hyperparameters and inputs, as
+    /// one line; nil when it can (default).
+    func couplingUnsupportedReason(inputs: [[Double]]) -> String?
+
+    /// The inputs used when a run gives none (default: the paper's six, `SamplerSettings.paperInputs`).
+    static var defaultInputs: [[Double]] { get }
+
     /// `m0²` of the infrared expansion `1/K̃(p) = Z (m0² + p²) + O(p⁴)` of the weight kernel in
     /// momentum space; nil when `K_W` is not translation invariant or has no such expansion.
     var massSquared: Double? { get }
@@ -128,6 +140,16 @@ extension Architecture {
     }
 
     public func estimatorCaveat(_ estimator: Estimator, order: Int, neurons: Double) -> String? { nil }
+
+    public func couplingIntegrals(inputs: [[Double]], four: [[Int]], six: [[Int]]) -> CouplingIntegrals {
+        CouplingIntegrals(four: four.map { starIntegral($0.map { inputs[$0] }) },
+                          six: six.map { starIntegral($0.map { inputs[$0] }) },
+                          tree: six.map { twoVertexSum($0.map { inputs[$0] }) })
+    }
+
+    public func couplingUnsupportedReason(inputs: [[Double]]) -> String? { nil }
+
+    public static var defaultInputs: [[Double]] { SamplerSettings.paperInputs }
 
     /// Exact connected four-point function at width `N` (seed 003, PHYSICS.md §2):
     ///

@@ -10,12 +10,18 @@ public enum ArchitectureKind: String, Codable, Sendable, CaseIterable, CustomStr
     case gaussNet = "gaussnet"
     /// `CosNetArchitecture`.
     case cosNet = "cosnet"
+    /// `ReLUNetArchitecture`.
+    case reluNet = "relu"
+    /// `ErfNetArchitecture`.
+    case erfNet = "erf"
 
     /// The type implementing this architecture.
     public var architectureType: any Architecture.Type {
         switch self {
         case .gaussNet: return GaussNetArchitecture.self
         case .cosNet: return CosNetArchitecture.self
+        case .reluNet: return ReLUNetArchitecture.self
+        case .erfNet: return ErfNetArchitecture.self
         }
     }
 
@@ -24,6 +30,16 @@ public enum ArchitectureKind: String, Codable, Sendable, CaseIterable, CustomStr
     /// The architecture's exact formulas at the given hyperparameters.
     public func architecture(sigmaW: Double, sigmaB: Double, inputDimension: Int) -> any Architecture {
         architectureType.init(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
+    }
+
+    /// The architecture's exact formulas with the integration cutoff `Λ` of architectures whose
+    /// weight kernel is not translation invariant (`ActivationNetArchitecture.cutoff`; nil keeps
+    /// their default, others ignore it).
+    public func architecture(sigmaW: Double, sigmaB: Double, inputDimension: Int, cutoff: Double?) -> any Architecture {
+        let arch = architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
+        guard let cutoff, var withCutoff = arch as? any ActivationNetArchitecture else { return arch }
+        withCutoff.cutoff = cutoff
+        return withCutoff
     }
 
     /// The names joined for a sentence: `gaussnet or cosnet`; `marking` gets ` (default)` added.

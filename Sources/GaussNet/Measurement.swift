@@ -255,12 +255,37 @@ struct Analysis {
         self.combinations = combinations
         self.gaussian = gaussian
         fourIndex = Combinatorics.MultisetIndex(count: p, size: 4)
-        exactFour = combinations[4]!.map { arch.exactConnectedFourPoint($0.map { x[$0] }, width: settings.width) }
-        exactSix = combinations[6]!.map { arch.exactConnectedSixPoint($0.map { x[$0] }, width: settings.width) }
-        normalizationFour = combinations[4]!.map { arch.starIntegral($0.map { x[$0] }) }
-        normalizationSix = combinations[6]!.map { arch.starIntegral($0.map { x[$0] }) }
-        treeSix = combinations[6]!.map { arch.twoVertexSum($0.map { x[$0] }) }
         let index = fourIndex
+        // The exact connected functions of `Architecture.exactConnectedFourPoint` / `SixPoint`, the
+        // same operations in the same order, with each neuron moment computed once (for the
+        // activation networks a moment is a quadrature).
+        let h2 = (0..<p).map { a in (0..<p).map { b in arch.neuronCorrelator([x[a], x[b]]) } }
+        let h4 = combinations[4]!.map { arch.neuronCorrelator($0.map { x[$0] }) }
+        let s4 = pow(settings.sigmaW, 4) / Double(settings.width)
+        exactFour = combinations[4]!.enumerated().map { k, c in
+            s4 * (3 * h4[k] - h2[c[0]][c[1]] * h2[c[2]][c[3]] - h2[c[0]][c[2]] * h2[c[1]][c[3]]
+                  - h2[c[0]][c[3]] * h2[c[1]][c[2]])
+        }
+        let s6 = pow(settings.sigmaW, 6) / (Double(settings.width) * Double(settings.width))
+        let pairings = Combinatorics.pairings(of: 6)
+        exactSix = combinations[6]!.map { c in
+            var fourTwo = 0.0
+            for pair in Combinatorics.pairs(of: 6) {
+                let rest = (0..<6).filter { $0 != pair.0 && $0 != pair.1 }.map { c[$0] }
+                fourTwo += h4[index.index(rest)] * h2[c[pair.0]][c[pair.1]]
+            }
+            var twoTwoTwo = 0.0
+            for pairing in pairings {
+                var product = 1.0
+                for q in pairing { product *= h2[c[q.0]][c[q.1]] }
+                twoTwoTwo += product
+            }
+            return s6 * (15 * arch.neuronCorrelator(c.map { x[$0] }) - 3 * fourTwo + 2 * twoTwoTwo)
+        }
+        let integrals = arch.couplingIntegrals(inputs: x, four: combinations[4]!, six: combinations[6]!)
+        normalizationFour = integrals.four
+        normalizationSix = integrals.six
+        treeSix = integrals.tree
         splitsSix = combinations[6]!.map { legs in
             Combinatorics.pairs(of: 6).map { pair in
                 let rest = (0..<6).filter { $0 != pair.0 && $0 != pair.1 }.map { legs[$0] }

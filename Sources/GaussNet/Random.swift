@@ -74,6 +74,20 @@ public struct CounterRandomStream: Sendable {
         position += 3 * UInt64(width)
     }
 
+    /// One network of the direct estimator of an activation network on any inputs (`inputs`
+    /// flattened `[p·d + k]`): draws `(d + 2) · width` normals (all `W0`, all `b0`, all `W1`) and writes
+    /// `field[p] = Σ_i W1_i σ(W0_i·x_p + b0_i)`; see `frg_activation_direct`. `points` ≤ 64.
+    @inlinable
+    public mutating func directActivation(width: Int, points: Int, dimension: Int, inputs: [Double],
+                                          activation: Activation, weightScale: Double, biasScale: Double,
+                                          readoutScale: Double, field: UnsafeMutablePointer<Double>) {
+        inputs.withUnsafeBufferPointer { xs in
+            frg_activation_direct(key, stream, position, Int32(width), Int32(points), Int32(dimension), xs.baseAddress,
+                                  activation.rawValue, weightScale, biasScale, readoutScale, field)
+        }
+        position += UInt64(dimension + 2) * UInt64(width)
+    }
+
     /// Scratch doubles `directGaussNet` needs at `width`.
     public static func directScratchCount(width: Int) -> Int { frg_direct_scratch_count(Int32(width)) }
 

@@ -62,6 +62,10 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
     case invalidGrid(String)
     case bagMismatch(String)
     case estimatorUnsupported(String)
+    /// `SamplerSettings.cutoff` is not finite and > 0.
+    case invalidCutoff(Double)
+    /// The architecture cannot normalize the couplings at these settings (`Architecture.couplingUnsupportedReason`).
+    case couplingsUnsupported(String)
     /// A bag's `G^(n)` came out non-finite (products of outputs beyond double range).
     case nonFiniteResult(bag: Int)
     /// A quantity of the analysis (`u4`, its error, `G_0`, …) is not finite at these settings.
@@ -72,7 +76,7 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         case .bagMismatch, .nonFiniteResult, .nonFiniteAnalysis: return .runFailed
         case .invalidInputDimension, .invalidSigmaW, .sigmaWOutOfRange, .sigmaWOverflow, .invalidSigmaB, .invalidWidth, .noInputs, .tooManyInputs,
              .inputDimensionMismatch, .nonFiniteInput, .invalidNetsPerBag, .invalidBagCount, .invalidThreadCount,
-             .tooManyNetworks, .widthTooLarge, .overflow, .invalidGrid, .estimatorUnsupported:
+             .tooManyNetworks, .widthTooLarge, .overflow, .invalidGrid, .estimatorUnsupported, .invalidCutoff, .couplingsUnsupported:
             return .invalidInput
         }
     }
@@ -98,6 +102,8 @@ public enum SamplerError: UserFacingError, Equatable, Sendable {
         case .invalidGrid(let what): return "invalid input grid: \(what)"
         case .bagMismatch(let what): return "bag results do not match the settings: \(what)"
         case .estimatorUnsupported(let what): return "estimator not available: \(what)"
+        case .invalidCutoff(let c): return "the integration cutoff Λ must be finite and > 0, got \(c)"
+        case .couplingsUnsupported(let what): return "couplings not available: \(what)"
         case .nonFiniteResult(let bag): return "overflow: bag \(bag) produced a non-finite G^(n) (products of outputs exceed double range)"
         case .nonFiniteAnalysis(let what): return "overflow: \(what) is not representable in double precision (the analysis scales like powers of σ_W whose exponents grow with d)"
         }
@@ -126,6 +132,10 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     /// Worker threads; 0 means all active processors. Never changes the numbers.
     public var threads: Int
     public var estimator: Estimator
+    /// Integration cutoff `Λ` of the coupling integrals of architectures whose weight kernel is not
+    /// translation invariant (`ActivationNetArchitecture`; the cube `[−Λ, Λ]^d`); nil: their default,
+    /// `defaultIntegrationCutoff`. Ignored by the Gauss-net and the Cos-net.
+    public var cutoff: Double?
 
     /// Fewest networks per bag accepted. Every error bar (and the paper's "background") is the
     /// spread over bags of the bags' averages `G^(n)|_A`, read as the spread of roughly normal means.
@@ -159,7 +169,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         architecture: ArchitectureKind = .gaussNet, inputDimension: Int = 1, sigmaW: Double = 1,
         sigmaB: Double = 1, width: Int, inputs: [[Double]] = SamplerSettings.paperInputs,
         netsPerBag: Int = 30_000, bags: Int = 30, seed: UInt64 = 1, threads: Int = 0,
-        estimator: Estimator = .direct
+        estimator: Estimator = .direct, cutoff: Double? = nil
     ) {
         self.architecture = architecture
         self.inputDimension = inputDimension
@@ -172,6 +182,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         self.seed = seed
         self.threads = threads
         self.estimator = estimator
+        self.cutoff = cutoff
     }
 
     /// A regular grid of inputs: the Cartesian product, in `d` dimensions, of `count` equally spaced
@@ -202,7 +213,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
 
     /// The architecture's exact formulas at these hyperparameters.
     public func makeArchitecture() -> any Architecture {
-        architecture.architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension)
+        architecture.architecture(sigmaW: sigmaW, sigmaB: sigmaB, inputDimension: inputDimension, cutoff: cutoff)
     }
 
     /// Checks every field; throws the first problem found.
@@ -230,7 +241,9 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         guard width <= (1 << 30) / (inputDimension + 2) / 2 else {
             throw SamplerError.widthTooLarge(width: width, inputDimension: inputDimension)
         }
+        if let cutoff { guard cutoff.isFinite, cutoff > 0 else { throw SamplerError.invalidCutoff(cutoff) } }
         let arch = makeArchitecture()
+        if let reason = arch.couplingUnsupportedReason(inputs: inputs) { throw SamplerError.couplingsUnsupported(reason) }
         if let reason = arch.unsupportedReason(for: estimator, inputs: inputs) {
             throw SamplerError.estimatorUnsupported(reason)
         }

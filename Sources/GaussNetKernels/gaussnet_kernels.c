@@ -600,3 +600,197 @@ void frg_importance_recursion(size_t multisets, const int32_t *start, const int3
         S[2 * o + 1] += T[2 * (size_t)output[o] + 1];
     }
 }
+
+// ---- Activation networks (ReLU, erf, tanh) ----
+
+// Coefficient tables printed by scripts/generate-erf-coefficients (exact literals, so they do not
+// depend on the machine's libm). Its report:
+// P: degree 15, max relative error of the rounded polynomial 1.67e-16
+// Q_0 on [1, 2]: degree 18, max relative error 2.36e-16
+// Q_1 on [2, 3]: degree 18, max relative error 1.48e-16
+// Q_2 on [3, 4]: degree 18, max relative error 1.20e-16
+// Q_3 on [4, 5]: degree 18, max relative error 1.66e-16
+// Q_4 on [5, 6]: degree 18, max relative error 1.39e-16
+// T: degree 20, max relative error 1.53e-16
+static const double tanh_t[21] = {
+    0x1.0000000000000p+0, -0x1.5555555555555p-2, 0x1.1111111111111p-3, -0x1.ba1ba1ba1b9e3p-5, 0x1.664f4882c034ep-6, -0x1.226e355e4b959p-7, 0x1.d6d3d0dadc6d7p-9, -0x1.7da363ddbc270p-10, 0x1.35581e6d7dbb4p-11, -0x1.f57cfcf23ca8cp-13, 0x1.967a6199f2d50p-14, -0x1.4966e5399fbe4p-15, 0x1.0aa5ab7379dafp-16, -0x1.adab5e4d68d88p-18, 0x1.54c91f3f8b39ap-19, -0x1.035a81dddb6e5p-20, 0x1.69a6b77f9438ep-22, -0x1.af2c0f50e22bdp-24, 0x1.8f97fe06b809bp-26, -0x1.f256fb0c13394p-29, 0x1.33710ab154cbbp-32,
+};
+static const double erf_p[16] = {
+    0x1.20dd750429b6dp+0, -0x1.812746b0379e7p-2, 0x1.ce2f21a042be2p-4, -0x1.b82ce31288b51p-6, 0x1.565bcd0e6a530p-8, -0x1.c02db400406a3p-11, 0x1.f9a326f9a7769p-14, -0x1.f4d25c3b729a6p-17, 0x1.b9e6c9944bd7ep-20, -0x1.5f74291398641p-23, 0x1.fcc4c8ec29638p-27, -0x1.51cfe00be885fp-30, 0x1.9df7fd0b39a12p-34, -0x1.d332e777f7344p-38, 0x1.cf915d8f3c685p-42, -0x1.3aa422cc5d833p-46,
+};
+static const double erf_q[19][5] = {  // [power][interval]
+    {0x1.494daffa2ad68p-2, 0x1.afbb3f3b7343bp-3, 0x1.3e0a99a0ee914p-3, 0x1.f5b2a049cf4c6p-4, 0x1.9d8a8f2284f2cp-4},
+    {-0x1.4f1988444caf7p-3, -0x1.3086d7f01ac85p-4, -0x1.5285d2eb1ef74p-5, -0x1.aa3eb6a946f7ep-6, -0x1.238ca71b93fc3p-6},
+    {0x1.37ea271bc54bdp-4, 0x1.98958a7a8e4a3p-6, 0x1.5d581133378edp-7, 0x1.62c12cb5f7577p-8, 0x1.95252b932efe3p-9},
+    {-0x1.0dc51d2941e6bp-5, -0x1.0632076809dfcp-7, -0x1.5e5d7e9899181p-9, -0x1.218ed930b23b1p-10, -0x1.15976ddda3ca1p-11},
+    {0x1.b65944f34f7abp-7, 0x1.435c04e207ca1p-9, 0x1.5632136d8cce2p-11, 0x1.d00785f2ed4fbp-13, 0x1.774f4826dc857p-14},
+    {-0x1.513ed7600d679p-8, -0x1.809ce8ab53429p-11, -0x1.460abd6b25b1ap-13, -0x1.6d54b133d64fep-15, -0x1.f4e46d179e3b8p-17},
+    {0x1.ee705e7364af4p-10, 0x1.ba8a67cfbec65p-13, 0x1.2f839e543f10ep-15, 0x1.1ad6a32debca0p-17, 0x1.4a17e19bfd308p-19},
+    {-0x1.5b0abfe60eb7ep-11, -0x1.edd423990645cp-15, -0x1.146bc4068a926p-17, -0x1.aef8ea4ac0399p-20, -0x1.add7ac9ca56a1p-22},
+    {0x1.d4509d0cf712fp-13, 0x1.0bcba320216f5p-16, 0x1.ed2a967426d6dp-20, 0x1.4354fb1efc226p-22, 0x1.149cd7825b799p-24},
+    {-0x1.30c0ec9d0de4fp-14, -0x1.1ad10db2c5f70p-18, -0x1.af5d6500034a9p-22, -0x1.de0953c6d7562p-25, -0x1.60001e7bdc659p-27},
+    {0x1.7f99794b93823p-16, 0x1.234feead8fd7dp-20, 0x1.724f937a99d29p-24, 0x1.5c64b32fc2adbp-27, 0x1.bb09ba4386082p-30},
+    {-0x1.d415579eabdaep-18, -0x1.2514a03f9ac59p-22, -0x1.3845218710950p-26, -0x1.f4e8f4da825e0p-30, -0x1.13d9c82fcc575p-32},
+    {0x1.156c86a413bc6p-19, 0x1.205d66e34fabbp-24, 0x1.02dd8c89e0c3cp-28, 0x1.635e3027b5310p-32, 0x1.53f6cf0864ad8p-35},
+    {-0x1.4009e6dbe4d91p-21, -0x1.15cc1271e6cafp-26, -0x1.a63879ac2b5a6p-31, -0x1.f1d4261509121p-35, -0x1.9ec6199c34298p-38},
+    {0x1.67d4440338f94p-23, 0x1.0647e75f48ba6p-28, 0x1.52f4317cd2765p-33, 0x1.586a065761baep-37, 0x1.f519434c08738p-41},
+    {-0x1.89bb86efe1cd8p-25, -0x1.e51d8ba349b16p-31, -0x1.0bcd86ce0aebdp-35, -0x1.d6a92d9899824p-40, -0x1.2bba8a7cf175bp-43},
+    {0x1.a65d02ec951dep-27, 0x1.b92fddbdbe983p-33, 0x1.a1693ef0cca8bp-38, 0x1.3e086e25ac1e7p-42, 0x1.6355482254f52p-46},
+    {-0x1.dfedf0fc63352p-29, -0x1.a1b371445f030p-35, -0x1.4ed131626e325p-40, -0x1.b70a71908d650p-45, -0x1.ac1a03c01b492p-49},
+    {0x1.ebbcb67e59cfep-31, 0x1.6e52385ad2577p-37, 0x1.fb0eddcf8d515p-43, 0x1.21f18216692ddp-47, 0x1.f240b3294d8cep-52},
+};
+
+static inline __attribute__((always_inline)) double erf_body(double x) {
+    double ax = __builtin_fabs(x);
+    // |x| < 1: x · P(x²).
+    double t = x * x;
+    double p = erf_p[15];
+    for (int k = 14; k >= 0; k--) p = fma(p, t, erf_p[k]);
+    double small = x * p;
+    // 1 ≤ |x| < 6: 1 − e^{−x²} Q_j(s); c clamped into [1, 6) so that every lane stays finite.
+    double c = ax < 6 ? ax : 5.5;
+    c = c < 1 ? 1.5 : c;
+    int j = (int)c - 1;
+    double s = c - ((double)j + 1.5);
+    double q = erf_q[18][j];
+    for (int k = 17; k >= 0; k--) q = fma(q, s, erf_q[k][j]);
+    double hi = c * c;
+    double lo = fma(c, c, -hi);  // c² = hi + lo exactly; e^{−c²} = e^{−hi}(1 − lo) to O(lo²)
+    double e = exp_body(-hi) * q;
+    e = fma(-e, lo, e);
+    double large = __builtin_copysign(1.0 - e, x);
+    double far = ax >= 6 ? __builtin_copysign(1.0, x) : x;  // x itself only for NaN
+    return ax < 1 ? small : (ax < 6 ? large : far);
+}
+
+static inline __attribute__((always_inline)) double tanh_body(double x) {
+    double ax = __builtin_fabs(x);
+    double t = x * x;
+    double p = tanh_t[20];
+    for (int k = 19; k >= 0; k--) p = fma(p, t, tanh_t[k]);
+    double small = x * p;
+    double c = ax < 20 ? ax : 20;  // tanh(20) = 1 − 8e-18 rounds to 1, and e^{40} is finite
+    double large = __builtin_copysign(1.0 - 2.0 / (exp_body(2 * c) + 1.0), x);
+    return ax < 1 ? small : (ax == ax ? large : x);
+}
+
+static inline __attribute__((always_inline)) double activation_body(int activation, double z) {
+    switch (activation) {
+    case FRG_ACTIVATION_RELU: return z > 0 ? z : 0.0;
+    case FRG_ACTIVATION_ERF: return erf_body(z);
+    default: return tanh_body(z);
+    }
+}
+
+double frg_erf(double x) { return erf_body(x); }
+
+double frg_tanh(double x) { return tanh_body(x); }
+
+FRG_CLONES
+void frg_activation_array(int activation, const double *restrict x, double *restrict y, size_t count) {
+    switch (activation) {
+    case FRG_ACTIVATION_RELU:
+        for (size_t i = 0; i < count; i++) y[i] = x[i] > 0 ? x[i] : 0.0;
+        break;
+    case FRG_ACTIVATION_ERF:
+        for (size_t i = 0; i < count; i++) y[i] = erf_body(x[i]);
+        break;
+    default:
+        for (size_t i = 0; i < count; i++) y[i] = tanh_body(x[i]);
+    }
+}
+
+double frg_smooth_line(int activation, int n, const double *alpha, const double *beta, int cut_count,
+                       const double *cuts, const double *nodes, const double *weights) {
+    double total = 0;
+    for (int j = 0; j + 1 < cut_count; j++) {
+        double lower = cuts[j], upper = cuts[j + 1];
+        if (!(upper > lower)) continue;
+        double half = (upper - lower) / 2, middle = (upper + lower) / 2, panel = 0;
+        for (int k = 0; k < 16; k++) {
+            double t = middle + half * nodes[k];
+            double product = weights[k] * exp(-t * t / 2);
+            for (int a = 0; a < n; a++) {
+                double z = alpha[a] + beta[a] * t;
+                product *= activation == FRG_ACTIVATION_ERF ? erf_body(z) : tanh_body(z);
+            }
+            panel += product;
+        }
+        total += panel * half;
+    }
+    return total;
+}
+
+#define FRG_ACTIVATION_CHUNK 512
+
+/// The neuron loop of `frg_activation_direct` for one activation (a constant after inlining, so
+/// each loop is branch free): chunks of 64 neurons, their normals drawn at their fixed indices.
+static inline __attribute__((always_inline))
+void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t first, int width, int points,
+                    int dim, const double *restrict inputs, double weight_scale, double bias_scale,
+                    double readout_scale, lanes8 *restrict sums) {
+    size_t n = (size_t)width, d = (size_t)dim;
+    // Chunks of up to 512 neurons (at most 4096 W0 components): long enough for the vectorized
+    // normals to run at full rate, small enough for the stack.
+    size_t chunk = 4096 / d < FRG_ACTIVATION_CHUNK ? 4096 / d : FRG_ACTIVATION_CHUNK;
+    chunk &= ~(size_t)7;
+    double w0[4096], b0[FRG_ACTIVATION_CHUNK], w1[FRG_ACTIVATION_CHUNK];
+    double zs[FRG_ACTIVATION_CHUNK];
+    for (int p = 0; p < points; p++) sums[p] = (lanes8){0};
+    for (size_t start = 0; start < n; start += chunk) {
+        size_t m = n - start < chunk ? n - start : chunk;
+        size_t padded = (m + 7) & ~(size_t)7;
+        normals_body(key, stream, first + start * d, m * d, w0);
+        normals_body(key, stream, first + n * d + start, m, b0);
+        normals_body(key, stream, first + n * (d + 1) + start, m, w1);
+        // Padding neurons have W1 = 0 and add exactly 0.
+        for (size_t i = m; i < padded; i++) { b0[i] = 0; w1[i] = 0; }
+        for (size_t i = m * d; i < padded * d; i++) w0[i] = 0;
+        for (size_t i = 0; i < padded; i++) {
+            b0[i] *= bias_scale;
+            w1[i] *= readout_scale;
+        }
+        for (size_t i = 0; i < padded * d; i++) w0[i] *= weight_scale;
+        for (int p = 0; p < points; p++) {
+            const double *x = inputs + (size_t)p * d;
+            if (d == 1) {  // the common case, as its own loop so that it vectorizes
+                double x0 = x[0];
+                for (size_t i = 0; i < padded; i++) zs[i] = w1[i] * activation_body(activation, fma(w0[i], x0, b0[i]));
+            } else {
+                for (size_t i = 0; i < padded; i++) {
+                    double z = b0[i];
+                    for (size_t j = 0; j < d; j++) z = fma(w0[i * d + j], x[j], z);
+                    zs[i] = w1[i] * activation_body(activation, z);
+                }
+            }
+            lanes8 acc = sums[p];
+            for (size_t i = 0; i < padded; i += 8) {
+                lanes8 v;
+                __builtin_memcpy(&v, zs + i, sizeof v);
+                acc += v;
+            }
+            sums[p] = acc;
+        }
+    }
+}
+
+FRG_CLONES
+void frg_activation_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points, int dim,
+                           const double *inputs, int activation, double weight_scale, double bias_scale,
+                           double readout_scale, double *field) {
+    lanes8 sums[FRG_ACTIVATION_MAX_POINTS];
+    switch (activation) {
+    case FRG_ACTIVATION_RELU:
+        activation_sum(FRG_ACTIVATION_RELU, key, stream, first, width, points, dim, inputs, weight_scale,
+                       bias_scale, readout_scale, sums);
+        break;
+    case FRG_ACTIVATION_ERF:
+        activation_sum(FRG_ACTIVATION_ERF, key, stream, first, width, points, dim, inputs, weight_scale,
+                       bias_scale, readout_scale, sums);
+        break;
+    default:
+        activation_sum(FRG_ACTIVATION_TANH, key, stream, first, width, points, dim, inputs, weight_scale,
+                       bias_scale, readout_scale, sums);
+    }
+    for (int p = 0; p < points; p++) field[p] = fold8(&sums[p]);
+}

@@ -44,8 +44,8 @@ final class SampleCommandTests: XCTestCase {
         }
         XCTAssertEqual(message(["--width", "0"]), "width N must be ≥ 1, got 0")
         XCTAssertEqual(message(["--points", "0.1,x"]), "--points: 'x' is not a finite number")
-        XCTAssertEqual(message(["--architecture", "relu"]),
-                       "The value 'relu' is invalid for '--architecture <architecture>'. Please provide one of 'gaussnet' and 'cosnet'.")
+        XCTAssertEqual(message(["--architecture", "relux"]),
+                       "The value 'relux' is invalid for '--architecture <architecture>'. Please provide one of 'gaussnet', 'cosnet', 'relu' or 'erf'.")
         XCTAssertEqual(message(["--grid", "0:1"]), "--grid must be LOWER:UPPER:COUNT, got '0:1'")
         XCTAssertEqual(message(["--bags", "1"]), "at least 2 bags are needed for a standard deviation over bags, got 1")
         // A 3-point axis in 20 dimensions is 3²⁰ points: refused before any is built.

@@ -20,7 +20,7 @@ final class SampleCompareExitStatusTests: XCTestCase {
         let state = dir.appendingPathComponent("state").path
         let tiny = ["sample", "--width", "2", "--nets", "10", "--bags", "2", "--threads", "1"]
         XCTAssertEqual(FRG.run(["sample", "--width", "0"]), 2)
-        XCTAssertEqual(FRG.run(["sample", "--architecture", "relu"]), 2)
+        XCTAssertEqual(FRG.run(["sample", "--architecture", "relux"]), 2)
         XCTAssertEqual(FRG.run(["sample", "--estimator", "marginal", "--points", "0,0.1,0.3"]), 2)
         XCTAssertEqual(FRG.run(tiny + ["--state", file]), 2, "the state folder is a file")
         XCTAssertEqual(FRG.run(tiny + ["--state", state, "--format", "json", "--output", dir.path]), 2, "the JSON path is a folder: a bad output path")

@@ -16,8 +16,8 @@ final class ArchitectureTests: XCTestCase {
             XCTAssertEqual(arch.inputDimension, 2)
             XCTAssertEqual(ArchitectureKind(rawValue: kind.rawValue), kind)
         }
-        XCTAssertEqual(ArchitectureKind.namesList(), "gaussnet or cosnet")
-        XCTAssertEqual(ArchitectureKind.namesList(marking: .gaussNet), "gaussnet (default) or cosnet")
+        XCTAssertEqual(ArchitectureKind.namesList(), "gaussnet, cosnet, relu or erf")
+        XCTAssertEqual(ArchitectureKind.namesList(marking: .gaussNet), "gaussnet (default), cosnet, relu or erf")
         XCTAssertEqual(ArchitectureKind.marginalEstimatorRequirements,
                        "the Gauss-net with d = 1 and equally spaced inputs (at least two)")
     }

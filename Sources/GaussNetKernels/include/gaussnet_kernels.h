@@ -146,6 +146,49 @@ static inline size_t frg_direct_scratch_count(int width) {
 /// its rate as the machine's exp ceiling.
 void frg_exp_array(const double *x, double *y, size_t count);
 
+// ---- Activation networks: ReLU-net, Erf-net, tanh-net (Sources/GaussNet/ActivationNetArchitecture.swift) ----
+
+/// The activations of `frg_activation_direct`.
+typedef enum { FRG_ACTIVATION_RELU = 0, FRG_ACTIVATION_ERF = 1, FRG_ACTIVATION_TANH = 2 } frg_activation;
+
+/// The kernels' erf: branch free (every lane computes both ranges and selects), from Chebyshev
+/// interpolants printed by `scripts/generate-erf-coefficients` — x·P(x²) for |x| < 1,
+/// sign(x)(1 − e^{−x²} Q_j(|x| − j − 1.5)) for 1 ≤ |x| < 6 (x² split exactly into hi + lo, the
+/// kernels' exp), sign(x) beyond. Accuracy against glibc's erf over the whole double range:
+/// `ActivationKernelTests.testErfAgainstLibm` (a few ulp; the test states the bound).
+double frg_erf(double x);
+
+/// The kernels' tanh: x·T(x²) for |x| < 1 (Chebyshev interpolant), else
+/// sign(x)(1 − 2/(e^{2|x|} + 1)) with the kernels' exp (|x| clamped at 20, where tanh rounds to 1).
+double frg_tanh(double x);
+
+/// `y[i] = activation(x[i])` for i < count, vectorized (the same values as the scalar functions;
+/// ReLU is max(x, 0)).
+void frg_activation_array(int activation, const double *x, double *y, size_t count);
+
+/// `Σ_panels Σ_k w_k Π_a σ(α_a + β_a t_k) e^{−t_k²/2}` over the panels [cuts[j], cuts[j+1]] (sorted,
+/// `cut_count` cuts), each with the 16-point Gauss–Legendre rule `nodes`, `weights` on [−1, 1]: the
+/// line integral of `NeuronMoments.smoothLine` (without its 1/√(2π)), in C because it is the inner
+/// loop of the exact moments (`n` ≤ 64 factors; σ by the kernels' erf and tanh, libm's exp).
+double frg_smooth_line(int activation, int n, const double *alpha, const double *beta, int cut_count,
+                       const double *cuts, const double *nodes, const double *weights);
+
+/// Largest point count `frg_activation_direct` accepts.
+#define FRG_ACTIVATION_MAX_POINTS 64
+
+/// One network of the direct estimator of an activation network f(x) = Σ_i W1_i σ(W0_i·x + b0_i)
+/// on any `points` inputs of `dim` components (`inputs[p·dim + j]`), `width` = N neurons. Draws
+/// (dim + 2)·N normals from stream `stream` starting at `first` — W0_i component j at
+/// first + i·dim + j, b0_i at first + dim·N + i, W1_i at first + (dim + 1)·N + i — and writes
+///
+///     field[p] = Σ_i W1_i σ(z_ip),   z_ip = b0_i + Σ_j W0_ij x_pj   (fma in order j = 0, 1, …)
+///
+/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z. Neurons are drawn in chunks
+/// of up to 512 (the values do not depend on it) and summed in 8 lanes (lane = i mod 8) folded pairwise.
+void frg_activation_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points, int dim,
+                           const double *inputs, int activation, double weight_scale, double bias_scale,
+                           double readout_scale, double *field);
+
 // ---- The importance estimator (Estimator.importance, Sources/GaussNet/ImportanceEstimator.swift) ----
 //
 // Per neuron the proposal draws a mixture component c ∈ {0, 1, 2, 3} (order k = 2c) with

@@ -58,6 +58,7 @@ enum Derivation {
     /// alone cannot say whether a regulator fits.
     static func derive(_ key: DerivationKey) throws -> DerivedSystem {
         DerivationCounter.shared.record(key)
+        if key.polchinskiCutoff != nil { return try derivePolchinskiBeyondLPA(key) }
         if key.momentThresholds { return try deriveWithMomentThresholds(key) }
         if key.truncation == .derivative2 { return try deriveDerivative2(key) }
         switch key.expansion {

@@ -8,6 +8,8 @@ import Foundation
 /// compiled for one `TruncationSpec` (threshold quadrature, `d` and the moments substituted). Two
 /// specs with the same key therefore share one derivation. Whether a regulator provides the
 /// families a truncation needs is checked by `TruncationSpec.validate()` on the full spec.
+/// Polchinski beyond the LPA is the exception: its cutoff constants are numbers in the equations,
+/// so the cutoff is part of the key (`polchinskiCutoff`).
 public struct DerivationKey: Hashable, Sendable {
     public var scheme: FlowEquation
     public var truncation: TruncationKind

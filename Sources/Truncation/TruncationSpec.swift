@@ -138,7 +138,7 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
         case (.polchinski, .lpaPrime):
             if regulator == .litim {
                 throw TruncationError.incompatible(
-                    "Polchinski lpa-prime with Litim's cutoff c = (1 − y) θ(1 − y) is the LPA: η = σ v″(φ0)² and σ = 2c″(0)/c′(0)² = 0, so η ≡ 0 (use --regulator exponential, or derivative2)")
+                    "Polchinski lpa-prime with Litim's cutoff c = (1 − y) θ(1 − y) is the LPA: η = σ v″(φ0)² and σ = 2c″(0)/c′(0)² = 0, so η ≡ 0 (use the exponential regulator, or derivative2)")
             }
         case (.polchinski, .derivative2):
             try validateDerivative2Order()

@@ -22,7 +22,9 @@
 ///     ∂_t V = ½ c₀ V′² − ½ I₀ V″ − ½ I₁ K + (η/2) φ V′
 ///     ∂_t K = c₀ [2V″(K − 1) + V′K′] + c₁ V″² − ½ I₀ K″ + η K + (η/2) φ K′
 ///
-/// (the `K − 1` is `2c₀V″K` of the `(δS)²` term minus `2c₀V″` of the `φ·ĊC⁻¹·δS` term). In
+/// (the `K − 1` is `2c₀V″K` of the `(δS)²` term minus `2c₀V″` of the `φ·ĊC⁻¹·δS` term). Check: for
+/// a quadratic `S = ½ φ·G·φ` the equation is closed, `∂_t G = Ċ G² − 2 Ċ C⁻¹ G + η G`, whose `p⁰` and
+/// `p²` parts at `G = m + K p² + O(p⁴)` are `c₀ m² + η m` and `c₁ m² + 2c₀ m (K − 1) + η K`, as above. In
 /// dimensionless variables, with `φ` and `V` rescaled by the same constants that normalize the LPA
 /// (`φ² → (J₀/2) φ²`, `V → J₀/(2|c′(0)|) V`, `J₀ = k^{2−d} I₀`), and `z(φ) = K`:
 ///

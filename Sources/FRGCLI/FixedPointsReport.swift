@@ -147,7 +147,7 @@ struct FixedPointsReport {
                 for st in s.steps {
                     let p = st.fixedPoint
                     table.append([spec.scheme.rawValue, spec.truncation.rawValue, spec.expansion.rawValue,
-                                  spec.scheme == .wetterich ? spec.regulator.rawValue : "",
+                                  spec.truncationObject["regulator"] as? String ?? "",
                                   kind == .prefactor ? formatExact(st.parameter)
                                       : spec.scheme == .wetterich && spec.regulator == .exponential ? formatExact(spec.regulatorPrefactor) : "",
                                   formatExact(kind == .dimension ? st.parameter : spec.dimension),

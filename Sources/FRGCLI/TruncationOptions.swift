@@ -61,7 +61,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder)).")
     var order: Int = 6
 
-    @Option(help: "Regulator (Wetterich only; default litim).")
+    @Option(help: "Regulator (Wetterich; Polchinski lpa-prime and derivative2: its UV cutoff c = R/(p²+R); default litim).")
     var regulator: RegulatorKind?
 
     @Option(parsing: .unconditional, help: "Regulator prefactor α in R_k = α Z_k k² r(y) (exponential regulator only; default 1).")
@@ -74,8 +74,8 @@ struct TruncationOptions: ParsableArguments {
         guard order >= 2, order % 2 == 0, order <= TruncationSpec.maximumOrder else {
             throw ValidationError("--order must be an even integer from 2 to \(TruncationSpec.maximumOrder), got \(order)\(order > TruncationSpec.maximumOrder ? ": \(TruncationSpec.maximumOrderReason)" : "")")
         }
-        if regulator != nil, scheme == .polchinski {
-            throw ValidationError("--regulator does not apply to the normalized Polchinski equation (regulator constants are absorbed in v and φ)")
+        if regulator != nil, scheme == .polchinski, truncation.kind == nil || truncation.kind == .lpa {
+            throw ValidationError("--regulator does not apply to the normalized Polchinski LPA (regulator constants are absorbed in v and φ); beyond it (lpa-prime, derivative2) it picks the cutoff")
         }
         if let prefactor {
             guard prefactor.isFinite, prefactor > 0, prefactor <= TruncationSpec.maximumRegulatorPrefactor else {

@@ -106,7 +106,7 @@ public struct FlowConfig: Sendable {
             spec.order = try order.int(in: 2...TruncationSpec.maximumOrder, "an even order 2n")
             guard spec.order % 2 == 0 else { throw order.error("expected an even order 2n, got \(spec.order)") }
         }
-        if spec.scheme == .polchinski, m.contains("regulator") { throw m.error(at: "regulator", polchinskiRegulatorMessage) }
+        if spec.scheme == .polchinski, spec.truncation == .lpa, m.contains("regulator") { throw m.error(at: "regulator", polchinskiRegulatorMessage) }
         if let prefactor = m.optional("prefactor") {
             spec.regulatorPrefactor = try prefactor.double(greaterThan: 0, atMost: TruncationSpec.maximumRegulatorPrefactor, "the regulator prefactor α")
         }

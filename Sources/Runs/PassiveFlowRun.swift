@@ -102,7 +102,9 @@ public struct PassiveFlowRun: FlowRun {
             : "direction: toward the ultraviolet (IR → UV, reversed): the couplings given at \(start) are effective (1PI) ones; the flow reconstructs the microscopic couplings that produce them")
         header += provenance
         header.append(spec.scheme == .polchinski
-                      ? "regulator: absorbed into v and φ (normalized Polchinski form, PHYSICS.md §1)"
+                      ? (spec.truncation == .lpa
+                         ? "regulator: absorbed into v and φ (normalized Polchinski form, PHYSICS.md §1)"
+                         : "Polchinski cutoff: the \(spec.regulator.rawValue) regulator's UV counterpart c = R/(p² + R); its constants γ, σ stay in the equations (frg beta prints them)")
                       : "regulator: \(beta.regulator.shapeDescription)")
         header.append("scale: t = ln(k/\(scaleName)), \(scaleName) = \(uvScale); dimensionless ū_i, dimensionful u_i = k^D_i ū_i with D = "
                       + zip(names, result.canonicalDimensions).map { "\($0):\(formatNumber($1))" }.joined(separator: " "))

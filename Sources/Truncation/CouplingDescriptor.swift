@@ -110,14 +110,14 @@ public struct CouplingDescriptor: Sendable, Hashable {
     }
 
     /// `z̄_j = ∂^j z/∂ρ̄^j` at the expansion point, `j ≥ 1` (derivative2).
-    public static func wavefunction(derivative j: Int) -> CouplingDescriptor {
+    public static func wavefunction(derivative j: Int, scheme: FlowEquation = .wetterich) -> CouplingDescriptor {
         precondition(j >= 1, "z_j exists for j ≥ 1 (z(κ̄) = 1 is the normalization)")
         return CouplingDescriptor(
             name: "z\(j)", symbol: "z\(bar)\(j)", latexSymbol: "\\bar{z}_{\(j)}", dimensionfulSymbol: "z\(j)",
             role: .wavefunction(derivative: j),
             // Z is dimensionless and ρ has d − 2: −j(d − 2) = 2j − j d.
             canonicalDimension: AffineDimension(constant: Rational(2 * j), slope: Rational(-j)),
-            naturalScaleExponent: -j)
+            naturalScaleExponent: scheme == .polchinski ? 0 : -j)
     }
 
     /// Combining macron (U+0304): the bar of the dimensionless symbols.

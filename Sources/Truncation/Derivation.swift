@@ -1,7 +1,8 @@
 /// The symbolic result of projecting a flow equation onto the couplings of a truncation.
 ///
 /// Variables: the `n` couplings at indices `0..<n`, then `η` at `n` and `d` at `n + 1`. Nothing
-/// here depends on the value of `d` or on the regulator (see `DerivationKey`).
+/// here depends on the value of `d` or on the regulator (see `DerivationKey`), except the cutoff
+/// constants of Polchinski beyond the LPA.
 struct DerivedSystem: Sendable {
     var key: DerivationKey
     /// What each coupling (variable `i < n`) is.
@@ -40,6 +41,7 @@ struct DerivedSystem: Sendable {
 /// coefficients of the field series give the beta functions.
 ///
 /// Polchinski LPA: `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (no threshold functions).
+/// Polchinski LPA′ and derivative2: `derivePolchinskiBeyondLPA`.
 ///
 /// About `φ = 0` the series variable is `s = φ²`: `φ u' = 2 s u_s`, `u'' = 2 u_s + 4 s u_ss`, and
 /// `β_{2m} = (2m)! [s^m] F`. About the minimum it is `x = ρ − κ` with `ρ = φ²/2`:
@@ -58,6 +60,7 @@ enum Derivation {
     /// alone cannot say whether a regulator fits.
     static func derive(_ key: DerivationKey) throws -> DerivedSystem {
         DerivationCounter.shared.record(key)
+        if key.polchinskiCutoff != nil { return try derivePolchinskiBeyondLPA(key) }
         if key.momentThresholds { return try deriveWithMomentThresholds(key) }
         if key.truncation == .derivative2 { return try deriveDerivative2(key) }
         switch key.expansion {

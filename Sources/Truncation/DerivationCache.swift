@@ -8,6 +8,8 @@ import Foundation
 /// compiled for one `TruncationSpec` (threshold quadrature, `d` and the moments substituted). Two
 /// specs with the same key therefore share one derivation. Whether a regulator provides the
 /// families a truncation needs is checked by `TruncationSpec.validate()` on the full spec.
+/// Polchinski beyond the LPA is the exception: its cutoff constants are numbers in the equations,
+/// so the cutoff is part of the key (`polchinskiCutoff`).
 public struct DerivationKey: Hashable, Sendable {
     public var scheme: FlowEquation
     public var truncation: TruncationKind
@@ -17,6 +19,10 @@ public struct DerivationKey: Hashable, Sendable {
     /// projection keeps `r'` and `r''` inside the `y` integrals (`MomentThreshold` atoms), where
     /// Litim's regulator reduces them to one node and a boundary term.
     public var momentThresholds: Bool
+    /// The cutoff shape of Polchinski beyond the LPA (nil otherwise): its O(∂²) flow keeps two
+    /// constants of the cutoff function (`γ`, `σ` in `derivePolchinskiBeyondLPA`) that no rescaling
+    /// removes, so the shape is part of the derivation.
+    public var polchinskiCutoff: RegulatorKind?
 
     public init(_ spec: TruncationSpec) {
         self.init(spec, regulator: spec.regulatorValue)
@@ -28,6 +34,7 @@ public struct DerivationKey: Hashable, Sendable {
         expansion = spec.expansion
         order = spec.order
         momentThresholds = spec.scheme == .wetterich && spec.truncation != .lpa && !regulator.isClosedForm
+        polchinskiCutoff = spec.scheme == .polchinski && spec.truncation != .lpa ? spec.regulator : nil
     }
 
     /// `n`, the number of potential couplings.

@@ -98,8 +98,18 @@ extension BetaFunctions {
         var h: [String] = []
         h.append("\(spec.scheme.rawValue) \(spec.truncation.rawValue), expansion about \(spec.expansion == .zero ? "φ = 0" : "the running minimum ρ = φ²/2 = κ"), order 2n = \(spec.order), d = \(formatCoefficient(spec.dimension))")
         h.append("t = ln(k/Λ); dimensionless couplings, u_i = k^{dim_i} ū_i with dim = [\(canonicalDimensions.map(formatCoefficient).joined(separator: ", "))]")
-        if spec.scheme == .polchinski {
+        if spec.scheme == .polchinski && spec.truncation == .lpa {
             h.append("Polchinski normalized LPA: ∂_t v = −d v + (d−2)/2 φ v' − v'' + v'² (regulator constants absorbed in v and φ)")
+        } else if spec.scheme == .polchinski {
+            let constants = spec.regulator == .litim
+                ? "c = (1 − y) θ(1 − y) (Litim's UV counterpart): γ = d/(d+2) = \(formatCoefficient(spec.dimension / (spec.dimension + 2))), σ = 0"
+                : "c = e^{−y} (the exponential regulator's UV counterpart): γ = d/2 = \(formatCoefficient(spec.dimension / 2)), σ = 2"
+            h.append("Polchinski with field rescaling, S = ∫ [v(φ) + ½ z(φ)(∂φ)²] (z: the full kinetic coefficient), C = c(p²/k²)/p²; field dimension (d−2+η)/2")
+            h.append("∂_t v = −d v + (d−2+η)/2 φ v′ − v″ + v′² − γ (z − 1);  ∂_t z = η z + (d−2+η)/2 φ z′ − z″ + 2 v′ z′ + 4 v″ (z − 1) − σ v″²")
+            h.append("cutoff \(constants); γ = |c′(0)| ∫ y^{d/2} c′/∫ y^{d/2−1} c′, σ = 2 c″(0)/c′(0)²")
+            h.append(spec.truncation == .lpaPrime
+                ? "lpa-prime: z ≡ 1; η from ∂_t z = 0 at the expansion point: η = σ v″(φ0)²"
+                : "normalization z = 1 at \(spec.expansion == .zero ? "φ = 0" : "the running minimum") for all t fixes η (linear in η: η = N/D below)")
         } else {
             h.append("regulator: \(regulator.shapeDescription); K_d = \(formatCoefficient(ballVolumeFactor))")
             let w = render(renderedTerms(derived.thresholdArgument!), latex: false)
@@ -109,14 +119,14 @@ extension BetaFunctions {
                 h.append("threshold argument w = \(w); ℓ_k(w) = (d K_d/2) ∫_0^∞ dy y^{d/2−1} (r − y r')/(p(y)+w)^k, p = y + r (numerical quadrature)")
             }
         }
-        if spec.truncation == .lpaPrime {
+        if spec.truncation == .lpaPrime && spec.scheme == .wetterich {
             h.append("Z_k normalized by the p² coefficient of Γ_k^(2)(p) at the running minimum; η = −∂_t ln Z_k there; field dimension (d−2+η)/2; regulator Z_k R_k")
         }
         if derived.key.momentThresholds {
             h.append("ℓ[s·f·y^m]_k(w) = (d K_d/2) ∫_0^∞ dy y^{d/2−1} y^m s(y) f(y)/(p(y)+w)^k with s = r − y r' (loop) or r/2 (etaInsertion), f = 1, e = 1 + r', e² or r''; double-exponential quadrature (relative error ~1e-12)")
         }
         let regulatorText = regulator.isClosedForm ? "R_k = Z_k (k² − q²) θ(k² − q²)" : "R_k = Z_k k² r(y)"
-        if spec.truncation == .derivative2 {
+        if spec.truncation == .derivative2 && spec.scheme == .wetterich {
             if spec.expansion == .zero {
                 h.append("Γ_k = ∫ [½ Z_k(φ)(∂φ)² + U_k(φ)], Z_k(φ) = Z_k z(ρ̄), z = 1 + Σ_j z̄_j ρ̄^j/j! (ρ̄ = φ̄²/2); regulator Z_k R_k, \(regulatorText); field dimension (d−2+η)/2")
                 h.append("normalization z(0) = 1 at φ = 0 for all t; η = −∂_t ln Z_k from ∂_t z(0) = 0 (the tadpole with Z_φφ(0) = z̄1), which is linear in η: η = N/D below")
@@ -282,11 +292,13 @@ extension BetaFunctions {
 
 extension TruncationSpec {
     /// The truncation object of the output contract (docs/outputs.md): scheme, truncation,
-    /// expansion, order, regulator (Wetterich only), dimension.
+    /// expansion, order, regulator (Wetterich, and Polchinski beyond the LPA), prefactor
+    /// (exponential regulator), dimension.
     public var truncationObject: [String: Any] {
         var object: [String: Any] = ["scheme": scheme.rawValue, "truncation": truncation.rawValue,
                                      "expansion": expansion.rawValue, "order": order, "dimension": dimension]
-        if scheme == .wetterich { object["regulator"] = regulator.rawValue }
+        // Polchinski's LPA absorbs the cutoff's constants; beyond it the cutoff (c = R/(p² + R)) stays.
+        if scheme == .wetterich || truncation != .lpa { object["regulator"] = regulator.rawValue }
         // The prefactor α of R_k = α Z_k k² r(y) is a choice only where the regulator takes one.
         if scheme == .wetterich && regulator == .exponential { object["prefactor"] = regulatorPrefactor }
         return object

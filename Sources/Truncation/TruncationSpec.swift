@@ -7,7 +7,9 @@ public enum FlowEquation: String, Sendable, CaseIterable, Codable {
     /// Wetterich's equation for the effective average action `Γ_k`.
     case wetterich
     /// Polchinski's equation for the Wilsonian interaction, in the normalized LPA form
-    /// `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (PHYSICS.md §1).
+    /// `∂_t v = −d v + (d−2)/2 φ v' − v'' + v'²` (PHYSICS.md §1). Beyond the LPA (LPA′,
+    /// derivative2) the full-action equation with field rescaling, whose cutoff constants depend on
+    /// the regulator's UV counterpart (`derivePolchinskiBeyondLPA`).
     case polchinski
 }
 
@@ -133,9 +135,13 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
                 throw TruncationError.incompatible(
                     "the normalized Polchinski LPA has the regulator absorbed into v and φ; --regulator does not apply (leave it at litim)")
             }
-        case (.polchinski, _):
-            throw TruncationError.incompatible(
-                "Polchinski is implemented in the LPA only: beyond it the equation has no normalized, regulator-free form (its \(truncation.rawValue) flow keeps constants of the cutoff function that the LPA's normalization absorbs, and the truncation breaks the reparametrization invariance that would fix η), so \(truncation.rawValue) needs the Wetterich equation")
+        case (.polchinski, .lpaPrime):
+            if regulator == .litim {
+                throw TruncationError.incompatible(
+                    "Polchinski lpa-prime with Litim's cutoff c = (1 − y) θ(1 − y) is the LPA: η = σ v″(φ0)² and σ = 2c″(0)/c′(0)² = 0, so η ≡ 0 (use the exponential regulator, or derivative2)")
+            }
+        case (.polchinski, .derivative2):
+            try validateDerivative2Order()
         case (.wetterich, .lpa):
             break
         case (.wetterich, .lpaPrime), (.wetterich, .derivative2):
@@ -143,14 +149,18 @@ public struct TruncationSpec: Hashable, Sendable, Codable {
                 throw TruncationError.incompatible(
                     "lpa-prime normalizes its field-independent Z_k by the p² coefficient of Γ_k^(2) at the expansion point; at φ = 0 the Z2-symmetric three-point vertex vanishes and η ≡ 0 there, so use --expansion minimum (derivative2 about φ = 0 has η from Z′(0))")
             }
-            if truncation == .derivative2 && order < 4 {
-                throw TruncationError.incompatible(
-                    "derivative2 needs order ≥ 4: the lowest field dependence of Z is z1 φ²/2, which enters with the φ⁴ terms of U")
-            }
-            if truncation == .derivative2 && order > TruncationSpec.maximumDerivative2Order {
-                throw TruncationError.unsupported(
-                    "derivative2 is implemented up to order 2n = \(TruncationSpec.maximumDerivative2Order) (couplings of U and Z and the moment symbols share the symbolic layer's 64 slots)")
-            }
+            if truncation == .derivative2 { try validateDerivative2Order() }
+        }
+    }
+
+    private func validateDerivative2Order() throws {
+        if order < 4 {
+            throw TruncationError.incompatible(
+                "derivative2 needs order ≥ 4: the lowest field dependence of Z is z1 φ²/2, which enters with the φ⁴ terms of U")
+        }
+        if order > TruncationSpec.maximumDerivative2Order {
+            throw TruncationError.unsupported(
+                "derivative2 is implemented up to order 2n = \(TruncationSpec.maximumDerivative2Order) (couplings of U and Z and the moment symbols share the symbolic layer's 64 slots)")
         }
     }
 }

@@ -95,11 +95,19 @@ enum NeuronMoments {
     static func reluNested(_ rows: [[Double]]) -> Double {
         let r = rows[0].count
         let rule = Quadrature.hermiteByRank[min(r - 2, Quadrature.hermiteByRank.count - 1)]
+        let beta = rows.map { $0[r - 1] }
+        return productRule(rule, rows) { alpha in reluLine(alpha, beta) }
+    }
+
+    /// `Σ_nodes Π_k w_{i_k} · line(α)` over the product rule on the first `r − 1` components of
+    /// `rows` (the last one is left to `line`), with `α_a = Σ_k rows[a][k] t_{i_k}`: the outer
+    /// Gaussian integrals of `reluNested` and `smooth`.
+    static func productRule(_ rule: Quadrature.Rule, _ rows: [[Double]], line: ([Double]) -> Double) -> Double {
+        let r = rows[0].count
         let m = rule.nodes.count
         var index = [Int](repeating: 0, count: r - 1)
+        var alpha = [Double](repeating: 0, count: rows.count)
         var total = 0.0
-        var alpha = [Double](repeating: 0, count: rows.count)  // (ReLU, outer r − 1 axes)
-        let beta = rows.map { $0[r - 1] }
         while true {
             var weight = 1.0
             for k in 0..<(r - 1) { weight *= rule.weights[index[k]] }
@@ -108,7 +116,8 @@ enum NeuronMoments {
                 for k in 0..<(r - 1) { s += row[k] * rule.nodes[index[k]] }
                 alpha[a] = s
             }
-            total += weight * reluLine(alpha, beta)
+            total += weight * line(alpha)
+            // Odometer over the r − 1 outer axes.
             var k = 0
             while k < r - 1 {
                 index[k] += 1
@@ -182,29 +191,7 @@ enum NeuronMoments {
         if r == 1 { return smoothLine([Double](repeating: 0, count: n), beta, activation) }
         let rule = polesNearAxis && r == 2 ? Quadrature.compositeNormal
             : Quadrature.outerHermite[min(r - 2, Quadrature.outerHermite.count - 1)]
-        let m = rule.nodes.count
-        var index = [Int](repeating: 0, count: r - 1)
-        var alpha = [Double](repeating: 0, count: n)
-        var total = 0.0
-        while true {
-            var weight = 1.0
-            for k in 0..<(r - 1) { weight *= rule.weights[index[k]] }
-            for (a, row) in rotated.enumerated() {
-                var s = 0.0
-                for k in 0..<(r - 1) { s += row[k] * rule.nodes[index[k]] }
-                alpha[a] = s
-            }
-            total += weight * smoothLine(alpha, beta, activation)
-            var k = 0
-            while k < r - 1 {
-                index[k] += 1
-                if index[k] < m { break }
-                index[k] = 0
-                k += 1
-            }
-            if k == r - 1 { break }
-        }
-        return total
+        return productRule(rule, rotated) { alpha in smoothLine(alpha, beta, activation) }
     }
 
     /// Gauss–Hermite points per outer axis for `r − 1` = 1, 2, 3, … outer dimensions.

@@ -151,10 +151,11 @@ void frg_exp_array(const double *x, double *y, size_t count);
 /// The activations of `frg_activation_direct`.
 typedef enum { FRG_ACTIVATION_RELU = 0, FRG_ACTIVATION_ERF = 1, FRG_ACTIVATION_TANH = 2 } frg_activation;
 
-/// The kernels' erf: branch free (every lane computes both ranges and selects), from Chebyshev
-/// interpolants printed by `scripts/generate-erf-coefficients` — x·P(x²) for |x| < 1,
-/// sign(x)(1 − e^{−x²} Q_j(|x| − j − 1.5)) for 1 ≤ |x| < 6 (x² split exactly into hi + lo, the
-/// kernels' exp), sign(x) beyond. Accuracy against glibc's erf over the whole double range:
+/// The kernels' erf: branch free (every lane computes both ranges and selects; no table gathers
+/// but the exp's), from polynomials printed by `scripts/generate-erf-coefficients` — x·P(x²) for
+/// |x| < 1, sign(x)(1 − e^{−x²} Q(|x| − 1.5)) for 1 ≤ |x| < 5.9216 (one degree-22 Q fitted to
+/// erfc(x) e^{x²} with weight e^{−x²}; x² split exactly into hi + lo, the kernels' exp), sign(x)
+/// beyond, where erfc < 2⁻⁵⁴. Accuracy against glibc's erf over the whole double range:
 /// `ActivationKernelTests.testErfAgainstLibm` (a few ulp; the test states the bound).
 double frg_erf(double x);
 

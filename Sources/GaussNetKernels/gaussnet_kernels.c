@@ -721,7 +721,14 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
         size_t m = n - start < chunk ? n - start : chunk;
         size_t padded = (m + 7) & ~(size_t)7;
         normals_body(key, stream, first + start * d, m * d, w0);
-        normals_body(key, stream, first + n * d + start, m, b0);
+        // σ_b = 0 (ReLU-net at HMS's setting): b0 = 0·z is ±0 whatever z is, and ±0 gives the same
+        // field bits (a −0 can only reach σ's argument as an exact zero, whose term adds ±0 to a
+        // lane), so its normals are not drawn; the stream positions of W0 and W1 do not move.
+        if (bias_scale != 0) {
+            normals_body(key, stream, first + n * d + start, m, b0);
+        } else {
+            for (size_t i = 0; i < m; i++) b0[i] = 0;
+        }
         normals_body(key, stream, first + n * (d + 1) + start, m, w1);
         // Padding neurons have W1 = 0 and add exactly 0.
         for (size_t i = m; i < padded; i++) { b0[i] = 0; w1[i] = 0; }
@@ -731,6 +738,24 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
             w1[i] *= readout_scale;
         }
         for (size_t i = 0; i < padded * d; i++) w0[i] *= weight_scale;
+        if (activation == FRG_ACTIVATION_RELU && d == 1) {
+            // ReLU at d = 1 (its cost is the loads and stores, not the arithmetic): each block of 8
+            // neurons loaded once for all points, no round trip through zs; per lane the same
+            // operations in the same order as the loops below (fma, z > 0 ? z : +0, ×W1, +).
+            typedef int64_t mask8 __attribute__((vector_size(64), aligned(8)));
+            for (size_t i = 0; i < padded; i += 8) {
+                lanes8 w, b, a;
+                __builtin_memcpy(&w, w0 + i, sizeof w);
+                __builtin_memcpy(&b, b0 + i, sizeof b);
+                __builtin_memcpy(&a, w1 + i, sizeof a);
+                for (int p = 0; p < points; p++) {
+                    lanes8 z = __builtin_elementwise_fma(w, (lanes8){0} + inputs[p], b);
+                    mask8 positive = z > 0;
+                    sums[p] += a * (lanes8)((mask8)z & positive);
+                }
+            }
+            continue;
+        }
         for (int p = 0; p < points; p++) {
             const double *x = inputs + (size_t)p * d;
             if (d == 1) {  // the common case, as its own loop so that it vectorizes

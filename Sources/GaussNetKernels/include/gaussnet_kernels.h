@@ -184,7 +184,8 @@ double frg_smooth_line(int activation, int n, const double *alpha, const double 
 ///
 ///     field[p] = Σ_i W1_i σ(z_ip),   z_ip = b0_i + Σ_j W0_ij x_pj   (fma in order j = 0, 1, …)
 ///
-/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z. Neurons are drawn in chunks
+/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z (bias_scale = 0: the b0
+/// normals are not drawn, b0 = 0; the same bits as drawing them). Neurons are drawn in chunks
 /// of up to 512 (the values do not depend on it) and summed in 8 lanes (lane = i mod 8) folded pairwise.
 void frg_activation_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points, int dim,
                            const double *inputs, int activation, double weight_scale, double bias_scale,

@@ -1,7 +1,7 @@
 // Calls every instruction-set clone of the sampler kernels directly (x86-64 Linux, clang names the
 // clones <function>.arch_x86-64-v4.0, .arch_x86-64-v3.1, .default.2) and checks that they give
-// bit-identical normals, direct-network fields and importance-estimator results. Run by
-// scripts/check-kernel-clones.
+// bit-identical normals, direct-network fields (Gauss-net and activation networks) and
+// importance-estimator results. Run by scripts/check-kernel-clones.
 #include "gaussnet_kernels.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,9 @@ void n_d(uint64_t, uint64_t, uint64_t, size_t, double *) __asm__("frg_normals.de
 void d_v4(uint64_t, uint64_t, uint64_t, int, int, double, double, double, double, double, double, double *, double *) __asm__("frg_gaussnet_direct.arch_x86-64-v4.0");
 void d_v3(uint64_t, uint64_t, uint64_t, int, int, double, double, double, double, double, double, double *, double *) __asm__("frg_gaussnet_direct.arch_x86-64-v3.1");
 void d_d(uint64_t, uint64_t, uint64_t, int, int, double, double, double, double, double, double, double *, double *) __asm__("frg_gaussnet_direct.default.2");
+void a_v4(uint64_t, uint64_t, uint64_t, int, int, int, const double *, int, double, double, double, double *) __asm__("frg_activation_direct.arch_x86-64-v4.0");
+void a_v3(uint64_t, uint64_t, uint64_t, int, int, int, const double *, int, double, double, double, double *) __asm__("frg_activation_direct.arch_x86-64-v3.1");
+void a_d(uint64_t, uint64_t, uint64_t, int, int, int, const double *, int, double, double, double, double *) __asm__("frg_activation_direct.default.2");
 typedef uint64_t (*draw_fn)(uint64_t, uint64_t, uint64_t, int, int, const frg_importance_params *, double *, uint64_t *, size_t, double *, double *, double *);
 typedef void (*powers_fn)(size_t, int, double, double, const frg_importance_params *, const double *, const double *, const double *, double *, size_t);
 typedef void (*products_fn)(size_t, int, int, const double *, const frg_importance_params *, const double *, const double *, const double *, size_t, const int32_t *, const int32_t *, const int32_t *, double *, double *, size_t);
@@ -96,6 +99,20 @@ int main(void){
     if (memcmp(f1,f2,48) || memcmp(f1,f3,48)) same = 0;
   }
   printf("direct identical across clones (200 networks): %d\n", same);
+  // Activation networks: ReLU, erf, tanh at σ_b = 1 and 0 (ReLU's fused loop, skipped b0 draws),
+  // d = 1 (inputs spanning erf's ranges, and 0) and d = 2; width 1037 (three chunks, a partial block).
+  const double x1[7] = {-1.7, -0.6, 0, 0.2, 0.9, 2.5, 4.0}, x2[8] = {0.3, -0.2, 1.0, 0.5, -0.4, 0.9, 0, 0};
+  int asame = 1;
+  for (int act = 0; act < 3; act++) for (int bias = 0; bias < 2; bias++) for (int d = 1; d <= 2; d++) {
+    double g1[7], g2[7], g3[7]; int pts = d == 1 ? 7 : 4; const double *x = d == 1 ? x1 : x2;
+    for (int net = 0; net < 20; net++) {
+      a_v4(key, net, 5, 1037, pts, d, x, act, 1.4, bias, 0.04, g1);
+      a_v3(key, net, 5, 1037, pts, d, x, act, 1.4, bias, 0.04, g2);
+      a_d(key, net, 5, 1037, pts, d, x, act, 1.4, bias, 0.04, g3);
+      if (memcmp(g1, g2, pts * 8) || memcmp(g1, g3, pts * 8)) asame = 0;
+    }
+  }
+  printf("activation direct (relu, erf, tanh; sigma_b 1 and 0; d 1 and 2) identical across clones: %d\n", asame);
   size_t m = 100 * (1 + frg_importance_power_columns(6) + 83) + 10 * FRG_IMPORTANCE_LANES;
   double *i1 = malloc(m * 8), *i2 = malloc(m * 8), *i3 = malloc(m * 8);
   size_t m1 = importance_run(dr_v4, pw_v4, pr_v4, re_v4, i1);

@@ -180,7 +180,7 @@ public struct ErfNetArchitecture: ActivationNetArchitecture {
 /// Random numbers: `drawNeuron` (conditional estimator) draws per neuron `d` normals for `W0`, then
 /// one for `b0`. The direct network (`sumNeurons`, up to 64 inputs) runs in the C kernel
 /// `frg_activation_direct`, which draws all `W0` (neuron `i`'s component `j` at `i·d + j`), then all
-/// `b0`, then all `W1`.
+/// `b0` (skipped at σ_b = 0, where they would be multiplied by 0), then all `W1`.
 public struct ActivationLayer: HiddenLayerSampler {
     public let pointCount: Int
     public let pointScale: [Double]

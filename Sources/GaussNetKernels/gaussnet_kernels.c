@@ -606,11 +606,9 @@ void frg_importance_recursion(size_t multisets, const int32_t *start, const int3
 // Coefficient tables printed by scripts/generate-erf-coefficients (exact literals, so they do not
 // depend on the machine's libm). Its report:
 // P: degree 15, max relative error of the rounded polynomial 1.67e-16
-// Q_0 on [1, 2]: degree 18, max relative error 2.36e-16
-// Q_1 on [2, 3]: degree 18, max relative error 1.48e-16
-// Q_2 on [3, 4]: degree 18, max relative error 1.20e-16
-// Q_3 on [4, 5]: degree 18, max relative error 1.66e-16
-// Q_4 on [5, 6]: degree 18, max relative error 1.39e-16
+// erfc(x) < 2^-54 (erf rounds to ±1) from x = 5.92158719579451
+#define ERF_ONE 0x1.7afb48dc96627p+2
+// Q on [1, 5.9216]: degree 22, max |e^(-x^2) error| 0.17 · 2^-53
 // T: degree 20, max relative error 1.53e-16
 static const double tanh_t[21] = {
     0x1.0000000000000p+0, -0x1.5555555555555p-2, 0x1.1111111111111p-3, -0x1.ba1ba1ba1b9e3p-5, 0x1.664f4882c034ep-6, -0x1.226e355e4b959p-7, 0x1.d6d3d0dadc6d7p-9, -0x1.7da363ddbc270p-10, 0x1.35581e6d7dbb4p-11, -0x1.f57cfcf23ca8cp-13, 0x1.967a6199f2d50p-14, -0x1.4966e5399fbe4p-15, 0x1.0aa5ab7379dafp-16, -0x1.adab5e4d68d88p-18, 0x1.54c91f3f8b39ap-19, -0x1.035a81dddb6e5p-20, 0x1.69a6b77f9438ep-22, -0x1.af2c0f50e22bdp-24, 0x1.8f97fe06b809bp-26, -0x1.f256fb0c13394p-29, 0x1.33710ab154cbbp-32,
@@ -618,26 +616,8 @@ static const double tanh_t[21] = {
 static const double erf_p[16] = {
     0x1.20dd750429b6dp+0, -0x1.812746b0379e7p-2, 0x1.ce2f21a042be2p-4, -0x1.b82ce31288b51p-6, 0x1.565bcd0e6a530p-8, -0x1.c02db400406a3p-11, 0x1.f9a326f9a7769p-14, -0x1.f4d25c3b729a6p-17, 0x1.b9e6c9944bd7ep-20, -0x1.5f74291398641p-23, 0x1.fcc4c8ec29638p-27, -0x1.51cfe00be885fp-30, 0x1.9df7fd0b39a12p-34, -0x1.d332e777f7344p-38, 0x1.cf915d8f3c685p-42, -0x1.3aa422cc5d833p-46,
 };
-static const double erf_q[19][5] = {  // [power][interval]
-    {0x1.494daffa2ad68p-2, 0x1.afbb3f3b7343bp-3, 0x1.3e0a99a0ee914p-3, 0x1.f5b2a049cf4c6p-4, 0x1.9d8a8f2284f2cp-4},
-    {-0x1.4f1988444caf7p-3, -0x1.3086d7f01ac85p-4, -0x1.5285d2eb1ef74p-5, -0x1.aa3eb6a946f7ep-6, -0x1.238ca71b93fc3p-6},
-    {0x1.37ea271bc54bdp-4, 0x1.98958a7a8e4a3p-6, 0x1.5d581133378edp-7, 0x1.62c12cb5f7577p-8, 0x1.95252b932efe3p-9},
-    {-0x1.0dc51d2941e6bp-5, -0x1.0632076809dfcp-7, -0x1.5e5d7e9899181p-9, -0x1.218ed930b23b1p-10, -0x1.15976ddda3ca1p-11},
-    {0x1.b65944f34f7abp-7, 0x1.435c04e207ca1p-9, 0x1.5632136d8cce2p-11, 0x1.d00785f2ed4fbp-13, 0x1.774f4826dc857p-14},
-    {-0x1.513ed7600d679p-8, -0x1.809ce8ab53429p-11, -0x1.460abd6b25b1ap-13, -0x1.6d54b133d64fep-15, -0x1.f4e46d179e3b8p-17},
-    {0x1.ee705e7364af4p-10, 0x1.ba8a67cfbec65p-13, 0x1.2f839e543f10ep-15, 0x1.1ad6a32debca0p-17, 0x1.4a17e19bfd308p-19},
-    {-0x1.5b0abfe60eb7ep-11, -0x1.edd423990645cp-15, -0x1.146bc4068a926p-17, -0x1.aef8ea4ac0399p-20, -0x1.add7ac9ca56a1p-22},
-    {0x1.d4509d0cf712fp-13, 0x1.0bcba320216f5p-16, 0x1.ed2a967426d6dp-20, 0x1.4354fb1efc226p-22, 0x1.149cd7825b799p-24},
-    {-0x1.30c0ec9d0de4fp-14, -0x1.1ad10db2c5f70p-18, -0x1.af5d6500034a9p-22, -0x1.de0953c6d7562p-25, -0x1.60001e7bdc659p-27},
-    {0x1.7f99794b93823p-16, 0x1.234feead8fd7dp-20, 0x1.724f937a99d29p-24, 0x1.5c64b32fc2adbp-27, 0x1.bb09ba4386082p-30},
-    {-0x1.d415579eabdaep-18, -0x1.2514a03f9ac59p-22, -0x1.3845218710950p-26, -0x1.f4e8f4da825e0p-30, -0x1.13d9c82fcc575p-32},
-    {0x1.156c86a413bc6p-19, 0x1.205d66e34fabbp-24, 0x1.02dd8c89e0c3cp-28, 0x1.635e3027b5310p-32, 0x1.53f6cf0864ad8p-35},
-    {-0x1.4009e6dbe4d91p-21, -0x1.15cc1271e6cafp-26, -0x1.a63879ac2b5a6p-31, -0x1.f1d4261509121p-35, -0x1.9ec6199c34298p-38},
-    {0x1.67d4440338f94p-23, 0x1.0647e75f48ba6p-28, 0x1.52f4317cd2765p-33, 0x1.586a065761baep-37, 0x1.f519434c08738p-41},
-    {-0x1.89bb86efe1cd8p-25, -0x1.e51d8ba349b16p-31, -0x1.0bcd86ce0aebdp-35, -0x1.d6a92d9899824p-40, -0x1.2bba8a7cf175bp-43},
-    {0x1.a65d02ec951dep-27, 0x1.b92fddbdbe983p-33, 0x1.a1693ef0cca8bp-38, 0x1.3e086e25ac1e7p-42, 0x1.6355482254f52p-46},
-    {-0x1.dfedf0fc63352p-29, -0x1.a1b371445f030p-35, -0x1.4ed131626e325p-40, -0x1.b70a71908d650p-45, -0x1.ac1a03c01b492p-49},
-    {0x1.ebbcb67e59cfep-31, 0x1.6e52385ad2577p-37, 0x1.fb0eddcf8d515p-43, 0x1.21f18216692ddp-47, 0x1.f240b3294d8cep-52},
+static const double erf_q[23] = {  // powers of s = |x| − 1.5
+    0x1.494daffa2ad68p-2, -0x1.4f1988444caf8p-3, 0x1.37ea271bc545ep-4, -0x1.0dc51d2941d21p-5, 0x1.b65944f357dd5p-7, -0x1.513ed7601e9bep-8, 0x1.ee705e6f1f25bp-10, -0x1.5b0abfdb9697ap-11, 0x1.d4509e09ac5e8p-13, -0x1.30c0f0188fc0dp-14, 0x1.7f99614e7cc8ep-16, -0x1.d41440a3dd5d4p-18, 0x1.156c36c43c612p-19, -0x1.401901808e72fp-21, 0x1.6836ba86c5eb6p-23, -0x1.8af62394df6c8p-25, 0x1.a054f1b3f8a56p-27, -0x1.962733d858799p-29, 0x1.57c8d10c6a12fp-31, -0x1.d12ee3bed89dap-34, 0x1.c83f618b2e994p-37, -0x1.1a2a3a1b9a78cp-40, 0x1.46309e3019e7cp-45,
 };
 
 static inline __attribute__((always_inline)) double erf_body(double x) {
@@ -647,20 +627,20 @@ static inline __attribute__((always_inline)) double erf_body(double x) {
     double p = erf_p[15];
     for (int k = 14; k >= 0; k--) p = fma(p, t, erf_p[k]);
     double small = x * p;
-    // 1 ≤ |x| < 6: 1 − e^{−x²} Q_j(s); c clamped into [1, 6) so that every lane stays finite.
-    double c = ax < 6 ? ax : 5.5;
-    c = c < 1 ? 1.5 : c;
-    int j = (int)c - 1;
-    double s = c - ((double)j + 1.5);
-    double q = erf_q[18][j];
-    for (int k = 17; k >= 0; k--) q = fma(q, s, erf_q[k][j]);
+    // 1 ≤ |x| < ERF_ONE: 1 − e^{−x²} Q(|x| − 1.5), one polynomial for the whole range (no table
+    // gathers); c clamped into [1, ERF_ONE] so that every lane stays finite.
+    double c = ax < ERF_ONE ? ax : ERF_ONE;
+    c = c < 1 ? 1 : c;
+    double s = c - 1.5;
+    double q = erf_q[22];
+    for (int k = 21; k >= 0; k--) q = fma(q, s, erf_q[k]);
     double hi = c * c;
     double lo = fma(c, c, -hi);  // c² = hi + lo exactly; e^{−c²} = e^{−hi}(1 − lo) to O(lo²)
     double e = exp_body(-hi) * q;
     e = fma(-e, lo, e);
     double large = __builtin_copysign(1.0 - e, x);
-    double far = ax >= 6 ? __builtin_copysign(1.0, x) : x;  // x itself only for NaN
-    return ax < 1 ? small : (ax < 6 ? large : far);
+    double far = ax >= ERF_ONE ? __builtin_copysign(1.0, x) : x;  // x itself only for NaN
+    return ax < 1 ? small : (ax < ERF_ONE ? large : far);
 }
 
 static inline __attribute__((always_inline)) double tanh_body(double x) {
@@ -741,7 +721,14 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
         size_t m = n - start < chunk ? n - start : chunk;
         size_t padded = (m + 7) & ~(size_t)7;
         normals_body(key, stream, first + start * d, m * d, w0);
-        normals_body(key, stream, first + n * d + start, m, b0);
+        // σ_b = 0 (ReLU-net at HMS's setting): b0 = 0·z is ±0 whatever z is, and ±0 gives the same
+        // field bits (a −0 can only reach σ's argument as an exact zero, whose term adds ±0 to a
+        // lane), so its normals are not drawn; the stream positions of W0 and W1 do not move.
+        if (bias_scale != 0) {
+            normals_body(key, stream, first + n * d + start, m, b0);
+        } else {
+            for (size_t i = 0; i < m; i++) b0[i] = 0;
+        }
         normals_body(key, stream, first + n * (d + 1) + start, m, w1);
         // Padding neurons have W1 = 0 and add exactly 0.
         for (size_t i = m; i < padded; i++) { b0[i] = 0; w1[i] = 0; }
@@ -751,6 +738,24 @@ void activation_sum(int activation, uint64_t key, uint64_t stream, uint64_t firs
             w1[i] *= readout_scale;
         }
         for (size_t i = 0; i < padded * d; i++) w0[i] *= weight_scale;
+        if (activation == FRG_ACTIVATION_RELU && d == 1) {
+            // ReLU at d = 1 (its cost is the loads and stores, not the arithmetic): each block of 8
+            // neurons loaded once for all points, no round trip through zs; per lane the same
+            // operations in the same order as the loops below (fma, z > 0 ? z : +0, ×W1, +).
+            typedef int64_t mask8 __attribute__((vector_size(64), aligned(8)));
+            for (size_t i = 0; i < padded; i += 8) {
+                lanes8 w, b, a;
+                __builtin_memcpy(&w, w0 + i, sizeof w);
+                __builtin_memcpy(&b, b0 + i, sizeof b);
+                __builtin_memcpy(&a, w1 + i, sizeof a);
+                for (int p = 0; p < points; p++) {
+                    lanes8 z = __builtin_elementwise_fma(w, (lanes8){0} + inputs[p], b);
+                    mask8 positive = z > 0;
+                    sums[p] += a * (lanes8)((mask8)z & positive);
+                }
+            }
+            continue;
+        }
         for (int p = 0; p < points; p++) {
             const double *x = inputs + (size_t)p * d;
             if (d == 1) {  // the common case, as its own loop so that it vectorizes

@@ -48,11 +48,12 @@ final class ActivationNetTests: XCTestCase {
 
     /// `frg_activation_direct` against a scalar Swift reference that draws the same normals at their
     /// documented indices and sums in the same 8 lanes: identical bits, for d = 1 and d = 2, a
-    /// width that spans two 512-neuron chunks with a partial 8-lane block, and every activation.
+    /// width that spans two 512-neuron chunks with a partial 8-lane block, and every activation;
+    /// σ_b = 0 too, where the kernel skips the b0 draws (the reference draws them and multiplies by 0).
     func testDirectKernelMatchesScalarReference() {
-        for (d, inputs) in [(1, [[0.3], [-1.1], [0.7]]), (2, [[0.3, -0.2], [1.0, 0.5], [-0.4, 0.9], [0, 0]])] {
-            for activation in [Activation.relu, .erf, .tanh] {
-                let (width, ws, bs, rs) = (517, 1.3 / Double(d).squareRoot(), 0.6, 1.3 / 517.0.squareRoot())
+        for (d, inputs) in [(1, [[0.3], [-1.1], [0.7], [0]]), (2, [[0.3, -0.2], [1.0, 0.5], [-0.4, 0.9], [0, 0]])] {
+            for activation in [Activation.relu, .erf, .tanh] { for bs in [0.6, 0] {
+                let (width, ws, rs) = (517, 1.3 / Double(d).squareRoot(), 1.3 / 517.0.squareRoot())
                 var stream = CounterRandomStream(seed: 4, stream: 11)
                 _ = stream.nextNormal()  // start at index 1
                 var field = [Double](repeating: 0, count: inputs.count)
@@ -71,9 +72,9 @@ final class ActivationNetTests: XCTestCase {
                         lanes[i % 8] += (rs * z[(d + 1) * width + i]) * activation(pre)
                     }
                     let expected = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
-                    XCTAssertEqual(field[p].bitPattern, expected.bitPattern, "\(activation) d = \(d) point \(p)")
+                    XCTAssertEqual(field[p].bitPattern, expected.bitPattern, "\(activation) d = \(d) σ_b = \(bs) point \(p)")
                 }
-            }
+            } }
         }
     }
 

@@ -151,10 +151,11 @@ void frg_exp_array(const double *x, double *y, size_t count);
 /// The activations of `frg_activation_direct`.
 typedef enum { FRG_ACTIVATION_RELU = 0, FRG_ACTIVATION_ERF = 1, FRG_ACTIVATION_TANH = 2 } frg_activation;
 
-/// The kernels' erf: branch free (every lane computes both ranges and selects), from Chebyshev
-/// interpolants printed by `scripts/generate-erf-coefficients` — x·P(x²) for |x| < 1,
-/// sign(x)(1 − e^{−x²} Q_j(|x| − j − 1.5)) for 1 ≤ |x| < 6 (x² split exactly into hi + lo, the
-/// kernels' exp), sign(x) beyond. Accuracy against glibc's erf over the whole double range:
+/// The kernels' erf: branch free (every lane computes both ranges and selects; no table gathers
+/// but the exp's), from polynomials printed by `scripts/generate-erf-coefficients` — x·P(x²) for
+/// |x| < 1, sign(x)(1 − e^{−x²} Q(|x| − 1.5)) for 1 ≤ |x| < 5.9216 (one degree-22 Q fitted to
+/// erfc(x) e^{x²} with weight e^{−x²}; x² split exactly into hi + lo, the kernels' exp), sign(x)
+/// beyond, where erfc < 2⁻⁵⁴. Accuracy against glibc's erf over the whole double range:
 /// `ActivationKernelTests.testErfAgainstLibm` (a few ulp; the test states the bound).
 double frg_erf(double x);
 
@@ -183,7 +184,8 @@ double frg_smooth_line(int activation, int n, const double *alpha, const double 
 ///
 ///     field[p] = Σ_i W1_i σ(z_ip),   z_ip = b0_i + Σ_j W0_ij x_pj   (fma in order j = 0, 1, …)
 ///
-/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z. Neurons are drawn in chunks
+/// with W0 = weight_scale·z, b0 = bias_scale·z, W1 = readout_scale·z (bias_scale = 0: the b0
+/// normals are not drawn, b0 = 0; the same bits as drawing them). Neurons are drawn in chunks
 /// of up to 512 (the values do not depend on it) and summed in 8 lanes (lane = i mod 8) folded pairwise.
 void frg_activation_direct(uint64_t key, uint64_t stream, uint64_t first, int width, int points, int dim,
                            const double *inputs, int activation, double weight_scale, double bias_scale,

@@ -56,7 +56,12 @@ struct CompareCommand: ParsableCommand {
         let settings = try CompareConfig.load(path: config, overrides: overrides)
         var base = settings.base
         if let threads { base.threads = threads }
-        let sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
+        let variable: SweepVariable = switch settings.variable {
+        case .width: .width
+        case .sigmaW: .sigmaW
+        case .cutoff: .cutoff
+        }
+        let sweep = try Sweep(base: base, variable: variable,
                               values: settings.values, companion: settings.companion)
         // A document asked for on the command line replaces the folder of files, unless a folder
         // is named (a notebook gets its data without files appearing beside the config).

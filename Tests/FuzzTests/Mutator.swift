@@ -98,7 +98,7 @@ enum Workload {
         ("order", 8), ("maxSteps", 20000), ("tEnd", 10),
     ]
     static let configLengths: [(key: String, cap: Int)] = [
-        ("measured", 3), ("inputs", 6), ("sigmaW", 4), ("widths", 4), ("scales", 12),
+        ("measured", 3), ("inputs", 6), ("sigmaW", 4), ("widths", 4), ("cutoffs", 4), ("scales", 12),
     ]
     static let flagCaps: [(flag: String, cap: Double)] = [("--order", 8), ("--starts", 20), ("--nets", 20), ("--bags", 3), ("--basis", 40)]
 

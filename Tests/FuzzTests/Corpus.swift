@@ -179,7 +179,7 @@ struct Corpus {
                 var mutated = bytes
                 let description = TextMutator.mutate(&mutated, json: false, &rng)
                 if Workload.reachesExpensiveDefault(mutated, command: base.arguments[0]) {
-                    mutations.append("config text: not " + description + " (it would leave 30 000 networks per bag)")
+                    mutations.append("config text: not " + description + " (it would reach an expensive default: 30 000 networks per bag, or the Erf-net's six inputs)")
                 } else {
                     bytes = mutated
                     mutations.append("config text: " + description)

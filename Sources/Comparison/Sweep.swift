@@ -8,8 +8,16 @@ public enum SweepVariable: String, Sendable, Codable, CaseIterable {
     case width
     /// Weight scale `σ_W`.
     case sigmaW
+    /// Integration cutoff `Λ` of the coupling integrals (ReLU-net, Erf-net: `SamplerSettings.cutoff`).
+    case cutoff
 
-    public var symbol: String { self == .width ? "N" : "σ_W" }
+    public var symbol: String {
+        switch self {
+        case .width: return "N"
+        case .sigmaW: return "σ_W"
+        case .cutoff: return "Λ"
+        }
+    }
 }
 
 /// Why a sweep cannot run, or an observable cannot be compared: the user's input (exit status 2).
@@ -31,7 +39,7 @@ public enum SweepError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .tooFewValues(let n): return "a sweep needs at least 3 values (two fitted parameters plus one degree of freedom), got \(n)"
-        case let .invalidValue(v, variable): return "\(variable.symbol) = \(v) is not allowed (\(variable == .width ? "widths are integers ≥ 1" : "σ_W must be finite and > 0"))"
+        case let .invalidValue(v, variable): return "\(variable.symbol) = \(v) is not allowed (\(variable == .width ? "widths are integers ≥ 1" : "\(variable.symbol) must be finite and > 0"))"
         case .duplicateValue(let v): return "the sweep lists \(v) twice"
         case .invalidSettings(let what): return "invalid sampler settings: \(what)"
         case let .noWavefunctionNormalization(o, a):
@@ -44,7 +52,9 @@ public enum SweepError: UserFacingError, Equatable {
     }
 }
 
-/// A sweep over widths or `σ_W`: the same sampler settings with one field varied.
+/// A sweep over widths, `σ_W` or the cutoff `Λ`: the same sampler settings with one field varied.
+/// (A cutoff changes only the coupling integrals, not the ensemble; each point is sampled with its
+/// own seed all the same, so that the points are independent and their pulls add into one χ².)
 public struct Sweep: Sendable {
     public var base: SamplerSettings
     public var variable: SweepVariable
@@ -82,6 +92,7 @@ public struct Sweep: Sendable {
             switch variable {
             case .width: s.width = Int(v)
             case .sigmaW: s.sigmaW = v
+            case .cutoff: s.cutoff = v
             }
             return s
         }

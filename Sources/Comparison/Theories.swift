@@ -150,7 +150,11 @@ public let disagreementPValue = 1e-3
 public enum TheoryBuilder {
     /// Observables compared for a sweep variable.
     public static func observables(for variable: SweepVariable) -> [Observable] {
-        variable == .width ? [.m4, .m6, .u4, .u6] : [.u4, .u6, .lambda4, .lambda6]
+        switch variable {
+        case .width: return [.m4, .m6, .u4, .u6]
+        case .sigmaW: return [.u4, .u6, .lambda4, .lambda6]
+        case .cutoff: return [.u4, .u6]
+        }
     }
 
     /// - Parameter observables: which ones to study (nil: `observables(for:)` of the sweep variable).
@@ -232,6 +236,18 @@ public enum TheoryBuilder {
                 theories.append(TheoryResult(
                     comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
                     explanation: "free power-law fit (2 parameters)", exponent: fit.exponent,
+                    verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue))
+            }
+        case .cutoff:
+            // u_2n(Λ): the exact curve (above) and the free power law, whose exponent is the test
+            // (ReLU-net at σ_b = 0: −(4 + d) for u4 by dimensional analysis).
+            if let fit {
+                let label = String(format: "fit A·Λ^p, p = %.4f ± %.2g", fit.exponent, fit.exponentError)
+                let c = try TheoryComparison(theory: label, x: fitIndices.map { x[$0] }, measured: fitIndices.map { measured[$0] },
+                                             predicted: fitIndices.map { fit.predict(x[$0]) }, fittedParameters: 2)
+                theories.append(TheoryResult(
+                    comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
+                    explanation: "free power-law fit in the cutoff (2 parameters)", exponent: fit.exponent,
                     verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue))
             }
         case .sigmaW:

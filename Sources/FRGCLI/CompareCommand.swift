@@ -5,18 +5,19 @@ import Foundation
 import GaussNet
 import Reports
 
-/// `frg compare CONFIG`: a sweep over widths or σ_W, measured by the embedded sampler and set
-/// against the theories (exact finite-N, width scaling, the active flow under both laws).
+/// `frg compare CONFIG`: a sweep over widths, σ_W or the cutoff Λ, measured by the embedded sampler
+/// and set against the theories (exact finite-N, width scaling, the active flow under both laws).
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Sweep N or σ_W, measure u4, u6, ⟨|m_n|⟩ and compare with theory (χ², pulls, SVG plots, CSV).",
+        abstract: "Sweep N, σ_W or the cutoff Λ, measure u4, u6, ⟨|m_n|⟩ and compare with theory (χ², pulls, SVG plots, CSV).",
         discussion: """
             Theories: exact finite-width predictions (no free parameter); for a width sweep the \
             scaling u4 ∝ 1/N, u6 ∝ 1/N², ⟨|m_n|⟩ ∝ 1/N (amplitude fitted) and a free power-law fit; \
             for a σ_W sweep the active flow of seed 001 integrated with CVODE from the first σ_W, \
             under the paper's law (σ_W du4/dσ_W = (4−d)u4) and the raw rescaling (u4 ∝ σ_W^{d−4}), \
-            for the raw couplings u and the normalized λ = u/Z^n. Measurements are cached bag by bag, \
+            for the raw couplings u and the normalized λ = u/Z^n; for a cutoff sweep (relu, erf) a free \
+            power-law fit in Λ. Measurements are cached bag by bag, \
             keyed by the content of their settings (<cache>/sample-<run key>/bag-NNNN.json, the layout \
             of frg sample --state, checksums included): re-running resamples nothing unless a setting \
             changed or a bag fails its checksum, and a killed run resumes from its finished bags. Keys of the file: examples/README.md.
@@ -56,7 +57,12 @@ struct CompareCommand: ParsableCommand {
         let settings = try CompareConfig.load(path: config, overrides: overrides)
         var base = settings.base
         if let threads { base.threads = threads }
-        let sweep = try Sweep(base: base, variable: settings.variable == .width ? .width : .sigmaW,
+        let variable: SweepVariable = switch settings.variable {
+        case .width: .width
+        case .sigmaW: .sigmaW
+        case .cutoff: .cutoff
+        }
+        let sweep = try Sweep(base: base, variable: variable,
                               values: settings.values, companion: settings.companion)
         // A document asked for on the command line replaces the folder of files, unless a folder
         // is named (a notebook gets its data without files appearing beside the config).

@@ -17,10 +17,10 @@ struct CompareReport {
     /// only: the files must not depend on the state of the cache).
     func header(withCache: Bool) -> String {
         let s = sweep.base
-        let swept = sweep.variable == .width ? "N ∈ {\(sweep.values.map { formatNumber($0) }.joined(separator: ", "))}"
-                                             : "σ_W ∈ {\(sweep.values.map { formatNumber($0) }.joined(separator: ", "))}"
+        let swept = "\(sweep.variable.symbol) ∈ {\(sweep.values.map { formatNumber($0) }.joined(separator: ", "))}"
         var text = "frg compare — \(s.architecture), d = \(s.inputDimension), \(swept)"
         text += sweep.variable == .width ? ", σ_W = \(formatNumber(s.sigmaW))" : ", N = \(s.width)"
+        if sweep.variable == .cutoff { text += ", σ_W = \(formatNumber(s.sigmaW))" }
         text += ", σ_b = \(formatNumber(s.sigmaB))\n"
         text += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed) + i at point i, \(s.inputs.count) inputs, estimator \(s.estimator)"
         if let c = sweep.companion { text += " (companion: \(c))" }
@@ -114,7 +114,7 @@ struct CompareReport {
         for (k, curve) in theoryCurves.enumerated() {
             series.append(PlotSeries(label: curve.label, x: curve.x, y: curve.y.map(transform), style: k == 0 ? .line : .dashed))
         }
-        let xLabel = st.variable == .width ? "width N" : "σ_W"
+        let xLabel = st.variable == .width ? "width N" : st.variable == .cutoff ? "cutoff Λ" : "σ_W"
         let plot = Plot(title: "\(st.observable.symbol) against \(st.variable.symbol)", xLabel: xLabel, yLabel: yLabel,
                         xScale: .log, yScale: oneSign ? .log : .symlog, series: series)
 

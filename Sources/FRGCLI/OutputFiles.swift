@@ -22,6 +22,13 @@ struct OutputFiles {
         // `-` is stdout (the output contract), not a file.
         for file in files.compactMap({ $0 }) where file != "-" {
             try AtomicFile.check(file, inputs: inputs)
+            // frg writes no YAML: a .yaml destination is a config typed where an output belongs
+            // (`frg sample -o config.yaml`, which needs no config), and writing would replace it.
+            let suffix = URL(fileURLWithPath: file).pathExtension.lowercased()
+            if suffix == "yaml" || suffix == "yml" {
+                throw FileWriteError(path: file, reason: "frg writes no YAML, so a .\(suffix) file is a config, not an output; name the output .json, .csv, .svg or .txt",
+                                     category: .invalidInput)
+            }
             if let earlier = named.updateValue(file, forKey: URL(fileURLWithPath: file).standardizedFileURL.path) {
                 throw FileWriteError(path: file, reason: "it is also another output of this run (\(earlier)); give each output its own file",
                                      category: .invalidInput)

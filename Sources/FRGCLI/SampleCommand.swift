@@ -289,6 +289,15 @@ public enum SampleRun {
         } catch CanonicalCouplingsError.notRepresentable(let reason) {
             out += "canonical field (docs/conventions.md §5): \(reason)\n"
         } catch {}
+        if let r = m.conventions, let m4 = r.hms.correlators.first(where: { $0.order == 4 }),
+           let m6 = r.hms.correlators.first(where: { $0.order == 6 }) {
+            // The published codes' definitions of the same numbers, so that a figure of theirs can be
+            // read against this run; the JSON document has them all (`conventions`).
+            out += "as HMS defines them (docs/conventions.md §8): λ = −ū4/24 = \(formatWithError(r.hms.lambdaMean, r.hms.lambdaStandardError)); "
+                + "over ordered tuples ⟨|m_4|⟩ = \(formatNumber(m4.meanAbsoluteRelativeDeviation)), ⟨|m_6|⟩ = \(formatNumber(m6.meanAbsoluteRelativeDeviation)); "
+                + "background (ddof 0) ⟨σ/|G_0|⟩ = \(formatNumber(m4.meanRelativeBackground, significant: 3)) (n = 4), \(formatNumber(m6.meanRelativeBackground, significant: 3)) (n = 6)\n"
+            out += "as nnqft defines them: ū4 = \(formatNumber(r.nnqft.u4Mean)) ± \(formatNumber(r.nnqft.u4Spread, significant: 3)) (spread over combinations, not an error)\n"
+        }
         // Say plainly when measurement and exact formula disagree beyond four standard errors.
         let neurons = Double(s.bags) * Double(s.netsPerBag) * Double(s.width)
         for (name, order, mean, error, exact) in [("u4", 4, m.u4.mean, m.u4.standardError, m.u4.exactMean),

@@ -5,13 +5,14 @@ import GaussNet
 /// One `frg compare CONFIG` study, read from a YAML file (keys documented in examples/README.md).
 ///
 ///     sampler:    every key of an `frg sample` config except `output`; the swept one is absent
-///     sweep:      widths: [N, …]   or   sigmaW: [σ_W, …]   (at least 3 distinct values)
+///     sweep:      widths: [N, …]   or   sigmaW: [σ_W, …]   or   cutoffs: [Λ, …] (relu, erf)
+///                 (at least 3 distinct values)
 ///     companion:  a second estimator measured beside the first (optional)
 ///     observables: which of m4, m6, u4, u6, lambda4, lambda6 to compare (optional)
 ///     passiveFlow: {u6, startScale, endScale} — the passive LPA flow mapped onto σ_W (optional)
 ///     output:     directory (relative to this file; default its folder), cache (default .frg-cache)
 public struct CompareConfig: Sendable {
-    public enum Variable: String, Sendable { case width, sigmaW }
+    public enum Variable: String, Sendable { case width, sigmaW, cutoff }
 
     public var file: String
     /// Settings of every point except the swept field.
@@ -57,22 +58,26 @@ public struct CompareConfig: Sendable {
         let top = try root.mapping(allowedKeys: Self.topLevelKeys)
         let configDirectory = URL(fileURLWithPath: root.file).deletingLastPathComponent()
 
-        let sweepValue = try top.required("sweep", "widths: [N, …] or sigmaW: [σ_W, …]")
-        let sweep = try sweepValue.mapping(allowedKeys: ["widths", "sigmaW"])
-        let listValue: ConfigValue
-        switch (sweep.optional("widths"), sweep.optional("sigmaW")) {
-        case (let w?, nil):
+        let sweepValue = try top.required("sweep", "widths: [N, …], sigmaW: [σ_W, …] or cutoffs: [Λ, …]")
+        let sweep = try sweepValue.mapping(allowedKeys: ["widths", "sigmaW", "cutoffs"])
+        let given = ["widths", "sigmaW", "cutoffs"].filter { sweep.contains($0) }
+        guard given.count == 1 else {
+            if given.isEmpty {
+                throw sweep.error(at: "widths", "missing: give 'widths' (a list of N), 'sigmaW' (a list of σ_W) or 'cutoffs' (a list of Λ)")
+            }
+            throw sweep.error(at: given[1], "sweep one variable: give one of 'widths', 'sigmaW' and 'cutoffs', not \(given.joined(separator: " and "))")
+        }
+        let listValue = try sweep.required(given[0], "the swept values")
+        switch given[0] {
+        case "widths":
             variable = .width
-            listValue = w
-            for item in try w.list(atMost: Self.maximumSweepValues, "widths") { _ = try item.int(in: 1...Int(Int32.max), "a width N ≥ 1") }
-        case (nil, let s?):
+            for item in try listValue.list(atMost: Self.maximumSweepValues, "widths") { _ = try item.int(in: 1...Int(Int32.max), "a width N ≥ 1") }
+        case "sigmaW":
             variable = .sigmaW
-            listValue = s
-            for item in try s.list(atMost: Self.maximumSweepValues, "values of σ_W") { _ = try item.double(greaterThan: 0, "σ_W") }
-        case (.some, .some):
-            throw sweep.error(at: "sigmaW", "sweep one variable: give either 'widths' or 'sigmaW', not both")
-        case (nil, nil):
-            throw sweep.error(at: "widths", "missing: give 'widths' (a list of N) or 'sigmaW' (a list of σ_W)")
+            for item in try listValue.list(atMost: Self.maximumSweepValues, "values of σ_W") { _ = try item.double(greaterThan: 0, "σ_W") }
+        default:
+            variable = .cutoff
+            for item in try listValue.list(atMost: Self.maximumSweepValues, "cutoffs Λ") { _ = try item.double(greaterThan: 0, "the integration cutoff Λ") }
         }
         values = try listValue.doubles()
         guard values.count >= 3 else {
@@ -86,14 +91,17 @@ public struct CompareConfig: Sendable {
 
         let samplerValue = try top.required("sampler", "the sampler settings (keys of an frg sample config)")
         let sampler = try samplerValue.mapping(allowedKeys: SampleConfig.samplerKeys)
-        let swept = variable == .width ? "width" : "sigmaW"
+        let swept = variable == .width ? "width" : variable == .sigmaW ? "sigmaW" : "cutoff"
         if sampler.contains(swept) {
-            throw sampler.error(at: swept, "\(swept) is swept: its values come from sweep.\(variable == .width ? "widths" : "sigmaW")")
+            throw sampler.error(at: swept, "\(swept) is swept: its values come from sweep.\(given[0])")
         }
-        if variable == .sigmaW, !sampler.contains("width") {
-            _ = try sampler.required("width", "the hidden width N at every σ_W of the sweep")
+        if variable != .width, !sampler.contains("width") {
+            _ = try sampler.required("width", "the hidden width N at every \(variable == .sigmaW ? "σ_W" : "cutoff Λ") of the sweep")
         }
-        base = try SampleConfig.readSettings(sampler, requireWidth: variable == .sigmaW, validate: false)
+        base = try SampleConfig.readSettings(sampler, requireWidth: variable != .width, validate: false)
+        if variable == .cutoff, !(base.makeArchitecture() is any ActivationNetArchitecture) {
+            throw sweep.error(at: "cutoffs", "\(base.architecture) has no integration cutoff (its kernel is translation invariant): sweep the cutoff of relu or erf")
+        }
         companion = try top.optional("companion")?.choice(Estimator.self)
 
         // Validate every point, for both estimators; the error goes to the swept value or the key.
@@ -101,7 +109,11 @@ public struct CompareConfig: Sendable {
             for (i, v) in values.enumerated() {
                 var s = base
                 s.estimator = estimator
-                if variable == .width { s.width = Int(v) } else { s.sigmaW = v }
+                switch variable {
+                case .width: s.width = Int(v)
+                case .sigmaW: s.sigmaW = v
+                case .cutoff: s.cutoff = v
+                }
                 do {
                     try s.validate()
                 } catch let error as SamplerError {

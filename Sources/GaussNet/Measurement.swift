@@ -121,6 +121,10 @@ public struct Measurement: Codable, Sendable, Equatable {
     public var u6: SexticCoupling
     /// Cumulative estimates after 1, 2, 4, … bags and after all bags.
     public var convergence: [ConvergencePoint]
+    /// The same numbers as the research codes define them (HMS's λ, ddof-0 background, ordered-tuple
+    /// averages; nnqft's spread over combinations), beside frg's. Optional only so that documents
+    /// written before it still decode; every measurement frg computes has it.
+    public var conventions: ResearchConventions?
     /// The per-bag estimates everything above is computed from.
     public var bags: [BagResult]
 
@@ -192,6 +196,7 @@ public struct Measurement: Codable, Sendable, Equatable {
                 meanAbsoluteM4: analysis.meanAbsoluteRelativeDeviation(order: 4, bags: subset),
                 meanAbsoluteM6: analysis.meanAbsoluteRelativeDeviation(order: 6, bags: subset))
         }
+        conventions = ResearchConventions(bags: sorted, correlators: correlators, quartic: u4)
         if let quantity = firstNonFiniteQuantity {
             throw SamplerError.nonFiniteAnalysis("\(quantity) at σ_W = \(settings.sigmaW), σ_b = \(settings.sigmaB), d = \(settings.inputDimension)")
         }
@@ -216,7 +221,8 @@ public struct Measurement: Codable, Sendable, Equatable {
                   ("G_c^(6)", u6.connected + u6.connectedError + u6.exactConnected),
                   ("u6", u6.values + [u6.mean]), ("the standard error of u6", u6.standardErrors + [u6.standardError]),
                   ("the exact u6", u6.exact + [u6.exactMean]),
-                  ("the estimates from the first bags", convergence.flatMap { [$0.u4Mean, $0.u6Mean, $0.meanAbsoluteM4, $0.meanAbsoluteM6] })]
+                  ("the estimates from the first bags", convergence.flatMap { [$0.u4Mean, $0.u6Mean, $0.meanAbsoluteM4, $0.meanAbsoluteM6] }),
+                  ("the research codes' conventions", conventions?.allNumbers ?? [])]
         return named.first { !$0.1.allSatisfy(\.isFinite) }?.0
     }
 }
@@ -259,8 +265,10 @@ struct Analysis {
         // The exact connected functions of `Architecture.exactConnectedFourPoint` / `SixPoint`, the
         // same operations in the same order, with each neuron moment computed once (for the
         // activation networks a moment is a quadrature).
-        let h2 = (0..<p).map { a in (0..<p).map { b in arch.neuronCorrelator([x[a], x[b]]) } }
-        let h4 = combinations[4]!.map { arch.neuronCorrelator($0.map { x[$0] }) }
+        let moments = NeuronMomentCache.shared.moments(settings: settings, combinations: combinations) { c in
+            arch.neuronCorrelator(c.map { x[$0] })
+        }
+        let h2 = moments.h2, h4 = moments.h4, h6 = moments.h6
         let s4 = pow(settings.sigmaW, 4) / Double(settings.width)
         exactFour = combinations[4]!.enumerated().map { k, c in
             s4 * (3 * h4[k] - h2[c[0]][c[1]] * h2[c[2]][c[3]] - h2[c[0]][c[2]] * h2[c[1]][c[3]]
@@ -268,7 +276,7 @@ struct Analysis {
         }
         let s6 = pow(settings.sigmaW, 6) / (Double(settings.width) * Double(settings.width))
         let pairings = Combinatorics.pairings(of: 6)
-        exactSix = combinations[6]!.map { c in
+        exactSix = combinations[6]!.enumerated().map { k6, c in
             var fourTwo = 0.0
             for pair in Combinatorics.pairs(of: 6) {
                 let rest = (0..<6).filter { $0 != pair.0 && $0 != pair.1 }.map { c[$0] }
@@ -280,7 +288,7 @@ struct Analysis {
                 for q in pairing { product *= h2[c[q.0]][c[q.1]] }
                 twoTwoTwo += product
             }
-            return s6 * (15 * arch.neuronCorrelator(c.map { x[$0] }) - 3 * fourTwo + 2 * twoTwoTwo)
+            return s6 * (15 * h6[k6] - 3 * fourTwo + 2 * twoTwoTwo)
         }
         let integrals = arch.couplingIntegrals(inputs: x, four: combinations[4]!, six: combinations[6]!)
         normalizationFour = integrals.four
@@ -430,5 +438,51 @@ struct Analysis {
             values: values, standardErrors: valueErrors, exact: exact,
             mean: values.reduce(0, +) / Double(count), standardError: meanError,
             exactMean: exact.reduce(0, +) / Double(count))
+    }
+}
+
+/// The exact neuron moments `H_2`, `H_4`, `H_6` of one set of inputs, kept for the life of the
+/// process: they do not depend on the width, the seed, the estimator or the cutoff, so every point
+/// of a width or cutoff sweep (and every re-analysis of a measurement: leave-one-out couplings, a
+/// loaded file) shares them. For the activation networks each is a quadrature
+/// (`NeuronMoments.smooth`): 84 six-point moments for 4 inputs, which would otherwise be computed
+/// again at every point. The values are the ones computed, so a cached analysis is bit-identical
+/// to a fresh one.
+final class NeuronMomentCache: @unchecked Sendable {
+    static let shared = NeuronMomentCache()
+    /// Entries kept; beyond it the cache starts over (σ_W sweeps meet each key once).
+    static let capacity = 64
+
+    struct Moments {
+        var h2: [[Double]]
+        var h4: [Double]
+        var h6: [Double]
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Moments] = [:]
+
+    /// What a neuron's moments depend on: the architecture, σ_W, σ_b, d and the inputs. Not the
+    /// width, seed, estimator or bags, nor the cutoff (it enters only the coupling integrals), so
+    /// width and cutoff sweeps share one entry.
+    static func key(_ s: SamplerSettings) -> String {
+        let numbers = [s.sigmaW, s.sigmaB] + s.inputs.flatMap { $0 }
+        return "\(s.architecture.rawValue) \(s.inputDimension) " + numbers.map { String($0.bitPattern, radix: 16) }.joined(separator: " ")
+    }
+
+    func moments(settings: SamplerSettings, combinations: [Int: [[Int]]], correlator: ([Int]) -> Double) -> Moments {
+        let key = Self.key(settings)
+        lock.lock()
+        let cached = entries[key]
+        lock.unlock()
+        if let cached { return cached }
+        let p = settings.inputs.count
+        let moments = Moments(h2: (0..<p).map { a in (0..<p).map { b in correlator([a, b]) } },
+                              h4: combinations[4]!.map(correlator), h6: combinations[6]!.map(correlator))
+        lock.lock()
+        if entries.count >= Self.capacity { entries.removeAll() }
+        entries[key] = moments
+        lock.unlock()
+        return moments
     }
 }

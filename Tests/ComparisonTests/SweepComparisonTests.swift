@@ -197,6 +197,29 @@ final class SweepComparisonTests: XCTestCase {
         0.5 * pow(sigmaW, -3) / (2 * Double.pi).squareRoot()
     }
 
+    /// A cutoff sweep of the ReLU-net at σ_b = 0 with positive inputs (d = 1): `N_K ∝ Λ⁵`
+    /// (`ActivationNetTests.testCutoffIntegralsAgainstClosedForms`), so the exact u4 at every point
+    /// is `(Λ/Λ_0)^{−5}` times the first (1e-12: products of closed forms), and the measured one
+    /// follows with the free fit's exponent within 4 of its standard errors of −5. Each point is
+    /// sampled with its own seed, so the points are independent.
+    func testCutoffSweepOfReLU() throws {
+        let s = SamplerSettings(architecture: .reluNet, sigmaW: 1, sigmaB: 0, width: 2, inputs: [[0.2], [0.6], [1.0]],
+                                netsPerBag: 2000, bags: 8, seed: 11)
+        let result = try Sweep(base: s, variable: .cutoff, values: [0.5, 1, 2, 4]).run()
+        XCTAssertEqual(result.measurements.map(\.settings.cutoff), [0.5, 1, 2, 4])
+        XCTAssertEqual(Set(result.measurements.map(\.settings.seed)).count, 4)
+        let u4 = try TheoryBuilder.study(result, observable: .u4)
+        XCTAssertEqual(u4.variable, .cutoff)
+        for i in 1..<4 {
+            let expected = pow(result.x[i] / result.x[0], -5)
+            XCTAssertEqual(u4.exact[i] / u4.exact[0], expected, accuracy: 1e-12 * expected)
+        }
+        let fit = try XCTUnwrap(u4.fit, u4.fitNote)
+        XCTAssertEqual(fit.exponent, -5, accuracy: 4 * fit.exponentError, "p = \(fit.exponent) ± \(fit.exponentError)")
+        XCTAssertTrue(u4.theories.contains { $0.curve.id == "fit" })
+        XCTAssertEqual(TheoryBuilder.observables(for: .cutoff), [.u4, .u6])
+    }
+
     func testSweepRejectsBadValues() {
         XCTAssertThrowsError(try Sweep(base: Self.base, variable: .width, values: [2, 3])) {
             XCTAssertEqual($0 as? SweepError, .tooFewValues(2))

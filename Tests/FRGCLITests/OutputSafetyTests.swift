@@ -106,6 +106,12 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(refusal { try SampleCommand.parse([sample]).run() }?.status, 2)
         XCTAssertEqual(contents(sample), sampleText)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/state"))
+        // A config named as the output of a run that reads none (the fuzz test's `frg sample -o
+        // examples/sample.yaml`): frg writes no YAML, so a .yaml destination is refused.
+        let typo = refusal { try SampleCommand.parse(["-o", sample, "--width", "2", "--nets", "20", "--bags", "2"]).run() }
+        XCTAssertEqual(typo?.status, 2)
+        XCTAssertTrue(typo?.message.contains("frg writes no YAML") == true, typo?.message ?? "")
+        XCTAssertEqual(contents(sample), sampleText)
 
         // A compare config whose output folder holds it under the name of the report it writes.
         let report = dir + "/report.md"

@@ -89,16 +89,18 @@ enum Pools {
 /// shrunk to small values (`Corpus`); after mutation, a value of such a key whose magnitude lies
 /// between its cap and 2⁵³ (possibly valid, possibly expensive) is set to the cap. Invalid values
 /// (negative, zero, fractional, non-numbers) and values of 2⁵³ and beyond (which frg must refuse or
-/// survive) are left as they are. The one expensive default, 30 000 networks per bag, is never
-/// reached: a sampler without `netsPerBag` (or `frg sample` without `--nets` and a config) gets 10,
-/// and a text mutation that would remove it is not made.
+/// survive) are left as they are. The expensive defaults are never reached: a sampler without
+/// `netsPerBag` (or `frg sample` without `--nets` and a config) gets 10, an Erf-net sampler without
+/// inputs gets three (`erfInputs`), and a text mutation that would remove either is not made.
+/// Inputs are capped at 4: an Erf-net's exact moments cost ~5 s for 4 inputs in a debug build,
+/// ~30 s for 6.
 enum Workload {
     static let configCaps: [(key: String, cap: Double)] = [
         ("samples", 11), ("gridPoints", 101), ("netsPerBag", 20), ("bags", 3), ("width", 20), ("widths", 20),
         ("order", 8), ("maxSteps", 20000), ("tEnd", 10),
     ]
     static let configLengths: [(key: String, cap: Int)] = [
-        ("measured", 3), ("inputs", 6), ("sigmaW", 4), ("widths", 4), ("scales", 12),
+        ("measured", 3), ("inputs", 4), ("sigmaW", 4), ("widths", 4), ("cutoffs", 4), ("scales", 12),
     ]
     static let flagCaps: [(flag: String, cap: Double)] = [("--order", 8), ("--starts", 20), ("--nets", 20), ("--bags", 3), ("--basis", 40)]
 
@@ -113,8 +115,10 @@ enum Workload {
         for (key, cap) in configCaps { tree.updateScalars(under: key) { capped($0, cap) } }
         for (key, cap) in configLengths { tree.updateLists(under: key) { Array($0.prefix(cap)) } }
         func withNets(_ node: YAMLTree) -> YAMLTree {
-            guard case .map(let pairs) = node, !pairs.contains(where: { $0.key == "netsPerBag" }) else { return node }
-            return .map(pairs + [.init(key: "netsPerBag", value: .scalar("10"))])
+            guard case .map(var pairs) = node else { return node }
+            if !pairs.contains(where: { $0.key == "netsPerBag" }) { pairs.append(.init(key: "netsPerBag", value: .scalar("10"))) }
+            if erfWithDefaultInputs(pairs) { pairs.append(.init(key: "inputs", value: .list(erfInputs.map(YAMLTree.scalar)))) }
+            return .map(pairs)
         }
         if command == "sample" { tree = withNets(tree) }
         if command == "compare", case .map(var pairs) = tree, let i = pairs.firstIndex(where: { $0.key == "sampler" }) {
@@ -123,13 +127,25 @@ enum Workload {
         }
     }
 
-    /// Whether a sample or compare config, as frg would read it, leaves `netsPerBag` at its default.
+    /// The second expensive default: the Erf-net's six default inputs, whose 462 exact six-point
+    /// moments are quadratures (about 30 s in a debug build); a sampler of architecture erf without
+    /// `inputs` or `grid` gets the first three.
+    static let erfInputs = ["-1", "-0.6", "-0.2"]
+
+    static func erfWithDefaultInputs(_ pairs: [YAMLTree.Pair]) -> Bool {
+        pairs.contains { $0.key == "architecture" && $0.value == .scalar("erf") }
+            && !pairs.contains { $0.key == "inputs" || $0.key == "grid" }
+    }
+
+    /// Whether a sample or compare config, as frg would read it, leaves `netsPerBag` at its default
+    /// (or an Erf-net at its default inputs).
     static func reachesExpensiveDefault(_ bytes: [UInt8], command: String) -> Bool {
         // Yams' nodes, not a YAMLTree: converting would expand aliases (the alias bomb).
         guard command == "sample" || command == "compare", let text = String(bytes: bytes, encoding: .utf8),
               let root = (try? Yams.compose(yaml: text)) ?? nil,
               let sampler = command == "sample" ? root.mapping : root.mapping?["sampler"]?.mapping else { return false }
         return sampler["netsPerBag"] == nil
+            || (sampler["architecture"]?.string == "erf" && sampler["inputs"] == nil && sampler["grid"] == nil)
     }
 
     /// The same rule for command lines; `fixed-points --truncation derivative2` (a valid run of
@@ -148,13 +164,20 @@ enum Workload {
             switch flag {
             case "--convergence": update { $0.split(separator: ":", omittingEmptySubsequences: false).map { capped(String($0), 8) }.joined(separator: ":") }
             case "--dimension-sweep": update(cappedSweep)
-            case "--points": update { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(6).joined(separator: ",") }
+            case "--points": update { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(4).joined(separator: ",") }
             case "--truncation" where command == "fixed-points": update { $0 == "derivative2" ? "lpa-prime" : $0 }
             default: break
             }
         }
         if command == "sample", !arguments.contains(where: { split($0).0 == "--nets" }), !hasPositional(arguments) {
             arguments += ["--nets", "10"]
+        }
+        let erf = arguments.indices.contains { i in
+            let (flag, inline) = split(arguments[i])
+            return flag == "--architecture" && (inline ?? (i + 1 < arguments.count ? arguments[i + 1] : "")) == "erf"
+        }
+        if command == "sample", erf, !arguments.contains(where: { ["--points", "--grid"].contains(split($0).0) }), !hasPositional(arguments) {
+            arguments += ["--points", erfInputs.joined(separator: ",")]
         }
     }
 

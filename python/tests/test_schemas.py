@@ -107,6 +107,19 @@ def test_fresh_sample_and_compare_validate(binary, scratch, registry):
                     registry) == "frg/compare/v1"
 
 
+def test_fresh_activation_net_sample_and_cutoff_sweep_validate(binary, scratch, registry):
+    # A ReLU-net measurement with a cutoff (settings.cutoff) and a cutoff sweep (variable cutoff).
+    relu = {"architecture": "relu", "width": 3, "sigmaB": 0, "netsPerBag": 50, "bags": 3, "cutoff": 2,
+            "inputs": [0.2, 0.6, 1.0]}
+    measurement = frg.sample(relu, format="json", binary=binary, cwd=scratch)
+    assert validate(measurement, registry) == "frg/measurement/v1"
+    assert measurement["settings"]["cutoff"] == 2 and "hms" in measurement["conventions"]
+    sweep = {"sampler": {k: v for k, v in relu.items() if k != "cutoff"}, "sweep": {"cutoffs": [0.5, 1, 2]}}
+    document = frg.compare(sweep, format="json", binary=binary, cwd=scratch, no_cache=True)
+    assert validate(document, registry) == "frg/compare/v1"
+    assert document["variable"] == "cutoff"
+
+
 @pytest.mark.parametrize("command, config", [
     ("flow", PASSIVE_FLOW), ("sample", SAMPLE),
 ])

@@ -202,6 +202,16 @@ public enum TheoryBuilder {
                 : "no free fit: only \(fitIndices.count) point(s) satisfy \(criterion)"
         }
         let dense = denseGrid(x)
+        // The free power law A·v^p in the swept variable v, judged on the points it was fitted to.
+        func freePowerLaw(_ fit: PowerLawFit, variable: String, explanation: String) throws -> TheoryResult {
+            let label = String(format: "fit A·\(variable)^p, p = %.4f ± %.2g", fit.exponent, fit.exponentError)
+            let c = try TheoryComparison(theory: label, x: fitIndices.map { x[$0] }, measured: fitIndices.map { measured[$0] },
+                                         predicted: fitIndices.map { fit.predict(x[$0]) }, fittedParameters: 2)
+            return TheoryResult(
+                comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
+                explanation: explanation, exponent: fit.exponent,
+                verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue)
+        }
         var theories: [TheoryResult] = []
         var extraCurves: [TheoryCurve] = [], notes: [String] = []
         if o.isNormalized {
@@ -229,26 +239,12 @@ public enum TheoryBuilder {
                 explanation: "width scaling N^\(formatExponent(p)), amplitude \(formatCompact(amplitude)) fitted on the fit points"
                     + (o == .m6 ? " (leading order only: ΔG^(6) = G_c^(6) + Σ G_c^(4) K has a 1/N² part, visible at small N)" : ""),
                 exponent: p, verdict: verdict(c, exponent: p, fit: fit), consistent: c.pValue >= disagreementPValue))
-            if let fit {
-                let label = String(format: "fit A·N^p, p = %.4f ± %.2g", fit.exponent, fit.exponentError)
-                let c = try TheoryComparison(theory: label, x: fitIndices.map { x[$0] }, measured: fitIndices.map { measured[$0] },
-                                             predicted: fitIndices.map { fit.predict(x[$0]) }, fittedParameters: 2)
-                theories.append(TheoryResult(
-                    comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
-                    explanation: "free power-law fit (2 parameters)", exponent: fit.exponent,
-                    verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue))
-            }
+            if let fit { theories.append(try freePowerLaw(fit, variable: "N", explanation: "free power-law fit (2 parameters)")) }
         case .cutoff:
             // u_2n(Λ): the exact curve (above) and the free power law, whose exponent is the test
             // (ReLU-net at σ_b = 0: −(4 + d) for u4 by dimensional analysis).
             if let fit {
-                let label = String(format: "fit A·Λ^p, p = %.4f ± %.2g", fit.exponent, fit.exponentError)
-                let c = try TheoryComparison(theory: label, x: fitIndices.map { x[$0] }, measured: fitIndices.map { measured[$0] },
-                                             predicted: fitIndices.map { fit.predict(x[$0]) }, fittedParameters: 2)
-                theories.append(TheoryResult(
-                    comparison: c, curve: TheoryCurve(id: "fit", label: label, x: dense, y: dense.map(fit.predict)),
-                    explanation: "free power-law fit in the cutoff (2 parameters)", exponent: fit.exponent,
-                    verdict: verdict(c, exponent: nil, fit: nil), consistent: c.pValue >= disagreementPValue))
+                theories.append(try freePowerLaw(fit, variable: "Λ", explanation: "free power-law fit in the cutoff (2 parameters)"))
             }
         case .sigmaW:
             // (2) Active flow of seed 001, both laws, anchored on the first σ_W.

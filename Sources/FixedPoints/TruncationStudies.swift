@@ -84,25 +84,9 @@ public enum TruncationStudies {
     /// `dimensions` (for example 3.9, 3.8, …, 1), starting from a search at the first dimension.
     public static func wilsonFisherByDimension(_ spec: TruncationSpec, dimensions: [Double], starts: Int = 400,
                                                seed: UInt64 = 1) throws -> [ContinuationStep] {
-        guard let first = dimensions.first else { return [] }
-        var s = spec
-        s.dimension = first
-        let firstSteps = try wilsonFisherByOrder(s, starts: starts, seed: seed)
-        let start = firstSteps.last!.fixedPoint
-        let head = ContinuationStep(parameter: first, fixedPoint: start)
-        do {
-            // Steps in d are halved where the branch moves fast (near d = 4 the fixed point
-            // leaves the origin like 4 − d).
-            return [head] + (try followFixedPoint(from: start, at: first, through: Array(dimensions.dropFirst()),
-                                                  field: { d in
-                                                      var sd = spec
-                                                      sd.dimension = d
-                                                      return try BetaFunctions(sd)
-                                                  }, subdivide: true, extrapolate: true))
-        } catch var failure as ContinuationFailure {
-            failure.completed = [head] + failure.completed
-            throw failure
-        }
+        // Steps in d are halved where the branch moves fast (near d = 4 the fixed point leaves the
+        // origin like 4 − d).
+        try wilsonFisher(spec, along: \.dimension, through: dimensions, starts: starts, seed: seed)
     }
 }
 
@@ -112,18 +96,27 @@ extension TruncationStudies {
     /// the data of a principle-of-minimal-sensitivity scan.
     public static func wilsonFisherByPrefactor(_ spec: TruncationSpec, prefactors alphas: [Double], starts: Int = 400,
                                                seed: UInt64 = 1, progress: StudyProgress? = nil) throws -> [ContinuationStep] {
-        guard let first = alphas.first else { return [] }
+        try wilsonFisher(spec, along: \.regulatorPrefactor, through: alphas, starts: starts, seed: seed, progress: progress,
+                         stage: { "α = \($0)" })
+    }
+
+    /// The Wilson–Fisher point found by the order-by-order search at the first of `values` of the
+    /// parameter `parameter`, then followed through the rest (steps subdivided and extrapolated).
+    static func wilsonFisher(_ spec: TruncationSpec, along parameter: WritableKeyPath<TruncationSpec, Double>,
+                             through values: [Double], starts: Int, seed: UInt64, progress: StudyProgress? = nil,
+                             stage: ((Double) -> String)? = nil) throws -> [ContinuationStep] {
+        guard let first = values.first else { return [] }
         var s = spec
-        s.regulatorPrefactor = first
+        s[keyPath: parameter] = first
         let start = try wilsonFisherByOrder(s, starts: starts, seed: seed, progress: progress).last!.fixedPoint
         let head = ContinuationStep(parameter: first, fixedPoint: start)
         do {
-            return [head] + (try followFixedPoint(from: start, at: first, through: Array(alphas.dropFirst()),
-                                                  field: { alpha in
-                                                      var sa = spec
-                                                      sa.regulatorPrefactor = alpha
-                                                      progress?("α = \(alpha)")
-                                                      return try BetaFunctions(sa)
+            return [head] + (try followFixedPoint(from: start, at: first, through: Array(values.dropFirst()),
+                                                  field: { value in
+                                                      var sv = spec
+                                                      sv[keyPath: parameter] = value
+                                                      if let stage { progress?(stage(value)) }
+                                                      return try BetaFunctions(sv)
                                                   }, subdivide: true, extrapolate: true))
         } catch var failure as ContinuationFailure {
             failure.completed = [head] + failure.completed

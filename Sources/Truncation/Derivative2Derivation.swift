@@ -65,8 +65,6 @@ extension Derivation {
         let yIndex = count + 2
 
         let couplings = potentialCouplings(key) + (1...nz).map { CouplingDescriptor.wavefunction(derivative: $0) }
-        func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
-        func zCoupling(_ j: Int) -> SymbolicExpression { j <= nz ? SymbolicExpression(variable: n - 1 + j) : .zero }
         // About φ = 0 the series variable is ρ̄ itself (κ̄ ≡ 0 in ρ̄ = κ̄ + x).
         let kappa = aboutZero ? SymbolicExpression.zero : SymbolicExpression(variable: 0)
         let d = SymbolicExpression(variable: dIndex)
@@ -76,15 +74,7 @@ extension Derivation {
         let one = SymbolicExpression(constant: .one)
         let two = SymbolicExpression(constant: Rational(2))
 
-        var u = FieldSeries(degree: n)
-        if aboutZero {
-            // φ̄^{2m}/(2m)! = 2^m ρ̄^m/(2m)!; ū_{2m} is variable m − 1.
-            for m in 1...n { u[m] = (Rational(1 << m) / Rational.factorial(2 * m)) * SymbolicExpression(variable: m - 1) }
-        } else {
-            for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
-        }
-        var zMinusOne = FieldSeries(degree: n)
-        for j in 1...nz { zMinusOne[j] = Rational.factorial(j).reciprocal * zCoupling(j) }
+        let (u, zMinusOne) = derivative2Ansatz(key, wavefunctionCount: nz)
         var z = zMinusOne
         z[0] = one
         let up = u.derivative, upp = up.derivative, uppp = upp.derivative
@@ -155,6 +145,25 @@ extension Derivation {
     /// `∂_t λ_j = F^{(j)}(0) + λ_{j+1} ∂_t κ̄`, `∂_t z_j = G^{(j)}(0) + z_{j+1} ∂_t κ̄`, and
     /// `d z(κ̄)/dt = G(0) + z_1 ∂_t κ̄ = 0`. About zero the point does not move:
     /// `∂_t ū_{2m} = (2m)!/2^m F_m`, `∂_t z_j = j! G_j`, and `z(0) = 1` gives `G(0) = 0`.
+    /// The O(∂²) ansatz as field series in `x = ρ̄ − κ̄` (about φ = 0, `x = ρ̄`): the potential `u`
+    /// (about zero `φ̄^{2m}/(2m)! = 2^m ρ̄^m/(2m)!` times `ū_{2m}`, variable `m − 1`; about the minimum
+    /// `λ_j x^j/j!`, variable `j − 1`) and `z − 1 = Σ_{j=1}^{nz} z̄_j x^j/j!` (variable `n − 1 + j`).
+    /// Shared by every O(∂²) and LPA′ derivation, so their couplings are numbered alike.
+    static func derivative2Ansatz(_ key: DerivationKey, wavefunctionCount nz: Int) -> (u: FieldSeries, zMinusOne: FieldSeries) {
+        let n = key.potentialCouplingCount
+        var u = FieldSeries(degree: n)
+        if key.expansion == .zero {
+            for m in 1...n { u[m] = (Rational(1 << m) / Rational.factorial(2 * m)) * SymbolicExpression(variable: m - 1) }
+        } else {
+            for j in 2...n { u[j] = Rational.factorial(j).reciprocal * SymbolicExpression(variable: j - 1) }
+        }
+        var zMinusOne = FieldSeries(degree: n)
+        for j in stride(from: 1, through: nz, by: 1) {
+            zMinusOne[j] = Rational.factorial(j).reciprocal * SymbolicExpression(variable: n - 1 + j)
+        }
+        return (u, zMinusOne)
+    }
+
     static func project(key: DerivationKey, couplings: [CouplingDescriptor], flowU: FieldSeries, flowZ: FieldSeries,
                         zCount nz: Int, etaIndex: Int, argument: SymbolicExpression, yIndex: Int,
                         maximumMoment: Int) throws -> DerivedSystem {

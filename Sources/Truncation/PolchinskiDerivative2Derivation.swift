@@ -87,16 +87,7 @@ extension Derivation {
             sigma = Rational(2)
         }
 
-        var u = FieldSeries(degree: n)
-        if aboutZero {
-            for m in 1...n { u[m] = (Rational(1 << m) / Rational.factorial(2 * m)) * SymbolicExpression(variable: m - 1) }
-        } else {
-            for j in 2...n { u[j] = Rational.factorial(j).reciprocal * SymbolicExpression(variable: j - 1) }
-        }
-        var zMinusOne = FieldSeries(degree: n)
-        for j in stride(from: 1, through: nz, by: 1) {
-            zMinusOne[j] = Rational.factorial(j).reciprocal * SymbolicExpression(variable: n - 1 + j)
-        }
+        let (u, zMinusOne) = derivative2Ansatz(key, wavefunctionCount: nz)
         var z = zMinusOne
         z[0] = SymbolicExpression(constant: .one)
         let up = u.derivative, upp = up.derivative

@@ -30,23 +30,13 @@ extension Derivation {
         let yIndex = count + 2      // y = q²/k² is a symbol until the integrals are done
 
         let couplings = potentialCouplings(key) + (0..<nz).map { CouplingDescriptor.wavefunction(derivative: $0 + 1) }
-        func lambda(_ j: Int) -> SymbolicExpression { j <= n ? SymbolicExpression(variable: j - 1) : .zero }
         let kappa = aboutZero ? SymbolicExpression.zero : SymbolicExpression(variable: 0)
         let d = SymbolicExpression(variable: dIndex)
         let dInverse = d.multiplied(byVariable: dIndex, power: -2)
         let eta = SymbolicExpression(variable: etaIndex)
         let y = SymbolicExpression(variable: yIndex)
 
-        var u = FieldSeries(degree: n)
-        if aboutZero {
-            for m in 1...n { u[m] = (Rational(1 << m) / Rational.factorial(2 * m)) * SymbolicExpression(variable: m - 1) }
-        } else {
-            for j in 2...n { u[j] = Rational.factorial(j).reciprocal * lambda(j) }
-        }
-        var zMinusOne = FieldSeries(degree: n)
-        for j in stride(from: 1, through: nz, by: 1) {
-            zMinusOne[j] = Rational.factorial(j).reciprocal * SymbolicExpression(variable: n - 1 + j)
-        }
+        let (u, zMinusOne) = derivative2Ansatz(key, wavefunctionCount: nz)
         var z = zMinusOne
         z[0] = SymbolicExpression(constant: .one)
         let up = u.derivative, upp = up.derivative, uppp = upp.derivative

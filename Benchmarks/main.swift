@@ -6,7 +6,7 @@ struct Bench: ParsableCommand {
         commandName: "frg-bench",
         abstract: "frg benchmarks (run with -c release).",
         subcommands: [ODEBenchmark.self, TruncationBenchmark.self, FlowBenchmark.self, SamplerBenchmark.self,
-                      FullPotentialBenchmark.self, StudiesBenchmark.self]
+                      FullPotentialBenchmark.self, StudiesBenchmark.self, Derivative2Benchmark.self]
     )
 }
 

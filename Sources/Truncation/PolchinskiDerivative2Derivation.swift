@@ -44,7 +44,8 @@
 /// infrared (`−t` here); only the structure could be checked against them here (the flow of `V`
 /// fed by `K` through `∫ p² Ċ`, `∂_t K ∋ η K`, the source `c″(0) V″²`), not their equations term by
 /// term. `scripts/polchinski-derivative2-sympy.py` derives the system independently from the two
-/// lines above in `φ` and records its output.
+/// lines above in `φ` (about the minimum: rewritten in `ρ`, couplings moved with `κ̄`) and records
+/// its output.
 ///
 /// **Normalization.** `z = 1` at the expansion point for all `t` (`K(0) = 1`, or `K(φ₀) = 1` at the
 /// running minimum) fixes `η`. About `φ = 0`: `∂_t z(0) = η − z″(0) − σ v″(0)² = 0`, so

@@ -40,28 +40,34 @@ final class PolchinskiDerivative2Tests: XCTestCase {
     /// The betas and η against `scripts/polchinski-derivative2-sympy.py` (recorded in
     /// `scripts/polchinski-derivative2-sympy.out`), which starts from the O(∂²) equations with the
     /// cutoff function itself, integrates `c′` for `c₀, c₁, I₀, I₁`, rescales `φ` and `V` and projects
-    /// in `φ` (frg: constants by hand, projection in ρ). Tolerance 1e-12 relative: a few dozen
-    /// double-precision terms at couplings of order 1.
+    /// in `φ` (frg: constants by hand, projection in ρ). About the minimum the script rewrites the
+    /// flows in ρ and moves the couplings with `κ̄` itself (`∂_t κ̄ = −F′(κ̄)/λ̄2`, `z(κ̄) = 1` for η).
+    /// Tolerance 1e-12 relative: a few dozen double-precision terms at couplings of order 1.
     func testAgainstSympyDerivation() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/polchinski-derivative2-sympy.out")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
-        XCTAssertEqual(lines.count, 16)
+        XCTAssertEqual(lines.count, 32)
+        var seen: [ExpansionPoint: Int] = [:]
         for line in lines {
-            let fields = line.split(separator: " ", maxSplits: 1)
+            let fields = line.split(separator: " ", maxSplits: 2)
             let regulator = try XCTUnwrap(RegulatorKind(rawValue: String(fields[0])))
-            let parts = fields[1].split(separator: "|").map { $0.split(separator: " ").compactMap { Double($0) } }
+            let expansion = try XCTUnwrap(ExpansionPoint(rawValue: String(fields[1])))
+            seen[expansion, default: 0] += 1
+            let parts = fields[2].split(separator: "|").map { $0.split(separator: " ").compactMap { Double($0) } }
             let head = parts[0], betas = parts[1], eta = parts[2][0]
             let d = head[0], order = Int(head[1]), point = Array(head.dropFirst(2))
-            let b = try BetaFunctions(spec(.derivative2, regulator, d: d, order: order))
+            let b = try BetaFunctions(spec(.derivative2, regulator, expansion, d: d, order: order))
             XCTAssertEqual(point.count, b.count)
             let values = b.evaluate(point)
             for i in values.indices {
                 assertRelativelyClose(values[i], betas[i], 1e-12, floor: 1e-12,
-                                      "\(regulator) d=\(d) order \(order) β_\(b.couplingNames[i])")
+                                      "\(regulator) \(expansion) d=\(d) order \(order) β_\(b.couplingNames[i])")
             }
-            assertRelativelyClose(try XCTUnwrap(b.anomalousDimension(at: point)), eta, 1e-12, "η \(regulator) d=\(d) order \(order)")
+            assertRelativelyClose(try XCTUnwrap(b.anomalousDimension(at: point)), eta, 1e-12,
+                                  "η \(regulator) \(expansion) d=\(d) order \(order)")
         }
+        XCTAssertEqual(seen, [.zero: 16, .minimum: 16])
     }
 
     /// With `z ≡ 1` the potential's flow is the normalized Polchinski LPA plus the field-dimension

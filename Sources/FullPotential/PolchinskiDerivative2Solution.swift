@@ -70,6 +70,8 @@ public struct Derivative2Sample: Sendable, Equatable {
     public var phi: Double
     /// `v(φ) − v(0)`, `v` from the fixed-point equation itself.
     public var potentialMinusOrigin: Double
+    /// `v′(φ) = φ y`.
+    public var firstDerivative: Double
     /// `v″(φ) = y + 2ρ ∂_ρ y`.
     public var secondDerivative: Double
     /// `z(φ)`, the field-dependent kinetic coefficient (`z(0) = 1`).
@@ -167,8 +169,8 @@ public func polchinskiDerivative2Solution(_ spec: PolchinskiDerivative2Spec) thr
     guard limits.contains(spec.basisSize) else {
         throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between \(limits.lowerBound) and \(limits.upperBound)")
     }
-    guard spec.eigenvalueCount >= 2, spec.eigenvalueCount <= spec.basisSize / 8 else {
-        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(spec.eigenvalueCount), requirement: "between 2 and an eighth of the basis size (\(spec.basisSize / 8))")
+    guard spec.eigenvalueCount >= 2, spec.eigenvalueCount <= spec.basisSize / 4 else {
+        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(spec.eigenvalueCount), requirement: "between 2 and a quarter of the basis size (\(spec.basisSize / 4))")
     }
     guard spec.tolerance.isFinite, spec.tolerance > 0 else {
         throw FullPotentialError.invalidParameter(name: "tolerance", value: spec.tolerance, requirement: "positive")
@@ -548,17 +550,19 @@ struct Derivative2Equations: VectorField {
     func samples(_ state: [Double]) -> [Derivative2Sample] {
         let eta = state[2 * size]
         let a = decay(eta).a
-        let values: [(Double, Double, Double, Double)] = state.withUnsafeBufferPointer { u in
+        let values: [(Double, Double, Double, Double, Double)] = state.withUnsafeBufferPointer { u in
             (0..<size).reversed().map { i in
                 let (y1, _) = derivatives(u, offset: 0, i, a: a)
                 let r = rho[i], y = u[i], z = u[size + i]
                 let w = y + 2 * r * y1
                 let v = ((d - 2 + eta) * r * y - w + 2 * r * y * y - gamma * (z - 1)) / d
-                return ((2 * r).squareRoot(), v, w, z)
+                let phi = (2 * r).squareRoot()
+                return (phi, v, phi * y, w, z)
             }
         }
         let origin = values[0].1
-        return values.map { Derivative2Sample(phi: $0.0, potentialMinusOrigin: $0.1 - origin, secondDerivative: $0.2, kinetic: $0.3) }
+        return values.map { Derivative2Sample(phi: $0.0, potentialMinusOrigin: $0.1 - origin, firstDerivative: $0.2,
+                                              secondDerivative: $0.3, kinetic: $0.4) }
     }
 }
 

@@ -55,6 +55,8 @@ struct Corpus {
         ["beta", "--dimension", "3", "--order", "6", "--format", "csv", "--output", "beta.csv"],
         ["fixed-points", "--truncation", "full-potential", "--dimension", "3", "--plot", "potential.svg"],
         ["fixed-points", "--truncation", "full-potential", "--scheme", "polchinski", "--dimension", "3", "--basis", "20"],
+        ["fixed-points", "--scheme", "polchinski", "--truncation", "derivative2", "--expansion", "full", "--regulator", "exponential",
+         "--dimension", "3", "--basis", "24"],
         ["fixed-points", "--dimension", "3", "--expansion", "both", "--convergence", "4:8", "--format", "csv", "--output", "convergence.csv",
          "--plot", "convergence.svg", "--deviation-plot", "deviation.svg"],
         ["fixed-points", "--dimension-sweep", "3.99:3:0.25", "--order", "4", "--starts", "10", "--format", "csv", "--output", "sweep.csv",

@@ -33,6 +33,15 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --truncation full-potential or --expansion full: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
     var basis: Int?
 
+    /// `--normalization`: where `z = 1` fixes η for `--expansion full`.
+    enum Normalization: String, ExpressibleByArgument, CaseIterable {
+        case zero
+        case minimum
+    }
+
+    @Option(help: "With --expansion full: where z = 1 fixes η, at φ = 0 (zero, the default) or at the minimum of v (minimum); the conditions of the polynomial truncations about zero and about the minimum.")
+    var normalization: Normalization?
+
     @OptionGroup var out: OutputOptions
 
     /// Old spellings, refused with their replacement (docs/outputs.md).
@@ -134,6 +143,9 @@ struct FixedPointsCommand: ParsableCommand {
                 throw ValidationError("--prefactor does not apply to --expansion full: the Polchinski cutoff enters through its constants γ and σ, fixed by its shape (--regulator)")
             }
         }
+        if normalization != nil, truncation.expansion != .full {
+            throw ValidationError("--normalization goes with --expansion full (the polynomial truncations normalize z at their expansion point)")
+        }
         if wholeFunctions {
             guard convergence == nil, dimensionSweep == nil, deviationPlot == nil else {
                 throw ValidationError("--convergence, --dimension-sweep and --deviation-plot apply to polynomial truncations")
@@ -167,7 +179,8 @@ struct FixedPointsCommand: ParsableCommand {
                 throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")
             }
             let solution = try polchinskiDerivative2Solution(PolchinskiDerivative2Spec(
-                dimension: d, cutoff: truncation.regulator ?? .litim, basisSize: basis ?? 60))
+                dimension: d, cutoff: truncation.regulator ?? .litim, basisSize: basis ?? 60,
+                normalization: normalization == .minimum ? .minimum : .zero))
             return try report.emit(solution)
         }
         if truncation.truncation == .fullPotential {

@@ -340,9 +340,10 @@ extension FixedPointsReport {
             values.isEmpty ? "none" : values.map { $0.imaginary == 0 ? formatNumber($0.real, significant: 8) : formatEigenvalue($0) }.joined(separator: ", ")
         }
         let originNames = solution.originCouplingDescriptors.names
+        let atMinimum = solution.spec.normalization == .minimum
         try deliver(text: {
             var out = "# Scaling solution of the Polchinski O(∂²) system for the whole functions v(φ), z(φ): cutoff c = R/(p² + R) of the \(cutoff.rawValue) regulator (γ = \(formatNumber(solution.spec.gamma)), σ = \(formatNumber(solution.spec.sigma))), d = \(formatNumber(d))\n"
-            out += "# Chebyshev collocation of ∂_ρv and z in ρ = φ²/2 with the large-field asymptotics imposed, z(0) = 1 fixing η, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\n"
+            out += "# Chebyshev collocation of ∂_ρv and z in ρ = φ²/2 with the large-field asymptotics imposed, \(atMinimum ? "z(κ) = 1 at the minimum κ of v" : "z(0) = 1") fixing η, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\n"
             if errors != nil {
                 out += "# error: change from the previous basis size + change on a shorter domain + rounding floor\n"
             }
@@ -364,6 +365,7 @@ extension FixedPointsReport {
             func values(_ list: [Complex<Double>]) -> [[String: Any]] { list.map { ["re": $0.real, "im": $0.imaginary] } }
             return ["truncation": truncation,
                     "nu": solution.nu, "omega": solution.omega, "eta": solution.eta,
+                    "normalization": atMinimum ? "minimum" : "zero",
                     "nuError": solution.nuError ?? NSNull(), "omegaError": solution.omegaError ?? NSNull(),
                     "etaError": solution.etaError ?? NSNull(),
                     "eigenvalues": eigenvalues.enumerated().map { k, value -> [String: Any] in

@@ -34,10 +34,15 @@ public struct PolchinskiDerivative2Spec: Sendable {
     /// Converged when every reported eigenvalue's error is at most `tolerance · max(1, |θ|)` and
     /// η's at most `tolerance`.
     public var tolerance: Double
+    /// Where `z = 1` fixes η: at `φ = 0` (default), or at the minimum `ρ₀` of `v` (`y(ρ₀) = 0`),
+    /// the two conditions of the polynomial truncations about zero and about the minimum. The
+    /// truncation is not reparametrization invariant, so the two give different exponents.
+    public var normalization: ExpansionPoint
 
     public init(dimension: Double = 3, cutoff: RegulatorKind = .exponential, basisSize: Int = 60,
                 domainLength: Double? = nil, estimatesError: Bool = true, eigenvalueCount: Int = 5,
-                tolerance: Double = 1e-8) {
+                tolerance: Double = 1e-8, normalization: ExpansionPoint = .zero) {
+        self.normalization = normalization
         self.dimension = dimension
         self.cutoff = cutoff
         self.basisSize = basisSize
@@ -235,7 +240,7 @@ public func polchinskiDerivative2Solution(_ spec: PolchinskiDerivative2Spec) thr
 
 /// Steps of the continuation in `σ` from the LPA (`σ = 0`) to the cutoff's value; a step after which
 /// an eigenvalue's predecessor is not unique is halved, at most ``continuationRefinements`` times.
-let continuationSteps = 40
+let continuationSteps = 20
 let continuationRefinements = 6
 
 /// Which tower an eigenvalue belongs to (see ``PolchinskiDerivative2Solution``): unresolved once
@@ -249,7 +254,7 @@ private struct Derivative2Start: Sendable {
     var state: [Double]
     var labels: [(value: Complex<Double>, tower: Tower)]
 
-    var eta: Double { state[state.count - 1] }
+    var eta: Double { state[2 * equations.size] }
 
     /// The `y` part as an LPA solution at `d + η`: its first- and second-derivative coefficients are
     /// those of the O(∂²) `y` equation, so the LPA's suppression profile applies.
@@ -271,7 +276,7 @@ private struct Derivative2Start: Sendable {
         let z = Array(state[size..<(2 * size)])
         let nodes = ChebyshevGrid(basisSize: n, length: length).nodes
         let zNew = nodes.map { r in r <= equations.rho[0] ? view.equations.interpolate(z, at: r) : z[0] }
-        return y + zNew + [eta]
+        return y + zNew + Array(state[(2 * size)...])
     }
 }
 
@@ -281,7 +286,15 @@ private func derivative2FirstSolve(_ spec: PolchinskiDerivative2Spec, count: Int
     let lpa = try firstSolve(scheme: .polchinski, dimension: spec.dimension, basisSize: n)
     let grid = ChebyshevGrid(basisSize: n, length: lpa.length)
     var state = lpa.w + [Double](repeating: 1, count: grid.size) + [0]
-    var equations = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: 0, grid: grid)
+    if spec.normalization == .minimum {
+        let kappa = lpa.equations.minimum(lpa.w)
+        guard kappa > 0 else {
+            throw FullPotentialError.unsupportedDimension(spec.dimension, reason: "the LPA potential has no minimum away from φ = 0 to normalize z at")
+        }
+        state.append(kappa)
+    }
+    var equations = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: 0, grid: grid,
+                                         normalization: spec.normalization)
     state = try derivative2Newton(equations, from: state, basisSize: n)
     // σ = 0: block triangular, each block's eigenvalues are its tower.
     let reduced = equations.stabilityMatrix(at: state)
@@ -298,8 +311,20 @@ private func derivative2FirstSolve(_ spec: PolchinskiDerivative2Spec, count: Int
     var sigma = 0.0, step = fullStep
     while sigma < spec.sigma {
         let next = min(spec.sigma, sigma + step)
-        let trial = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: next, grid: grid)
-        let trialState = try derivative2Newton(trial, from: state, basisSize: n)
+        let trial = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: next, grid: grid,
+                                         normalization: spec.normalization)
+        let trialState: [Double]
+        do {
+            trialState = try derivative2Newton(trial, from: state, basisSize: n)
+        } catch let error as FullPotentialError {
+            // A smaller step, unless the branch followed from σ = 0 has ended (a fold).
+            guard step > fullStep / Double(1 << continuationRefinements) else {
+                guard case let .derivative2SolutionNotFound(d, failed, _, _, failure) = error else { throw error }
+                throw FullPotentialError.derivative2SolutionNotFound(dimension: d, sigma: failed, reached: sigma, basisSize: n, failure: failure)
+            }
+            step /= 2
+            continue
+        }
         let values = try linearAlgebra {
             try eigenvaluesWithConditions(trial.stabilityMatrix(at: trialState), dimension: m, conditionsOf: 0).values
         }
@@ -374,7 +399,8 @@ private func derivative2Newton(_ equations: Derivative2Equations, from start: [D
     switch newtonSolve(equations, from: start, options: options) {
     case let .success((root, _)): return root
     case let .failure(failure):
-        throw FullPotentialError.derivative2SolutionNotFound(dimension: equations.d, sigma: equations.sigma, basisSize: n, failure: failure)
+        throw FullPotentialError.derivative2SolutionNotFound(dimension: equations.d, sigma: equations.sigma, reached: nil,
+                                                             basisSize: n, failure: failure)
     }
 }
 
@@ -396,7 +422,8 @@ private func solveDerivative2(_ spec: PolchinskiDerivative2Spec, basisSize n: In
                               labels: [(value: Complex<Double>, tower: Tower)], count: Int, tracked: Int,
                               conditions wanted: Int) throws -> Derivative2Collocated {
     let grid = ChebyshevGrid(basisSize: n, length: length)
-    let equations = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: spec.sigma, grid: grid)
+    let equations = Derivative2Equations(dimension: spec.dimension, gamma: spec.gamma, sigma: spec.sigma, grid: grid,
+                                         normalization: spec.normalization)
     let state = try derivative2Newton(equations, from: start, basisSize: n)
     let residual = equations.beta(at: state).map(abs).max() ?? 0
     let matrix = equations.stabilityMatrix(at: state)
@@ -423,7 +450,7 @@ private func solveDerivative2(_ spec: PolchinskiDerivative2Spec, basisSize n: In
         conditions: wanted > 0 ? chosen.map { spectrum.conditions[$0] } : [],
         redundant: redundant.prefix(count).map { spectrum.values[$0] },
         unresolved: unresolved.map { spectrum.values[$0] }, eta: eta, basisSize: n,
-        minimum: view.minimum(y), originCouplings: [atOriginY[0], 3 * atOriginY[1], 15 * atOriginY[2], atOriginZ[1], atOriginZ[2]],
+        minimum: spec.normalization == .minimum ? state[2 * size + 1] : view.minimum(y), originCouplings: [atOriginY[0], 3 * atOriginY[1], 15 * atOriginY[2], atOriginZ[1], atOriginZ[2]],
         samples: equations.samples(state), residual: residual)
 }
 
@@ -435,6 +462,8 @@ private func solveDerivative2(_ spec: PolchinskiDerivative2Spec, basisSize n: In
 ///     F_z = η z + (d−2+η) ρ z′ − z′ − 2ρ z″ + 4ρ y z′ + 4w (z − 1) − σ w²
 ///     F_η = z(0) − 1
 ///
+/// (normalized at the minimum: one more unknown `κ` after `η`, and `F_η = y(κ)`, `F_κ = z(κ) − 1`,
+/// both by barycentric interpolation)
 /// (`F_y` is `∂_ρ` of the `v` equation; `F_z` the `z` equation with `φ z′ = 2ρ ∂_ρ z`,
 /// `z″ = ∂_ρ z + 2ρ ∂²_ρ z`, `v′z′ = 2ρ y ∂_ρ z`), with the asymptotic boundary rows at `ρ_max`.
 struct Derivative2Equations: VectorField {
@@ -445,8 +474,13 @@ struct Derivative2Equations: VectorField {
     let rho: [Double]
     let first: [Double]
     let second: [Double]
+    let atMinimum: Bool
+    /// Barycentric weights of the Chebyshev–Lobatto nodes.
+    let weights: [Double]
 
-    init(dimension: Double, gamma: Double, sigma: Double, grid: ChebyshevGrid) {
+    init(dimension: Double, gamma: Double, sigma: Double, grid: ChebyshevGrid, normalization: ExpansionPoint = .zero) {
+        atMinimum = normalization == .minimum
+        weights = (0..<grid.size).map { j in (j % 2 == 0 ? 1.0 : -1.0) * ((j == 0 || j == grid.size - 1) ? 0.5 : 1.0) }
         d = dimension
         self.gamma = gamma
         self.sigma = sigma
@@ -456,9 +490,34 @@ struct Derivative2Equations: VectorField {
         second = grid.second
     }
 
-    var dimension: Int { 2 * size + 1 }
+    var dimension: Int { 2 * size + (atMinimum ? 2 : 1) }
     var coordinateNames: [String] {
-        (0..<size).map { "y(rho_\($0))" } + (0..<size).map { "z(rho_\($0))" } + ["eta"]
+        (0..<size).map { "y(rho_\($0))" } + (0..<size).map { "z(rho_\($0))" } + ["eta"] + (atMinimum ? ["kappa"] : [])
+    }
+
+    /// The interpolation weight of node `j` at `x` (barycentric; `j` itself when `x` is a node), and
+    /// `f(x)`, `f′(x)` of the function at `offset` in `u`. Allocates nothing.
+    @inline(__always)
+    private func weight(_ j: Int, at x: Double) -> Double {
+        var total = 0.0
+        for k in 0..<size {
+            if x == rho[k] { return j == k ? 1 : 0 }
+            total += weights[k] / (x - rho[k])
+        }
+        return weights[j] / (x - rho[j]) / total
+    }
+
+    private func valueAndSlope(_ u: UnsafeBufferPointer<Double>, offset: Int, at x: Double) -> (Double, Double) {
+        var value = 0.0, slope = 0.0
+        for j in 0..<size {
+            let b = weight(j, at: x)
+            if b == 0 { continue }
+            value += b * u[offset + j]
+            var f1 = 0.0
+            for l in 0..<size { f1 += first[j * size + l] * u[offset + l] }
+            slope += b * f1
+        }
+        return (value, slope)
     }
 
     /// `a = (2−η)/(d+2−η)`: `y − y∞`, `z − z∞ ∝ ρ^{−a}` at large field, and `∂a/∂η`.
@@ -491,7 +550,13 @@ struct Derivative2Equations: VectorField {
             f[i] = -(2 - eta) * y + (d - 2 + eta) * r * y1 - 3 * y1 - 2 * r * y2 + 2 * y * y + 4 * r * y * y1 - gamma * z1
             f[size + i] = eta * z + (d - 2 + eta) * r * z1 - z1 - 2 * r * z2 + 4 * r * y * z1 + 4 * w * (z - 1) - sigma * w * w
         }
-        f[2 * size] = u[2 * size - 1] - 1
+        if atMinimum {
+            let kappa = u[2 * size + 1]
+            f[2 * size] = valueAndSlope(u, offset: 0, at: kappa).0
+            f[2 * size + 1] = valueAndSlope(u, offset: size, at: kappa).0 - 1
+        } else {
+            f[2 * size] = u[2 * size - 1] - 1
+        }
     }
 
     func jacobian(_ u: UnsafeBufferPointer<Double>, into jac: UnsafeMutableBufferPointer<Double>) {
@@ -521,25 +586,63 @@ struct Derivative2Equations: VectorField {
             jac[rowZ + i] += 4 * r * z1 + source
             jac[rowZ + size + i] += eta + 4 * w
             // ∂/∂η, with the boundary rows' exponent a(η): −2ρ ∂f″/∂η = 2 (∂a/∂η) f′ there.
-            jac[rowY + m - 1] = y + r * y1 + (i == 0 ? 2 * slope * y1 : 0)
-            jac[rowZ + m - 1] = z + r * z1 + (i == 0 ? 2 * slope * z1 : 0)
+            jac[rowY + 2 * size] = y + r * y1 + (i == 0 ? 2 * slope * y1 : 0)
+            jac[rowZ + 2 * size] = z + r * z1 + (i == 0 ? 2 * slope * z1 : 0)
         }
-        jac[(m - 1) * m + 2 * size - 1] = 1
+        if atMinimum {
+            let kappa = u[2 * size + 1]
+            for j in 0..<size {
+                let b = weight(j, at: kappa)
+                jac[2 * size * m + j] = b
+                jac[(2 * size + 1) * m + size + j] = b
+            }
+            jac[2 * size * m + 2 * size + 1] = valueAndSlope(u, offset: 0, at: kappa).1
+            jac[(2 * size + 1) * m + 2 * size + 1] = valueAndSlope(u, offset: size, at: kappa).1
+        } else {
+            jac[2 * size * m + 2 * size - 1] = 1
+        }
     }
 
-    /// The stability matrix of the flow at `state`, row-major, on `(δy_0…δy_N, δz_0…δz_{N−1})`:
-    /// `z(0) = 1` holds along the flow, so `δz(0) = 0` and `δη` follows from `∂_t δz(0) = 0`:
-    /// `A = J_uu − J_uη J_{0u}/J_{0η}` (`J_0` the row of the `z` equation at `ρ = 0`).
+    /// The stability matrix of the flow at `state`, row-major, on `2N + 1` of the `2N + 2` nodal
+    /// values `(δy, δz)`. The normalization holds along the flow: at `φ = 0`, `δz(0) = 0`; at the
+    /// minimum, `z(κ_t) = 1` with `y(κ_t) = 0`, so `δz(κ) + z′(κ) δκ = 0` with `δκ = −δy(κ)/y′(κ)`.
+    /// Either is a hyperplane `c·δu = 0`, and `δη` keeps the flow in it: `c·(J δu + J_η δη) = 0`. So
+    /// `A = (1 − J_η cᵀ/(c·J_η)) J` on the hyperplane, written in the coordinates other than the one
+    /// where `|c|` is largest (that one follows from the others).
     func stabilityMatrix(at state: [Double]) -> [Double] {
         let jac = jacobian(at: state)
-        let m = dimension, dropped = 2 * size - 1, eta = m - 1
-        let keep = (0..<(2 * size)).filter { $0 != dropped }
-        let pivot = jac[dropped * m + eta]
-        var a = [Double](repeating: 0, count: keep.count * keep.count)
-        for (p, row) in keep.enumerated() {
-            let factor = jac[row * m + eta] / pivot
+        let m = dimension, nu = 2 * size, eta = 2 * size
+        var c = [Double](repeating: 0, count: nu)
+        if atMinimum {
+            let kappa = state[2 * size + 1]
+            let (ys, zs) = state.withUnsafeBufferPointer { u in
+                (valueAndSlope(u, offset: 0, at: kappa).1, valueAndSlope(u, offset: size, at: kappa).1)
+            }
+            for j in 0..<size {
+                let b = weight(j, at: kappa)
+                c[j] = -zs / ys * b
+                c[size + j] = b
+            }
+        } else {
+            c[2 * size - 1] = 1
+        }
+        let pivot = c.indices.max { abs(c[$0]) < abs(c[$1]) }!
+        let keep = (0..<nu).filter { $0 != pivot }
+        // G = J T: the column of the pivot coordinate folded into the others.
+        var g = [Double](repeating: 0, count: nu * keep.count)
+        for row in 0..<nu {
             for (q, column) in keep.enumerated() {
-                a[p * keep.count + q] = jac[row * m + column] - factor * jac[dropped * m + column]
+                g[row * keep.count + q] = jac[row * m + column] - jac[row * m + pivot] * c[column] / c[pivot]
+            }
+        }
+        var cEta = 0.0
+        for row in 0..<nu { cEta += c[row] * jac[row * m + eta] }
+        var a = [Double](repeating: 0, count: keep.count * keep.count)
+        for q in keep.indices {
+            var cg = 0.0
+            for row in 0..<nu { cg += c[row] * g[row * keep.count + q] }
+            for (p, row) in keep.enumerated() {
+                a[p * keep.count + q] = g[row * keep.count + q] - jac[row * m + eta] * cg / cEta
             }
         }
         return a

@@ -149,7 +149,8 @@ public struct PolchinskiDerivative2Solution: Sendable {
 ///
 /// Method as for the LPA (``scalingSolution(_:)``): Chebyshev collocation of `y = ∂_ρ v` and `z` on
 /// `[0, ρ_max]`, Newton with the exact Jacobian (unknowns `y`, `z` at the nodes and `η`; equations
-/// the two collocated ODEs and `z(0) = 1`), the eigenvalues of the reduced Jacobian by LAPACK, and
+/// the two collocated ODEs and `z(0) = 1`; normalized at the minimum, also the unknown `κ` with
+/// `y(κ) = 0`, `z(κ) = 1`), the eigenvalues of the reduced Jacobian by LAPACK, and
 /// the error estimate by basis growth and a shorter domain (``growBasis``).
 ///
 /// **Large field.** With `y → y∞`, `z → z∞` the `ρ⁰` terms give `y∞ = 1 − η/2` (so `v → (1 − η/2) φ²/2`)
@@ -164,7 +165,9 @@ public struct PolchinskiDerivative2Solution: Sendable {
 ///
 /// **Start.** The Polchinski LPA solution (``firstSolve``) is the exact solution at `σ = 0`
 /// (`z ≡ 1`, `η = 0`, any `γ`); `σ` is then raised to the cutoff's value in
-/// ``continuationSteps`` steps at the first basis size, carrying the tower labels.
+/// ``continuationSteps`` steps at the first basis size, carrying the tower labels. A step Newton
+/// cannot take is halved; where no step can be taken the branch has ended (a fold: d = 3 normalized
+/// at the minimum, near σ ≈ 1.56) and the error says between which σ.
 public func polchinskiDerivative2Solution(_ spec: PolchinskiDerivative2Spec) throws -> PolchinskiDerivative2Solution {
     let d = spec.dimension
     guard d.isFinite, d > 2, d < 4 else {

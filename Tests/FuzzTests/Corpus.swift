@@ -57,6 +57,8 @@ struct Corpus {
         ["fixed-points", "--truncation", "full-potential", "--scheme", "polchinski", "--dimension", "3", "--basis", "20"],
         ["fixed-points", "--scheme", "polchinski", "--truncation", "derivative2", "--expansion", "full", "--regulator", "exponential",
          "--dimension", "3", "--basis", "24"],
+        ["fixed-points", "--scheme", "polchinski", "--truncation", "derivative2", "--expansion", "full", "--regulator", "exponential",
+         "--normalization", "minimum", "--dimension", "3.9", "--basis", "24", "--format", "json"],
         ["fixed-points", "--dimension", "3", "--expansion", "both", "--convergence", "4:8", "--format", "csv", "--output", "convergence.csv",
          "--plot", "convergence.svg", "--deviation-plot", "deviation.svg"],
         ["fixed-points", "--dimension-sweep", "3.99:3:0.25", "--order", "4", "--starts", "10", "--format", "csv", "--output", "sweep.csv",

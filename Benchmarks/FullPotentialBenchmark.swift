@@ -11,6 +11,8 @@ import FullPotential
 ///   the error estimate: the first solve that sets the domain, then the basis growing by 3/2 (each
 ///   size beside a shorter-domain solve on the other core) until ν, ω and the next three
 ///   eigenvalues have converged to 1e-8 relative.
+/// - The Polchinski O(∂²) scaling solution of the whole v, z with the exponential cutoff (same
+///   dimensions, `z(0) = 1`): the LPA start, the continuation in σ, then the same basis growth.
 /// - Flows: a d = 3 broken-phase flow to the convexity floor (301 points) and a d = 1 flow of a
 ///   network-like potential (ū2 > 0, ū4 < 0, ū6 > 0) eight e-folds into the infrared (1201 points).
 struct FullPotentialBenchmark: ParsableCommand {
@@ -49,6 +51,17 @@ struct FullPotentialBenchmark: ParsableCommand {
                              s.shortfall == nil ? "" : "   (not converged)"))
                 print("    eigenvalues: " + zip(s.eigenvalues, s.eigenvalueErrors ?? []).map { String(format: "%.10f ± %.0e", $0.real, $1) }.joined(separator: ", "))
             }
+        }
+        for d in dimensions.split(separator: ",").compactMap({ Double($0) }) {
+            var solution: PolchinskiDerivative2Solution?
+            let (low, median) = try measure {
+                solution = try polchinskiDerivative2Solution(PolchinskiDerivative2Spec(dimension: d, cutoff: .exponential))
+            }
+            let s = solution!
+            print(String(format: "  Polchinski O(∂²) whole functions d = %g, exponential cutoff (N = %d, ρ_max = %.3g): %.4f s / %.4f s",
+                         d, s.basisSize, s.domainLength, low, median))
+            print(String(format: "    ν = %.12f ± %.1e   η = %.12f ± %.1e   ω = %.12f ± %.1e%@", s.nu, s.nuError ?? 0, s.eta,
+                         s.etaError ?? 0, s.omega, s.omegaError ?? 0, s.shortfall == nil ? "" : "   (not converged)"))
         }
         let broken = FullPotentialFlowSpec(dimension: 3, fieldMax: 3, gridPoints: 301, tEnd: -8, outputCount: 17)
         var ending: FullPotentialFlowEnding?

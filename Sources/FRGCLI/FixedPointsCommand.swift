@@ -30,8 +30,17 @@ struct FixedPointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Half-width of the search box, in natural units of each coupling (K_d^{1−m} for u_2m).")
     var width: Double = 3
 
-    @Option(parsing: .unconditional, help: "With --truncation full-potential: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
+    @Option(parsing: .unconditional, help: "With --truncation full-potential or --expansion full: the first Chebyshev degree N, 16 … 266 (default 40 Wetterich, 60 Polchinski); it grows by 3/2 up to 400 until the reported eigenvalues converge.")
     var basis: Int?
+
+    /// `--normalization`: where `z = 1` fixes η for `--expansion full`.
+    enum Normalization: String, ExpressibleByArgument, CaseIterable {
+        case zero
+        case minimum
+    }
+
+    @Option(help: "With --expansion full: where z = 1 fixes η, at φ = 0 (zero, the default) or at the minimum of v (minimum); the conditions of the polynomial truncations about zero and about the minimum.")
+    var normalization: Normalization?
 
     @OptionGroup var out: OutputOptions
 
@@ -120,22 +129,34 @@ struct FixedPointsCommand: ParsableCommand {
             guard truncation.regulator == .exponential, truncation.prefactor == nil else {
                 throw ValidationError("--pms-scan varies the prefactor of the exponential regulator: give --regulator exponential and leave out --prefactor")
             }
-            guard truncation.expansion != .both else { throw ValidationError("--pms-scan takes one --expansion") }
+            guard truncation.expansion != .both, truncation.expansion != .full else { throw ValidationError("--pms-scan takes one --expansion point (zero or minimum)") }
         }
         if truncation.expansion == .both, convergence == nil {
             throw ValidationError("--expansion both goes with --convergence")
         }
-        if truncation.truncation == .fullPotential {
+        let wholeFunctions = truncation.truncation == .fullPotential || truncation.expansion == .full
+        if truncation.expansion == .full {
+            guard truncation.scheme == .polchinski, truncation.truncation == .projected(.derivative2) else {
+                throw ValidationError("--expansion full (whole functions) is implemented for --scheme polchinski --truncation derivative2; the whole LPA potential is --truncation full-potential")
+            }
+            guard truncation.prefactor == nil else {
+                throw ValidationError("--prefactor does not apply to --expansion full: the Polchinski cutoff enters through its constants γ and σ, fixed by its shape (--regulator)")
+            }
+        }
+        if normalization != nil, truncation.expansion != .full {
+            throw ValidationError("--normalization goes with --expansion full (the polynomial truncations normalize z at their expansion point)")
+        }
+        if wholeFunctions {
             guard convergence == nil, dimensionSweep == nil, deviationPlot == nil else {
                 throw ValidationError("--convergence, --dimension-sweep and --deviation-plot apply to polynomial truncations")
             }
             let limits = ScalingSolutionSpec.minimumBasisSize...(ScalingSolutionSpec.maximumBasisSize * 2 / 3)
             if let basis, !limits.contains(basis) { throw ValidationError("--basis (the first basis size; it grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize)) must be between \(limits.lowerBound) and \(limits.upperBound), got \(basis)") }
-            if let regulator = truncation.regulator, regulator != .litim {
+            if truncation.truncation == .fullPotential, let regulator = truncation.regulator, regulator != .litim {
                 throw ValidationError("the full-potential scaling solution is implemented for the Litim regulator (Wetterich) and for Polchinski")
             }
         } else {
-            if basis != nil { throw ValidationError("--basis goes with --truncation full-potential") }
+            if basis != nil { throw ValidationError("--basis goes with --truncation full-potential or --expansion full") }
             if convergence == nil, dimensionSweep == nil, pmsScan == nil, plot != nil || deviationPlot != nil {
                 throw ValidationError("--plot and --deviation-plot go with --convergence, --dimension-sweep or --pms-scan")
             }
@@ -153,6 +174,15 @@ struct FixedPointsCommand: ParsableCommand {
         try Lapack.load()
         let report = FixedPointsReport(format: out.format ?? .text, output: out.output, plot: plot, deviationPlot: deviationPlot,
                                        starts: starts, seed: seed, width: width)
+        if truncation.expansion == .full {
+            guard let d = truncation.dimension else {
+                throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")
+            }
+            let solution = try polchinskiDerivative2Solution(PolchinskiDerivative2Spec(
+                dimension: d, cutoff: truncation.regulator ?? .litim, basisSize: basis ?? 60,
+                normalization: normalization == .minimum ? .minimum : .zero))
+            return try report.emit(solution)
+        }
         if truncation.truncation == .fullPotential {
             guard let d = truncation.dimension else {
                 throw UsageError("--dimension is required (a real number 2 < d < 4 for the scaling solution)")

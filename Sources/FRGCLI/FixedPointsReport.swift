@@ -322,6 +322,90 @@ struct FixedPointsReport {
     }
 }
 
+extension FixedPointsReport {
+    /// The Polchinski O(∂²) scaling solution of the whole functions (`--expansion full`), in the
+    /// full-potential document: the potential tower as `eigenvalues`, and η, the redundant and the
+    /// unresolved eigenvalues beside it.
+    func emit(_ solution: PolchinskiDerivative2Solution) throws {
+        let d = solution.spec.dimension, cutoff = solution.spec.cutoff
+        let eigenvalues = solution.eigenvalues
+        let errors = solution.eigenvalueErrors
+        let samples = solution.samples
+        let truncation: [String: Any] = ["scheme": "polchinski", "truncation": "derivative2", "expansion": "full",
+                                         "regulator": cutoff.rawValue, "dimension": d]
+        func withError(_ error: Double?) -> String {
+            error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
+        }
+        func list(_ values: [Complex<Double>]) -> String {
+            values.isEmpty ? "none" : values.map { $0.imaginary == 0 ? formatNumber($0.real, significant: 8) : formatEigenvalue($0) }.joined(separator: ", ")
+        }
+        let originNames = solution.originCouplingDescriptors.names
+        let atMinimum = solution.spec.normalization == .minimum
+        try deliver(text: {
+            var out = "# Scaling solution of the Polchinski O(∂²) system for the whole functions v(φ), z(φ): cutoff c = R/(p² + R) of the \(cutoff.rawValue) regulator (γ = \(formatNumber(solution.spec.gamma)), σ = \(formatNumber(solution.spec.sigma))), d = \(formatNumber(d))\n"
+            out += "# Chebyshev collocation of ∂_ρv and z in ρ = φ²/2 with the large-field asymptotics imposed, \(atMinimum ? "z(κ) = 1 at the minimum κ of v" : "z(0) = 1") fixing η, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\n"
+            if errors != nil {
+                out += "# error: change from the previous basis size + change on a shorter domain + rounding floor\n"
+            }
+            out += "ν = \(String(format: "%.12f", solution.nu))\(withError(solution.nuError))\n"
+            out += "ω = \(String(format: "%.12f", solution.omega))\(withError(solution.omegaError))\n"
+            out += "η = \(String(format: "%.12f", solution.eta))\(withError(solution.etaError))\n"
+            out += "eigenvalues θ of the potential tower (t = ln(k/Λ), θ < 0 relevant): " + eigenvalues.enumerated().map { k, value in
+                (value.imaginary == 0 ? formatNumber(value.real, significant: 11) : formatEigenvalue(value)) + withError(errors?[k])
+            }.joined(separator: ", ") + "\n"
+            out += "redundant tower (φ^2n (∂φ)², field redefinitions; not exponents): \(list(solution.redundantEigenvalues))\n"
+            if !solution.unresolvedEigenvalues.isEmpty {
+                out += "unresolved (a potential and a redundant eigenvalue met; the potential tower is listed only below them): \(list(solution.unresolvedEigenvalues))\n"
+            }
+            out += "at φ = 0: " + zip(originNames, solution.originCouplings).map { "\($0) = \(formatNumber($1, significant: 7))" }.joined(separator: ", ")
+                + "; minimum of v at ρ = \(formatNumber(solution.minimum, significant: 7))\n"
+            if let shortfall = solution.shortfall { out += "# not converged: \(shortfall)\n" }
+            return out
+        }, json: {
+            func values(_ list: [Complex<Double>]) -> [[String: Any]] { list.map { ["re": $0.real, "im": $0.imaginary] } }
+            return ["truncation": truncation,
+                    "nu": solution.nu, "omega": solution.omega, "eta": solution.eta,
+                    "normalization": atMinimum ? "minimum" : "zero",
+                    "nuError": solution.nuError ?? NSNull(), "omegaError": solution.omegaError ?? NSNull(),
+                    "etaError": solution.etaError ?? NSNull(),
+                    "eigenvalues": eigenvalues.enumerated().map { k, value -> [String: Any] in
+                        ["re": value.real, "im": value.imaginary, "error": errors?[k] ?? NSNull()]
+                    },
+                    "redundantEigenvalues": values(solution.redundantEigenvalues),
+                    "unresolvedEigenvalues": values(solution.unresolvedEigenvalues),
+                    "couplingsAtMinimum": ["kappa": solution.minimum],
+                    "couplingsAtOrigin": Dictionary(uniqueKeysWithValues: zip(originNames, solution.originCouplings)),
+                    "basisSize": solution.basisSize, "domainLength": solution.domainLength,
+                    "shortfall": solution.shortfall ?? NSNull(),
+                    "potential": samples.map { ["phi": $0.phi, "potentialMinusOrigin": $0.potentialMinusOrigin,
+                                                "firstDerivative": $0.firstDerivative, "secondDerivative": $0.secondDerivative,
+                                                "kinetic": $0.kinetic] }]
+        }, schema: "full-potential", csv: {
+            var table = Table(header: ["phi", "potentialMinusOrigin", "firstDerivative", "secondDerivative", "kinetic"])
+            for sample in samples {
+                table.append([formatExact(sample.phi), formatExact(sample.potentialMinusOrigin), formatExact(sample.firstDerivative),
+                              formatExact(sample.secondDerivative), formatExact(sample.kinetic)])
+            }
+            let header = ["Polchinski O(∂²) scaling solution (\(cutoff.rawValue) cutoff), d = \(formatNumber(d)): v(φ) − v(0), v′, v″ and z(φ), dimensionless",
+                          "nu = \(formatExact(solution.nu))\(withError(solution.nuError)), omega = \(formatExact(solution.omega))\(withError(solution.omegaError)), eta = \(formatExact(solution.eta))\(withError(solution.etaError))",
+                          "eigenvalues (potential tower): " + eigenvalues.map { "\(formatExact($0.real))\($0.imaginary == 0 ? "" : ($0.imaginary < 0 ? "-" : "+") + formatExact(abs($0.imaginary)) + "i")" }.joined(separator: ", ")]
+            return (table, CSVMeta(columns: table.header, describes: schemaName("full-potential"), header: header, truncation: truncation,
+                                   notes: solution.shortfall.map { [$0] } ?? []))
+        })
+        if let plot {
+            var figure = Plot(title: "Polchinski O(∂²) scaling solution (\(cutoff.rawValue) cutoff), d = \(formatNumber(d))",
+                              xLabel: "field φ (dimensionless)", yLabel: "v(φ) − v(0), v''(φ), z(φ)")
+            figure.series = [
+                PlotSeries(label: "v − v(0)", x: samples.map(\.phi), y: samples.map(\.potentialMinusOrigin)),
+                PlotSeries(label: "v''", x: samples.map(\.phi), y: samples.map(\.secondDerivative), style: .dashed),
+                PlotSeries(label: "z", x: samples.map(\.phi), y: samples.map(\.kinetic), style: .dashed),
+            ]
+            try OutputFiles().write(try figure.svg(), to: plot)
+            note("wrote \(plot)")
+        }
+    }
+}
+
 /// A number, or an em dash where the quantity does not exist (never NaN).
 func optionalNumber(_ x: Double?, significant: Int) -> String {
     x.map { formatNumber($0, significant: significant) } ?? "—"

@@ -37,11 +37,13 @@ struct TruncationOptions: ParsableArguments {
         }
     }
 
-    /// `--expansion`: a point of the field expansion, or both (fixed-points `--convergence`).
+    /// `--expansion`: a point of the field expansion, or both (fixed-points `--convergence`), or
+    /// none: the whole functions (fixed-points, Polchinski derivative2).
     enum Expansion: String, ExpressibleByArgument, CaseIterable {
         case zero
         case minimum
         case both
+        case full
 
         var point: ExpansionPoint? { ExpansionPoint(rawValue: rawValue) }
     }
@@ -52,7 +54,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Truncation (full-potential: the whole LPA potential; fixed-points and flow configs).")
     var truncation: Choice = .projected(.lpa)
 
-    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both with fixed-points --convergence.")
+    @Option(help: "Expansion point of the potential: zero (u2 … u2n) or minimum (kappa, lambda2 … lambdan); both with fixed-points --convergence; full: the whole functions v(φ), z(φ), not expanded (fixed-points --scheme polchinski --truncation derivative2).")
     var expansion: Expansion = .zero
 
     @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0). Required.")
@@ -98,7 +100,9 @@ struct TruncationOptions: ParsableArguments {
             throw UsageError("--dimension is required (a real number d > 0, e.g. --dimension 3)")
         }
         guard let point = point ?? expansion.point else {
-            throw UsageError("--expansion both goes with fixed-points --convergence")
+            throw UsageError(expansion == .full
+                ? "--expansion full solves for whole functions, with no coupling equations: use it with frg fixed-points --scheme polchinski --truncation derivative2"
+                : "--expansion both goes with fixed-points --convergence")
         }
         var spec = TruncationSpec(scheme: scheme, truncation: kind, expansion: point, dimension: dimension,
                                   order: order, regulator: regulator ?? .litim)

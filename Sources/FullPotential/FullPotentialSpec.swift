@@ -49,6 +49,13 @@ public enum FullPotentialError: UserFacingError {
     case scalingSolutionNotFound(scheme: LPAScheme, dimension: Double, basisSize: Int, failure: NewtonFailure)
     /// The scaling solution found is not the Wilson–Fisher one (it has no single relevant direction).
     case unexpectedSpectrum(scheme: LPAScheme, dimension: Double, relevantCount: Int)
+    /// Newton's method for the Polchinski O(∂²) scaling solution did not converge at the cutoff
+    /// constant `σ`; `reached`: the last `σ` of the continuation from 0 that had a solution (the
+    /// branch ends between the two, a fold), nil outside the continuation.
+    case derivative2SolutionNotFound(dimension: Double, sigma: Double, reached: Double?, basisSize: Int, failure: NewtonFailure)
+    /// The Polchinski O(∂²) spectrum moved too far (at `σ`, or between basis sizes) to tell the
+    /// potential tower from the redundant one.
+    case ambiguousTowers(dimension: Double, sigma: Double)
     /// LAPACK failed on the stability matrix.
     case linearAlgebra(LinearAlgebraError)
     /// CVODE failed during a flow.
@@ -68,6 +75,11 @@ public enum FullPotentialError: UserFacingError {
             return "full potential: no \(scheme) scaling solution found in d = \(d) with \(n + 1) Chebyshev nodes: \(failure)"
         case let .unexpectedSpectrum(scheme, d, count):
             return "full potential: the \(scheme) scaling solution in d = \(d) has \(count) relevant even directions, not 1 (not Wilson–Fisher)"
+        case let .derivative2SolutionNotFound(d, sigma, reached, n, failure):
+            let branch = reached.map { "; the branch followed from the LPA (σ = 0) ends between σ = \(String(format: "%.4g", $0)) and \(String(format: "%.4g", sigma)) (a fold: no solution beyond, however small the step)" } ?? ""
+            return "full potential: no Polchinski O(∂²) scaling solution found in d = \(d) at σ = \(String(format: "%.4g", sigma)) with \(n + 1) Chebyshev nodes per function: \(failure)\(branch)"
+        case let .ambiguousTowers(d, sigma):
+            return "full potential: the Polchinski O(∂²) spectrum in d = \(d) at σ = \(sigma) moved too far to tell the potential eigenvalues from the redundant ones (an eigenvalue's nearest predecessor is not unique)"
         case let .linearAlgebra(error):
             return "full potential: \(error)"
         case let .flowFailed(t, underlying):
@@ -78,7 +90,7 @@ public enum FullPotentialError: UserFacingError {
     public var category: ErrorCategory {
         switch self {
         case .unsupportedDimension, .invalidParameter, .invalidInitialPotential, .unresolvedInitialPotential: return .invalidInput
-        case .scalingSolutionNotFound, .unexpectedSpectrum, .linearAlgebra, .flowFailed: return .runFailed
+        case .scalingSolutionNotFound, .derivative2SolutionNotFound, .ambiguousTowers, .unexpectedSpectrum, .linearAlgebra, .flowFailed: return .runFailed
         }
     }
 }

@@ -214,51 +214,17 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
                                minimumCouplings: only.minimumCouplings, originCouplings: only.originCouplings,
                                residual: only.residual)
     }
-    // Stage k solves N_k on the main domain and, beside it on the other core, N_{k−1} on the short
-    // one: the domain change of the stage that ends comes at no extra wall time.
-    struct Stage { var solution: CollocatedSolution; var size: Int; var errors: [Double]; var excess: Double }
-    var previous = try solve(sizes[0], mainLength)
-    var best: Stage?
-    var roundingLimited = false
-    for k in 1..<sizes.count {
-        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<CollocatedSolution, Error>?>.allocate(capacity: 2)
-        slots.initialize(repeating: nil)
-        defer { slots.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: 2) { j in
-            slots[j] = Result { j == 0 ? try solve(sizes[k], mainLength, conditions: count) : try solve(sizes[k - 1], shortLength) }
-        }
-        let next = try slots[0]!.get(), short = try slots[1]!.get()
-        let basisChange = distances(next.eigenvalues, previous.eigenvalues, count: count)
-        let shortChange = distances(previous.eigenvalues, short.eigenvalues, count: count)
-        let errors = (0..<count).map { basisChange[$0] + shortChange[$0] + Double(sizes[k]) * .ulpOfOne * next.conditions[$0] }
-        // How far the worst eigenvalue is from its tolerance (≤ 1: all converged).
-        let excess = (0..<count).map { errors[$0] / (spec.tolerance * max(1, next.eigenvalues[$0].length)) }.max()!
-        let stage = Stage(solution: next, size: sizes[k], errors: errors, excess: excess)
-        if let best, excess >= best.excess {
-            // A larger basis no longer helps: the rounding of its differentiation matrices grows
-            // faster than the truncation error falls. Keep the better stage.
-            roundingLimited = true
-            break
-        }
-        best = stage
-        if excess <= 1 { break }
-        previous = next
+    let (best, roundingLimited) = try growBasis(sizes: sizes, count: count, tolerance: spec.tolerance) { n, short, conditions in
+        try solve(n, short ? shortLength : mainLength, conditions: conditions)
     }
-    let final = best!.solution, errors = best!.errors
+    let final = best.solution, errors = best.errors
     let eigenvalues = Array(final.eigenvalues.prefix(count))
     let (nu, omega) = try exponents(final.eigenvalues, spec: spec)
     let theta1 = eigenvalues[0].real
     let omegaIndex = eigenvalues.firstIndex { $0.imaginary == 0 && $0.real > 0 }
-    let unconverged = (0..<count).filter { errors[$0] > spec.tolerance * max(1, eigenvalues[$0].length) }
-    var shortfall: String?
-    if !unconverged.isEmpty {
-        let which = unconverged.map { "θ\($0 + 1) (error \(formatted(errors[$0])))" }.joined(separator: ", ")
-        let reason = roundingLimited
-            ? "the next basis size after N = \(best!.size) did not reduce the errors (the rounding of the differentiation matrices grows with N)"
-            : "N = \(best!.size) is the largest basis"
-        shortfall = "\(which) did not reach the tolerance \(formatted(spec.tolerance))·max(1, |θ|): \(reason)"
-    }
-    let finalSize = best!.size
+    let shortfall = shortfallDescription(eigenvalues: eigenvalues, errors: errors, tolerance: spec.tolerance,
+                                         size: best.size, roundingLimited: roundingLimited)
+    let finalSize = best.size
     return ScalingSolution(spec: spec, nu: nu, omega: omega, eigenvalues: eigenvalues, eigenvalueErrors: errors,
                            nuError: errors[0] / (theta1 * theta1), omegaError: omegaIndex.map { errors[$0] },
                            basisSize: finalSize, domainLength: mainLength, shortfall: shortfall,
@@ -266,10 +232,82 @@ public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSoluti
                            originCouplings: final.originCouplings, residual: final.residual)
 }
 
-private func formatted(_ x: Double) -> String { String(format: "%.1e", x) }
+func formatted(_ x: Double) -> String { String(format: "%.1e", x) }
+
+/// A collocated solve whose lowest eigenvalues the basis-growth loop compares: `eigenvalues`
+/// increasing in real part, `conditions` their componentwise condition numbers (when asked for).
+protocol CollocatedSpectrum: Sendable {
+    var eigenvalues: [Complex<Double>] { get }
+    var conditions: [Double] { get }
+}
+
+/// One basis size of ``growBasis``: the solution there and the error estimate of its eigenvalues.
+struct BasisStage<Solution: CollocatedSpectrum> {
+    var solution: Solution
+    /// The solution at the previous basis size, and that size on the shorter domain.
+    var previous: Solution
+    var short: Solution
+    var size: Int
+    var errors: [Double]
+    /// How far the worst eigenvalue is from its tolerance (≤ 1: all converged).
+    var excess: Double
+}
+
+/// The error estimate shared by the scaling solutions: the basis grows through `sizes` until the
+/// `count` lowest eigenvalues converge. The error of each is the sum of its change from the previous
+/// basis size, its change when that previous size is solved on the shorter domain, and the rounding
+/// floor `N ε κ` (`κ` its componentwise condition number). Stage k solves `N_k` on the main domain
+/// and, beside it on the other core, `N_{k−1}` on the short one, so the domain change costs no extra
+/// wall time. `solve(N, short, conditions)` solves at degree `N` on the short (`true`) or main
+/// domain, with condition numbers for that many eigenvalues. Stops early, keeping the better stage,
+/// when a larger basis no longer helps (`roundingLimited`: the rounding of the differentiation
+/// matrices grows faster than the truncation error falls).
+func growBasis<Solution: CollocatedSpectrum>(
+    sizes: [Int], count: Int, tolerance: Double,
+    solve: @escaping @Sendable (_ size: Int, _ short: Bool, _ conditions: Int) throws -> Solution
+) throws -> (best: BasisStage<Solution>, roundingLimited: Bool) {
+    var previous = try solve(sizes[0], false, 0)
+    var best: BasisStage<Solution>?
+    var roundingLimited = false
+    for k in 1..<sizes.count {
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<Result<Solution, Error>?>.allocate(capacity: 2)
+        slots.initialize(repeating: nil)
+        defer { slots.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2) { j in
+            slots[j] = Result { j == 0 ? try solve(sizes[k], false, count) : try solve(sizes[k - 1], true, 0) }
+        }
+        let next = try slots[0]!.get(), short = try slots[1]!.get()
+        let basisChange = distances(next.eigenvalues, previous.eigenvalues, count: count)
+        let shortChange = distances(previous.eigenvalues, short.eigenvalues, count: count)
+        let errors = (0..<count).map { basisChange[$0] + shortChange[$0] + Double(sizes[k]) * .ulpOfOne * next.conditions[$0] }
+        let excess = (0..<count).map { errors[$0] / (tolerance * max(1, next.eigenvalues[$0].length)) }.max()!
+        let stage = BasisStage(solution: next, previous: previous, short: short, size: sizes[k], errors: errors, excess: excess)
+        if let best, excess >= best.excess {
+            roundingLimited = true
+            break
+        }
+        best = stage
+        if excess <= 1 { break }
+        previous = next
+    }
+    return (best!, roundingLimited)
+}
+
+/// Nil when every eigenvalue's error is within `tolerance · max(1, |θ|)`; otherwise which are not,
+/// their errors, and why the basis stopped growing at `size`.
+func shortfallDescription(eigenvalues: [Complex<Double>], errors: [Double], tolerance: Double, size: Int,
+                          roundingLimited: Bool) -> String? {
+    let unconverged = errors.indices.filter { errors[$0] > tolerance * max(1, eigenvalues[$0].length) }
+    guard !unconverged.isEmpty else { return nil }
+    let which = unconverged.map { "θ\($0 + 1) (error \(formatted(errors[$0])))" }.joined(separator: ", ")
+    let reason = roundingLimited
+        ? "the next basis size after N = \(size) did not reduce the errors (the rounding of the differentiation matrices grows with N)"
+        : "N = \(size) is the largest basis"
+    return "\(which) did not reach the tolerance \(formatted(tolerance))·max(1, |θ|): \(reason)"
+}
 
 /// `|a_i − b_i|` for the `count` lowest eigenvalues (both sorted by real part).
-private func distances(_ a: [Complex<Double>], _ b: [Complex<Double>], count: Int) -> [Double] {
+func distances(_ a: [Complex<Double>], _ b: [Complex<Double>], count: Int) -> [Double] {
     (0..<count).map { hypot(a[$0].real - b[$0].real, a[$0].imaginary - b[$0].imaginary) }
 }
 
@@ -282,7 +320,7 @@ private func exponents(_ eigenvalues: [Complex<Double>], spec: ScalingSolutionSp
     return (-1 / theta1, omega)
 }
 
-private struct CollocatedSolution: Sendable {
+private struct CollocatedSolution: CollocatedSpectrum {
     var eigenvalues: [Complex<Double>]
     /// Componentwise condition numbers of the lowest eigenvalues (empty unless asked for).
     var conditions: [Double]
@@ -294,7 +332,7 @@ private struct CollocatedSolution: Sendable {
 }
 
 /// A solution on one grid, kept to start the others and to measure the suppression profile.
-private struct GridSolution: Sendable {
+struct GridSolution: Sendable {
     var scheme: LPAScheme
     var dimension: Double
     var equations: CollocatedFixedPointEquations
@@ -318,7 +356,7 @@ private struct GridSolution: Sendable {
 
 /// `S(ρ)` of ``ScalingSolutionSpec/domainLength`` from a solution, on a geometric grid from the
 /// minimum to the end of its domain, continued beyond it with the large-field asymptotics.
-private struct SuppressionProfile {
+struct SuppressionProfile {
     var scheme: LPAScheme
     var d: Double
     var rho: [Double] = []
@@ -404,7 +442,7 @@ private struct SuppressionProfile {
 /// every step (to where `S = 60`, generous), in steps of at most 0.1 and a quarter of `d − 2`: the
 /// solution steepens like `ρ^{2/(d−2)}` and squeezes toward its minimum as `d → 2`. Wetterich at
 /// `d ≥ 3` starts directly from the guess on `1.5/λ₂` (see ``initialGuess``).
-private func firstSolve(scheme: LPAScheme, dimension d: Double, basisSize n: Int) throws -> GridSolution {
+func firstSolve(scheme: LPAScheme, dimension d: Double, basisSize n: Int) throws -> GridSolution {
     var path: [Double] = [d]
     var length: Double
     switch scheme {
@@ -483,7 +521,7 @@ private func solveCollocated(scheme: LPAScheme, dimension d: Double, basisSize n
 /// `> 0` also, for that many of them, the componentwise condition number `|y|ᵀ|A||x| / |yᴴx|`
 /// (right and left eigenvectors `x`, `y`): `ε` times it is the change of the eigenvalue when every
 /// entry of `A` moves by the relative amount `ε`.
-private func eigenvaluesWithConditions(_ matrix: [Double], dimension n: Int, conditionsOf wanted: Int) throws -> (values: [Complex<Double>], conditions: [Double]) {
+func eigenvaluesWithConditions(_ matrix: [Double], dimension n: Int, conditionsOf wanted: Int) throws -> (values: [Complex<Double>], conditions: [Double]) {
     guard matrix.allSatisfy(\.isFinite) else { throw LinearAlgebraError.nonFiniteInput(routine: "dgeev") }
     var a = matrix
     var wr = [Double](repeating: 0, count: n), wi = wr

@@ -91,6 +91,8 @@ final class OutputContractTests: XCTestCase {
             (["fixed-points", "--dimension", "3", "--order", "8", "--convergence", "4:8", "--expansion", "both"], "", "fixed-point-study"),
             (["fixed-points", "--dimension-sweep", "3.9:3.7:0.1", "--order", "6"], "", "fixed-point-study"),
             (["fixed-points", "--truncation", "full-potential", "--dimension", "3"], "", "full-potential"),
+            (["fixed-points", "--scheme", "polchinski", "--truncation", "derivative2", "--expansion", "full",
+              "--regulator", "exponential", "--dimension", "3"], "", "full-potential"),
             (["flow", Self.flowConfig], "", "flow"),
             (["flow", Self.activeFlow], "", "flow"),
             (["flow", Self.fullPotentialFlow], "", "flow"),
@@ -157,7 +159,7 @@ final class OutputContractTests: XCTestCase {
             XCTAssertEqual(piped.stdout.split(separator: "\n").first.map(String.init), String(lines[0]), "\(arguments)")
             checked += 1
         }
-        XCTAssertEqual(checked, 10)
+        XCTAssertEqual(checked, 11)
     }
 
     func testIntegersAreWrittenAsIntegersAndEigenvaluesAsRealAndImaginaryColumns() throws {

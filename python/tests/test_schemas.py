@@ -85,6 +85,8 @@ FRESH = {
     "convergence": lambda b: frg.fixed_points(dimension=3, expansion="both", convergence="4:12", binary=b),
     "dimension-sweep": lambda b: frg.fixed_points(order=8, dimension_sweep="3.9:3:0.3", binary=b),
     "full-potential": lambda b: frg.fixed_points(dimension=3, truncation="full-potential", binary=b),
+    "full-derivative2": lambda b: frg.fixed_points(dimension=3, scheme="polchinski", truncation="derivative2",
+                                                   expansion="full", regulator="exponential", binary=b),
     "flow-passive": lambda b: frg.flow(PASSIVE_FLOW, format="json", binary=b),
     "flow-active": lambda b: frg.flow(ACTIVE_FLOW, format="json", binary=b),
     "flow-measured-sweep": lambda b: frg.flow(REPO / "examples/nn-passive-flow/reference.yaml", format="json", binary=b),

@@ -10,7 +10,7 @@ import Reports
 /// The command only turns flags into `SamplerSettings` (`makeSettings()`); everything after that is
 /// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings. The
 /// architectures listed in the help come from `ArchitectureKind`.
-public struct SampleCommand: ParsableCommand {
+public struct SampleCommand: ParsableCommand, DistributedCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Sample a one-hidden-layer network ensemble (\(ArchitectureKind.allCases.map { $0.architectureType.displayName }.joined(separator: ", "))); measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
@@ -223,15 +223,14 @@ public enum SampleRun {
     }
 
     public static func execute(settings: SamplerSettings, output: Output) throws {
+        if try servedAsWorker(store: store(output)) { return }
         let files = OutputFiles(inputs: output.inputs)
         let toStdout = [output.json, output.csv, output.text].filter { $0 == "-" }.count
         guard toStdout <= 1 else { throw UsageError("only one document can go to stdout (-)") }
         try files.check(files: [output.json, output.csv, OutputFiles.sidecar(of: output.csv), output.text],
                         folders: [output.stateDirectory])
         if let state = output.stateDirectory { try files.createFolder(state) }
-        let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
-            ?? InMemoryBagStore()
-        let job = EnsembleJob(settings: settings, store: store, executor: bagExecutor(), resume: output.resume)
+        let job = EnsembleJob(settings: settings, store: store(output), executor: try bagExecutor(), resume: output.resume)
         let line = ProgressLine()
         let outcome = try job.run { progress in
             let elapsed = line.elapsed
@@ -259,6 +258,11 @@ public enum SampleRun {
         } else {
             Console(stdoutIsDocument: toStdout > 0).say(text, terminator: "")
         }
+    }
+
+    /// Where the run keeps its bags: `<stateDirectory>/sample-<runKey>/`, or memory.
+    static func store(_ output: Output) -> any BagStore {
+        output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
     }
 
     static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) throws -> String {

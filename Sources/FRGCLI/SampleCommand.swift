@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import FRGConfig
 import Foundation
 import TextOutput
@@ -241,7 +242,8 @@ public enum SampleRun {
         noteRecomputedBags(outcome.rejectedBags)
         let wall = line.elapsed
         let measurement = outcome.measurement
-        let text = try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags)
+        let text = try summary(measurement, threads: settings.threadCount, ranks: ClusterSession.current?.size ?? 1,
+                               wallSeconds: wall, resumed: outcome.resumedBags)
         if let json = output.json {
             // The measurement's keys after schema and frgVersion: what MeasurementDocument reads.
             try files.deliver(try jsonDocument(schema: MeasurementDocument.schema, version: frgVersion, measurement), to: json)
@@ -265,10 +267,12 @@ public enum SampleRun {
         output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
     }
 
-    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) throws -> String {
+    /// `threads`: rank 0's (each rank resolves `threads: 0` itself); `ranks`: the MPI job's ranks.
+    static func summary(_ m: GaussNet.Measurement, threads: Int, ranks: Int = 1, wallSeconds: Double, resumed: Int) throws -> String {
         let s = m.settings
         var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
-        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
+        let workers = ranks > 1 ? "\(ranks) MPI ranks × \(threads) threads" : "\(threads) threads"
+        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(workers), run key \(m.runKey)\n"
         out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bag\(resumed == 1 ? "" : "s") resumed from state)" : "") + "\n\n"
         var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])
         for c in m.correlators {

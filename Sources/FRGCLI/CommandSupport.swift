@@ -43,6 +43,13 @@ func servedAsWorker(store: @autoclosure () -> any BagStore) throws -> Bool {
     return true
 }
 
+/// A config read from stdin (`-`) under an MPI launcher: the launcher gives stdin to rank 0 only,
+/// so the other ranks would see an empty file. Refused alike on every rank (printed once, exit 2).
+func refuseStandardInputUnderMPI(_ config: String?) throws {
+    guard config == "-", let session = ClusterSession.current else { return }
+    throw UsageError("a config from stdin ('-') reaches only rank 0 of the \(session.size) MPI ranks; give it as a file")
+}
+
 /// Writes a line to stderr (progress and notes, never results).
 func note(_ message: String) {
     // Results printed so far reach the terminal first.

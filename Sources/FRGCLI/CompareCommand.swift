@@ -54,6 +54,7 @@ struct CompareCommand: ParsableCommand, DistributedCommand {
     }
 
     func run() throws {
+        try refuseStandardInputUnderMPI(config)
         let settings = try CompareConfig.load(path: config, overrides: overrides)
         var base = settings.base
         if let threads { base.threads = threads }

@@ -192,6 +192,7 @@ public struct SampleCommand: ParsableCommand, DistributedCommand {
     }
 
     public func run() throws {
+        try refuseStandardInputUnderMPI(config)
         let (settings, output) = try resolve()
         try SampleRun.execute(settings: settings, output: output)
     }

@@ -239,12 +239,14 @@ final class MPIRunTests: XCTestCase {
     }
 
     /// Invalid input is found alike on every rank: one message (rank 0's), exit 2, for a value
-    /// the library judges and for a flag the parser rejects; a launcher whose process count MPI
+    /// the library judges, a flag the parser rejects and a config on stdin (which only rank 0
+    /// would read); a launcher whose process count MPI
     /// does not see (here: its variables without the launcher) is one sentence, exit 2.
     func testInvalidInputIsReportedOnce() throws {
         let directory = try folder()
         for (arguments, fragment) in [(["sample", "--width", "0", "--nets", "256"], "width N must be ≥ 1"),
-                                      (["sample", "--bogus"], "Unknown option '--bogus'")] {
+                                      (["sample", "--bogus"], "Unknown option '--bogus'"),
+                                      (["sample", "-"], "a config from stdin ('-') reaches only rank 0 of the 3 MPI ranks")] {
             let run = try frg(arguments, ranks: 3, in: directory, timeout: 60)
             XCTAssertEqual(run.status, 2, run.err)
             let lines = run.err.split(separator: "\n").filter { $0.hasPrefix("frg sample: error:") }

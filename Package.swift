@@ -9,6 +9,8 @@
 //   → physics, no YAML and no terminal: Truncation → FixedPoints → FullPotential; Flows;
 //     GaussNet (hot loops in the C target GaussNetKernels) → Comparison; Runs (every flow behind one
 //     protocol)
+//   CMPI (system library, Open MPI) → MPIShim (C) → MPIRuntime; GaussNet + MPIRuntime → Cluster
+//     (bags over MPI ranks)
 //   → FRGConfig (YAML), Reports (tables, CSV, SVG) → FRGCLI (parses, calls, renders) → frg
 import PackageDescription
 
@@ -102,6 +104,20 @@ let package = Package(
             name: "GaussNet",
             dependencies: ["GaussNetKernels", "Diagnostics", "TextOutput"]
         ),
+        // MPI (Debian's libopenmpi-dev, flags from pkg-config ompi-c): its handles are macros Swift
+        // cannot import, so a small C shim wraps the calls frg makes; MPIRuntime is the Swift face
+        // (typed errors, initialized only under an MPI launcher) and Cluster the executor that
+        // spreads an ensemble's bags over the ranks.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]
+        ),
+        .target(name: "MPIShim", dependencies: ["CMPI"]),
+        .target(name: "MPIRuntime", dependencies: ["MPIShim", "Diagnostics"],
+            swiftSettings: v6),
+        .target(name: "Cluster", dependencies: ["GaussNet", "MPIRuntime", "Diagnostics"],
+            swiftSettings: v6),
         .target(
             name: "Comparison",
             dependencies: ["GaussNet", "Flows", "Truncation", "Diagnostics", "TextOutput"],
@@ -129,7 +145,7 @@ let package = Package(
             name: "FRGCLI",
             dependencies: [
                 "ODE", "Truncation", "FixedPoints", "Flows", "GaussNet", "Comparison", "FullPotential", "Runs", "FRGConfig", "Reports",
-                "LapackRuntime", "Diagnostics", "TextOutput",
+                "LapackRuntime", "Diagnostics", "TextOutput", "Cluster", "MPIRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
@@ -154,6 +170,8 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Truncation", "ODE", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "FullPotentialTests", dependencies: ["FullPotential", "Truncation", "FixedPoints", .product(name: "ComplexModule", package: "swift-numerics")]),
         .testTarget(name: "GaussNetTests", dependencies: ["GaussNet", "Diagnostics"]),
+        // The bag codec and the launch detection in-process; the frg binary under mpirun.
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "MPIRuntime", "GaussNet"]),
         // The config corpora are read through #filePath, not bundled.
         .testTarget(name: "FRGConfigTests", dependencies: ["FRGConfig"],
                     exclude: ["BrokenConfigs", "BrokenSampleConfigs", "BrokenCompareConfigs"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Diagnostics
 import FRGConfig
 import Foundation
@@ -23,9 +24,24 @@ struct InContext: UserFacingError {
     var description: String { "\(context): \(underlying.description)" }
 }
 
-/// Where the bags of `frg sample` and `frg compare` are computed: in this process today. A
-/// distributed executor (MPI ranks) is chosen here, and only here.
-func bagExecutor() -> any BagExecutor { LocalBagExecutor() }
+/// Where the bags of `frg sample` and `frg compare` are computed, chosen here and only here: over
+/// the MPI ranks when an MPI launcher started this job with several (`ClusterSession.current`;
+/// this is rank 0, and the first call is the ranks' meeting, which throws `ClusterStop` if a
+/// worker failed), else in this process.
+func bagExecutor() throws -> any BagExecutor {
+    if let session = ClusterSession.current { return try session.rootExecutor() }
+    return LocalBagExecutor()
+}
+
+/// On a worker rank of an MPI job (not rank 0): serves rank 0's jobs with `store` and returns
+/// true once rank 0 is done; the command then prints and writes nothing. False in every other
+/// process. Called where the command has validated its input and knows its store, before it
+/// checks or writes any output.
+func servedAsWorker(store: @autoclosure () -> any BagStore) throws -> Bool {
+    guard let session = ClusterSession.current, !session.isRoot else { return false }
+    try session.serve(store: store())
+    return true
+}
 
 /// Writes a line to stderr (progress and notes, never results).
 func note(_ message: String) {

@@ -7,7 +7,7 @@ import Reports
 
 /// `frg compare CONFIG`: a sweep over widths, σ_W or the cutoff Λ, measured by the embedded sampler
 /// and set against the theories (exact finite-N, width scaling, the active flow under both laws).
-struct CompareCommand: ParsableCommand {
+struct CompareCommand: ParsableCommand, DistributedCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Sweep N, σ_W or the cutoff Λ, measure u4, u6, ⟨|m_n|⟩ and compare with theory (χ², pulls, SVG plots, CSV).",
@@ -72,13 +72,16 @@ struct CompareCommand: ParsableCommand {
         let destination = documentAsked ? (out.output ?? "-") : nil
         let console = Console(stdoutIsDocument: destination == "-" && format != .text)
         let cacheDirectory = noCache ? nil : cache ?? settings.cacheDirectory ?? ".frg-cache"
+        func makeStore() -> any BagStore {
+            cacheDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
+        }
+        if try servedAsWorker(store: makeStore()) { return }
         let files = OutputFiles(inputs: [config])
         try files.check(files: [destination, format == .csv ? OutputFiles.sidecar(of: destination) : nil],
                         folders: [directory, cacheDirectory])
         if let cacheDirectory { try files.createFolder(cacheDirectory) }
-        let store: any BagStore = cacheDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
         let start = Date()
-        let result = try sweep.run(store: store, executor: bagExecutor()) { done, total, outcome in
+        let result = try sweep.run(store: makeStore(), executor: try bagExecutor()) { done, total, outcome in
             note("[\(done)/\(total)] \(outcome.reused ? "cached" : "sampled")  (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             noteRecomputedBags(outcome.rejectedBags, prefix: "[\(done)/\(total)] ")
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import FRGConfig
 import Foundation
 import TextOutput
@@ -10,7 +11,7 @@ import Reports
 /// The command only turns flags into `SamplerSettings` (`makeSettings()`); everything after that is
 /// `SampleRun.execute(settings:output:)`, so a config file can fill the same settings. The
 /// architectures listed in the help come from `ArchitectureKind`.
-public struct SampleCommand: ParsableCommand {
+public struct SampleCommand: ParsableCommand, DistributedCommand {
     public static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Sample a one-hidden-layer network ensemble (\(ArchitectureKind.allCases.map { $0.architectureType.displayName }.joined(separator: ", "))); measure G^(n), m_n, u4, u6 against exact finite-width formulas.",
@@ -223,15 +224,14 @@ public enum SampleRun {
     }
 
     public static func execute(settings: SamplerSettings, output: Output) throws {
+        if try servedAsWorker(store: store(output)) { return }
         let files = OutputFiles(inputs: output.inputs)
         let toStdout = [output.json, output.csv, output.text].filter { $0 == "-" }.count
         guard toStdout <= 1 else { throw UsageError("only one document can go to stdout (-)") }
         try files.check(files: [output.json, output.csv, OutputFiles.sidecar(of: output.csv), output.text],
                         folders: [output.stateDirectory])
         if let state = output.stateDirectory { try files.createFolder(state) }
-        let store: any BagStore = output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) }
-            ?? InMemoryBagStore()
-        let job = EnsembleJob(settings: settings, store: store, executor: bagExecutor(), resume: output.resume)
+        let job = EnsembleJob(settings: settings, store: store(output), executor: try bagExecutor(), resume: output.resume)
         let line = ProgressLine()
         let outcome = try job.run { progress in
             let elapsed = line.elapsed
@@ -242,7 +242,8 @@ public enum SampleRun {
         noteRecomputedBags(outcome.rejectedBags)
         let wall = line.elapsed
         let measurement = outcome.measurement
-        let text = try summary(measurement, threads: settings.threadCount, wallSeconds: wall, resumed: outcome.resumedBags)
+        let text = try summary(measurement, threads: settings.threadCount, ranks: ClusterSession.current?.size ?? 1,
+                               wallSeconds: wall, resumed: outcome.resumedBags)
         if let json = output.json {
             // The measurement's keys after schema and frgVersion: what MeasurementDocument reads.
             try files.deliver(try jsonDocument(schema: MeasurementDocument.schema, version: frgVersion, measurement), to: json)
@@ -261,10 +262,17 @@ public enum SampleRun {
         }
     }
 
-    static func summary(_ m: GaussNet.Measurement, threads: Int, wallSeconds: Double, resumed: Int) throws -> String {
+    /// Where the run keeps its bags: `<stateDirectory>/sample-<runKey>/`, or memory.
+    static func store(_ output: Output) -> any BagStore {
+        output.stateDirectory.map { DirectoryBagStore(root: URL(fileURLWithPath: $0)) } ?? InMemoryBagStore()
+    }
+
+    /// `threads`: rank 0's (each rank resolves `threads: 0` itself); `ranks`: the MPI job's ranks.
+    static func summary(_ m: GaussNet.Measurement, threads: Int, ranks: Int = 1, wallSeconds: Double, resumed: Int) throws -> String {
         let s = m.settings
         var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
-        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(threads) threads, run key \(m.runKey)\n"
+        let workers = ranks > 1 ? "\(ranks) MPI ranks × \(threads) threads" : "\(threads) threads"
+        out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(workers), run key \(m.runKey)\n"
         out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bag\(resumed == 1 ? "" : "s") resumed from state)" : "") + "\n\n"
         var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])
         for c in m.correlators {

@@ -7,6 +7,20 @@ public protocol BagExecutor {
     /// on the calling thread, as soon as it is complete, in any order. If `finished` throws, stop
     /// and rethrow: the bags handed over so far are kept by the caller.
     func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void) throws
+
+    /// The form `EnsembleJob` calls: as `run(_:bags:finished:)`, except that a bag computed by
+    /// another process, which has already saved it in the run's store (atomically, as
+    /// `BagStore.save` does), is handed to `savedElsewhere` instead of `finished`, so that it is not
+    /// written twice. The default hands every bag to `finished` (everything is computed here).
+    func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void,
+             savedElsewhere: (BagResult) throws -> Void) throws
+}
+
+extension BagExecutor {
+    public func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void,
+                    savedElsewhere: (BagResult) throws -> Void) throws {
+        try run(sampler, bags: bags, finished: finished)
+    }
 }
 
 /// Bags one after another in this process, each using all of the sampler's threads.
@@ -15,6 +29,18 @@ public struct LocalBagExecutor: BagExecutor {
 
     public func run(_ sampler: GaussNetSampler, bags: [Int], finished: (BagResult) throws -> Void) throws {
         for bag in bags { try finished(sampler.sampleBag(bag)) }
+    }
+}
+
+/// How a distributed executor splits the missing bags of a job over its workers: round-robin by
+/// position in the list (worker `w` of `W` takes positions `w, w + W, w + 2W, …`). Bags of one run
+/// cost the same, so a static split balances to within one bag, and every worker can compute its
+/// share from the list alone, without another message.
+public enum BagSplit {
+    /// The bags of `bags` that worker `worker` (0-based, of `workers`) computes, in list order.
+    public static func share(of bags: [Int], worker: Int, workers: Int) -> [Int] {
+        precondition(workers >= 1 && (0..<workers).contains(worker), "worker \(worker) of \(workers)")
+        return stride(from: worker, to: bags.count, by: workers).map { bags[$0] }
     }
 }
 
@@ -76,15 +102,17 @@ public struct EnsembleJob {
             try store.prepare(for: settings, discardExisting: !resume)
             var sampled = 0
             let wanted = Set(missing)
-            try executor.run(sampler, bags: missing) { result in
+            func record(_ result: BagResult, save: Bool) throws {
                 guard wanted.contains(result.bag), bags[result.bag] == nil, result.fits(settings) else {
                     throw SamplerError.bagMismatch("the executor returned bag \(result.bag), which was not asked for or does not fit the run")
                 }
-                try store.save(result, for: settings)
+                if save { try store.save(result, for: settings) }
                 bags[result.bag] = result
                 sampled += 1
                 progress?(Progress(finished: bags.count, total: settings.bags, resumed: resumed, sampled: sampled))
             }
+            try executor.run(sampler, bags: missing, finished: { try record($0, save: true) },
+                             savedElsewhere: { try record($0, save: false) })
         }
         let measurement = try Measurement(settings: settings, bags: Array(bags.values))
         return Outcome(measurement: measurement, resumedBags: resumed, sampledBags: missing.count,

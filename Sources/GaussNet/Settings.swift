@@ -129,7 +129,7 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
     public var bags: Int
     /// Seed of the counter-based random streams.
     public var seed: UInt64
-    /// Worker threads; 0 means all active processors. Never changes the numbers.
+    /// Worker threads; 0 means all active processors (`allCoresThreadCount`). Never changes the numbers.
     public var threads: Int
     public var estimator: Estimator
     /// Integration cutoff `Λ` of the coupling integrals of architectures whose weight kernel is not
@@ -206,10 +206,16 @@ public struct SamplerSettings: Codable, Hashable, Sendable {
         return points
     }
 
-    /// Worker threads a bag uses: `threads`, or all active processors when it is 0.
+    /// Worker threads a bag uses: `threads`, or `SamplerSettings.allCoresThreadCount` when it is 0.
     public var threadCount: Int {
-        threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        threads > 0 ? threads : SamplerSettings.allCoresThreadCount
     }
+
+    /// What `threads: 0` ("all cores") means in this process: the active processors, or this
+    /// process's share of them when several processes sample on one machine (an MPI job sets it to
+    /// `max(1, cores / ranks on this node)` at start-up, before any sampling, so that the ranks'
+    /// threads together do not exceed the cores). Threads never change the numbers.
+    nonisolated(unsafe) public static var allCoresThreadCount = ProcessInfo.processInfo.activeProcessorCount
 
     /// The architecture's exact formulas at these hyperparameters.
     public func makeArchitecture() -> any Architecture {

@@ -160,8 +160,8 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ],
             path: "Benchmarks",
-            // The SciPy peer and the script that runs it beside frg-bench.
-            exclude: ["flow-vs-scipy", "peers"]
+            // The SciPy peer and the script that runs it beside frg-bench; frg on MPI ranks.
+            exclude: ["flow-vs-scipy", "peers", "mpi-scaling"]
         ),
         .testTarget(name: "ODETests", dependencies: ["ODE"]),
         .testTarget(name: "TruncationTests", dependencies: ["Truncation"]),

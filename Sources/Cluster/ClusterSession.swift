@@ -37,18 +37,19 @@ public final class ClusterSession {
         self.world = world
     }
 
-    /// Starts MPI for a process that `launch` started. Returns nil (and leaves MPI finalized) when
-    /// the job has a single rank: it runs exactly as without a launcher. Otherwise sets this
-    /// process's share of the node's cores (`SamplerSettings.allCoresThreadCount`, what
-    /// `threads: 0` means) to `max(1, cores / ranks on this node)`.
+    /// Starts MPI for a process that `launch` started. Sets this process's share of the node's
+    /// cores (`SamplerSettings.allCoresThreadCount`, what `threads: 0` means) to
+    /// `max(1, cores / ranks on this node)`, and to no more than the processors the launcher bound
+    /// it to (threads beyond those would only take turns). Returns nil (and leaves MPI finalized)
+    /// when the job has a single rank: it runs as without a launcher.
     public static func start(_ launch: MPILaunch) throws(MPIError) -> ClusterSession? {
         let world = try MPIWorld.start(launch)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        SamplerSettings.allCoresThreadCount = min(max(1, cores / max(1, world.localSize)), MPIWorld.boundProcessorCount ?? cores)
         guard world.size > 1 else {
             world.finalize()
             return nil
         }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        SamplerSettings.allCoresThreadCount = max(1, cores / max(1, world.localSize))
         let session = ClusterSession(world: world)
         current = session
         return session

@@ -191,6 +191,14 @@ public final class MPIWorld {
         if frg_mpi_finalized() == 0 { _ = frg_mpi_finalize() }
     }
 
+    /// Processors this process may run on: its affinity mask, which a launcher that binds ranks
+    /// narrows (Open MPI's `mpirun` binds each of one or two ranks to a core by default); nil if
+    /// unknown.
+    public static var boundProcessorCount: Int? {
+        let count = frg_affinity_processor_count()
+        return count > 0 ? Int(count) : nil
+    }
+
     /// The MPI library's name and version ("Open MPI v4.1.4"); callable before `MPI_Init`.
     public static var libraryVersion: String {
         var buffer = [CChar](repeating: 0, count: 256)

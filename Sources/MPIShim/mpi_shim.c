@@ -1,6 +1,9 @@
+// sched_getaffinity and CPU_COUNT.
+#define _GNU_SOURCE
 #include "MPIShim.h"
 
 #include <mpi.h>  // through the CMPI system library (its pkg-config flags)
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +131,11 @@ void frg_mpi_library_version(char *buffer, int capacity) {
     char *comma = strchr(text, ',');
     if (comma) *comma = '\0';
     snprintf(buffer, (size_t)capacity, "%s", text);
+}
+
+int frg_affinity_processor_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_COUNT(&set);
 }

@@ -119,6 +119,15 @@ final class MPIRunTests: XCTestCase {
             // Rank 0 alone reports: one summary, one "wrote" line per run.
             XCTAssertEqual(json.out.components(separatedBy: "frg sample —").count, 2, json.out)
             XCTAssertEqual(json.err.components(separatedBy: "wrote out.json").count, 2, json.err)
+            if let ranks {
+                // threads 0 (the default): each rank's share of the node, so that ranks × threads
+                // stays within the cores (one thread each when there are more ranks than cores).
+                let cores = ProcessInfo.processInfo.activeProcessorCount
+                let match = json.out.firstMatch(of: #/(\d+) MPI ranks × (\d+) threads/#)
+                let threads = match.flatMap { Int($0.2) }
+                XCTAssertEqual(match.flatMap { Int($0.1) }, ranks, json.out)
+                XCTAssertTrue(threads.map { (1...max(1, cores / ranks)).contains($0) } ?? false, json.out)
+            }
             let written = try files(directory)
             XCTAssertEqual(written.keys.filter { $0.hasSuffix(".json") && $0.contains("bag-") }.count, 14)
             XCTAssertNotNil(written["out.csv.meta.json"])

@@ -45,4 +45,8 @@ void frg_mpi_error_string(int code, char *buffer, int capacity);
 /// MPI_Get_library_version (e.g. "Open MPI v4.1.4, …"), its first line.
 void frg_mpi_library_version(char *buffer, int capacity);
 
+/// Processors this process may run on (its affinity mask: a launcher that binds a rank to one core
+/// leaves it one); -1 if unknown. Not an MPI call: callable any time.
+int frg_affinity_processor_count(void);
+
 #endif

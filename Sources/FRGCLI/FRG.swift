@@ -66,6 +66,11 @@ extension FRG {
         } catch {
             return speaks ? report(error, prefix: prefix) : 0
         }
+        if command is DistributedCommand, let problem = MPILaunch.unsupportedSlurmStep() {
+            // Every task finds the same mistake; the first one says it.
+            let first = ProcessInfo.processInfo.environment["SLURM_PROCID"] == "0"
+            return first ? report(problem, prefix: prefix) : problem.category.exitStatus
+        }
         if let launch, command is DistributedCommand {
             do {
                 if let session = try ClusterSession.start(launch) {

@@ -272,7 +272,8 @@ public enum SampleRun {
     static func summary(_ m: GaussNet.Measurement, threads: Int, ranks: Int = 1, wallSeconds: Double, resumed: Int) throws -> String {
         let s = m.settings
         var out = "frg sample — \(s.architecture), d = \(s.inputDimension), N = \(s.width), σ_W = \(formatNumber(s.sigmaW)), σ_b = \(formatNumber(s.sigmaB))\n"
-        let workers = ranks > 1 ? "\(ranks) MPI ranks × \(threads) threads" : "\(threads) threads"
+        let perRank = "\(threads) thread\(threads == 1 ? "" : "s")"
+        let workers = ranks > 1 ? "\(ranks) MPI ranks × \(perRank)" : perRank
         out += "  \(s.bags) bags × \(s.netsPerBag) networks, seed \(s.seed), \(s.estimator) estimator, \(s.inputs.count) inputs, \(workers), run key \(m.runKey)\n"
         out += String(format: "  wall time %.2f s", wallSeconds) + (resumed > 0 ? " (\(resumed) bag\(resumed == 1 ? "" : "s") resumed from state)" : "") + "\n\n"
         var deviations = Table(header: ["n", "combinations", "⟨|m_n|⟩ measured", "⟨|m_n|⟩ exact", "background ⟨σ/|G_0|⟩"])

@@ -37,6 +37,23 @@ public struct MPILaunch: Sendable, Equatable {
         }
         return nil
     }
+
+    /// A Slurm step that cannot run frg as one MPI job, read from the environment before MPI is
+    /// touched (nil: none). `srun --mpi=none` with several tasks starts them with no PMI at all, so
+    /// each would run the whole job alone; `srun --mpi=pmi2` starts them through PMI-2, which the
+    /// Open MPI frg links (Debian's, built against PMIx) cannot initialize from: `MPI_Init` would
+    /// abort with a page of its own. Both are `srun --mpi=pmix` mistyped or defaulted.
+    public static func unsupportedSlurmStep(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> MPIError? {
+        guard environment["OMPI_COMM_WORLD_SIZE"] == nil, environment["PMIX_RANK"] == nil,
+              environment["SLURM_PROCID"] != nil,
+              let tasks = environment["SLURM_STEP_NUM_TASKS"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+        else { return nil }
+        if environment["SLURM_MPI_TYPE"] == "pmi2" || environment["PMI_RANK"] != nil || environment["PMI_FD"] != nil {
+            return .slurmWithoutPMIx(plugin: environment["SLURM_MPI_TYPE"] ?? "pmi2", tasks: tasks)
+        }
+        guard tasks > 1 else { return nil }
+        return .slurmWithoutPMIx(plugin: environment["SLURM_MPI_TYPE"] ?? "none", tasks: tasks)
+    }
 }
 
 /// Why MPI could not be used. The descriptions are one sentence each.
@@ -48,10 +65,12 @@ public enum MPIError: UserFacingError, Equatable {
     case launcherMismatch(launcher: String, launcherSize: Int, mpiSize: Int, library: String)
     /// An MPI call failed during the run.
     case callFailed(call: String, errorClass: String, message: String)
+    /// srun started the tasks with an MPI plugin other than PMIx (`--mpi=none`, `--mpi=pmi2`).
+    case slurmWithoutPMIx(plugin: String, tasks: Int)
 
     public var category: ErrorCategory {
         switch self {
-        case .launcherMismatch: return .invalidInput
+        case .launcherMismatch, .slurmWithoutPMIx: return .invalidInput
         case .initFailed, .callFailed: return .runFailed
         }
     }
@@ -65,6 +84,10 @@ public enum MPIError: UserFacingError, Equatable {
                 + "another MPI or lacks PMI support; start frg with Open MPI's mpirun, or srun --mpi=pmix"
         case let .callFailed(call, errorClass, message):
             return "\(call) failed (\(errorClass): \(message))"
+        case let .slurmWithoutPMIx(plugin, tasks):
+            return plugin == "none"
+                ? "srun started \(tasks) tasks without an MPI plugin (--mpi=none), so each would run the whole job alone; start frg with srun --mpi=pmix"
+                : "srun started frg through --mpi=\(plugin), which frg's Open MPI cannot start from (it is built for PMIx); start frg with srun --mpi=pmix"
         }
     }
 

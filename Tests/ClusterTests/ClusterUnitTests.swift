@@ -19,6 +19,22 @@ final class ClusterUnitTests: XCTestCase {
                        MPILaunch(launcher: "a PMI launcher (srun --mpi=pmi2, MPICH's mpiexec)", rank: 0, size: 2))
     }
 
+    /// A Slurm step started without PMIx is named before MPI is touched: several tasks without a
+    /// plugin (each would run the whole job), or PMI-2, which Debian's Open MPI cannot start from;
+    /// one task without a plugin, a batch script (no step), mpirun inside an allocation and
+    /// `srun --mpi=pmix` are fine.
+    func testSlurmStepsWithoutPMIxAreRecognized() {
+        let step = ["SLURM_PROCID": "1", "SLURM_STEP_NUM_TASKS": "2", "SLURM_JOB_ID": "7"]
+        XCTAssertEqual(MPILaunch.unsupportedSlurmStep(step), .slurmWithoutPMIx(plugin: "none", tasks: 2))
+        XCTAssertEqual(MPILaunch.unsupportedSlurmStep(step.merging(["SLURM_MPI_TYPE": "pmi2", "PMI_RANK": "1", "PMI_SIZE": "2"]) { $1 }),
+                       .slurmWithoutPMIx(plugin: "pmi2", tasks: 2))
+        XCTAssertNil(MPILaunch.unsupportedSlurmStep(["SLURM_PROCID": "0", "SLURM_STEP_NUM_TASKS": "1"]))
+        XCTAssertNil(MPILaunch.unsupportedSlurmStep(["SLURM_PROCID": "0", "SLURM_NTASKS": "4", "SLURM_JOB_ID": "7"]))
+        XCTAssertNil(MPILaunch.unsupportedSlurmStep(step.merging(["OMPI_COMM_WORLD_SIZE": "2"]) { $1 }))
+        XCTAssertNil(MPILaunch.unsupportedSlurmStep(step.merging(["PMIX_RANK": "1", "SLURM_MPI_TYPE": "pmix"]) { $1 }))
+        XCTAssertEqual(MPIError.slurmWithoutPMIx(plugin: "none", tasks: 2).category, .invalidInput)
+    }
+
     /// A bag crosses the wire bit for bit: rank 0 must hold exactly what the worker saved, or the
     /// output would depend on the number of ranks. Signed zeros, subnormals and extremes included.
     func testBagMessageKeepsEveryBit() throws {

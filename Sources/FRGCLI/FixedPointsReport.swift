@@ -264,9 +264,6 @@ struct FixedPointsReport {
         let samples = solution.samples
         let truncation: [String: Any] = ["scheme": scheme.rawValue, "truncation": "full-potential", "dimension": d]
             .merging(scheme == .wetterich ? ["regulator": "litim"] : [:]) { a, _ in a }
-        func withError(_ error: Double?) -> String {
-            error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
-        }
         try deliver(text: {
             var out = "# Scaling solution of the full LPA potential: \(scheme.rawValue)\(scheme == .wetterich ? ", Litim regulator" : " (normalized form)"), d = \(formatNumber(d))\n"
             out += "# Chebyshev collocation in ρ = φ²/2 with the large-field asymptotics imposed, N = \(solution.basisSize), ρ_max = \(formatNumber(solution.domainLength, significant: 4))\(scheme == .wetterich ? "·K_d" : "")\n"
@@ -303,7 +300,7 @@ struct FixedPointsReport {
             }
             let header = ["LPA scaling potential (\(scheme.rawValue)), d = \(formatNumber(d)): u(φ) − u(0), u′, u″ of the dimensionless potential",
                           "nu = \(formatExact(solution.nu))\(withError(solution.nuError)), omega = \(formatExact(solution.omega))\(withError(solution.omegaError))",
-                          "eigenvalues: " + eigenvalues.map { "\(formatExact($0.real))\($0.imaginary == 0 ? "" : ($0.imaginary < 0 ? "-" : "+") + formatExact(abs($0.imaginary)) + "i")" }.joined(separator: ", ")]
+                          "eigenvalues: " + eigenvalues.map(exactEigenvalue).joined(separator: ", ")]
             return (table, CSVMeta(columns: table.header, describes: schemaName("full-potential"), header: header, truncation: truncation,
                                    notes: solution.shortfall.map { [$0] } ?? []))
         })
@@ -333,9 +330,6 @@ extension FixedPointsReport {
         let samples = solution.samples
         let truncation: [String: Any] = ["scheme": "polchinski", "truncation": "derivative2", "expansion": "full",
                                          "regulator": cutoff.rawValue, "dimension": d]
-        func withError(_ error: Double?) -> String {
-            error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
-        }
         func list(_ values: [Complex<Double>]) -> String {
             values.isEmpty ? "none" : values.map { $0.imaginary == 0 ? formatNumber($0.real, significant: 8) : formatEigenvalue($0) }.joined(separator: ", ")
         }
@@ -388,7 +382,7 @@ extension FixedPointsReport {
             }
             let header = ["Polchinski O(∂²) scaling solution (\(cutoff.rawValue) cutoff), d = \(formatNumber(d)): v(φ) − v(0), v′, v″ and z(φ), dimensionless",
                           "nu = \(formatExact(solution.nu))\(withError(solution.nuError)), omega = \(formatExact(solution.omega))\(withError(solution.omegaError)), eta = \(formatExact(solution.eta))\(withError(solution.etaError))",
-                          "eigenvalues (potential tower): " + eigenvalues.map { "\(formatExact($0.real))\($0.imaginary == 0 ? "" : ($0.imaginary < 0 ? "-" : "+") + formatExact(abs($0.imaginary)) + "i")" }.joined(separator: ", ")]
+                          "eigenvalues (potential tower): " + eigenvalues.map(exactEigenvalue).joined(separator: ", ")]
             return (table, CSVMeta(columns: table.header, describes: schemaName("full-potential"), header: header, truncation: truncation,
                                    notes: solution.shortfall.map { [$0] } ?? []))
         })
@@ -473,4 +467,14 @@ func fixedPointObject(_ p: FixedPoint) -> [String: Any] {
 func persistenceObject(_ p: Persistence) -> [String: Any] {
     ["persists": p.persists, "verdict": p.verdict.rawValue, "orders": p.orders, "leadingEigenvalues": p.leadingEigenvalues,
      "lost": p.lost ?? NSNull(), "evidence": p.evidence]
+}
+
+/// ` ± 1.2e-10` after a value whose error is known, nothing otherwise.
+private func withError(_ error: Double?) -> String {
+    error.map { " ± \(formatNumber($0, significant: 2))" } ?? ""
+}
+
+/// An eigenvalue with every digit (shortest round trip), `a+bi` when complex: the CSV sidecar's form.
+private func exactEigenvalue(_ value: Complex<Double>) -> String {
+    formatExact(value.real) + (value.imaginary == 0 ? "" : (value.imaginary < 0 ? "-" : "+") + formatExact(abs(value.imaginary)) + "i")
 }

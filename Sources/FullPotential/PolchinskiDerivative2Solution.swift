@@ -170,25 +170,8 @@ public struct PolchinskiDerivative2Solution: Sendable {
 /// at the minimum, near σ ≈ 1.56) and the error says between which σ.
 public func polchinskiDerivative2Solution(_ spec: PolchinskiDerivative2Spec) throws -> PolchinskiDerivative2Solution {
     let d = spec.dimension
-    guard d.isFinite, d > 2, d < 4 else {
-        throw FullPotentialError.unsupportedDimension(d, reason: d <= 2 ? noScalingSolutionAtOrBelowTwo : "for d ≥ 4 the Wilson–Fisher point has merged with the Gaussian one (mean field); the non-trivial scaling solution exists for 2 < d < 4")
-    }
-    let limits = ScalingSolutionSpec.minimumBasisSize...ScalingSolutionSpec.maximumBasisSize
-    guard limits.contains(spec.basisSize) else {
-        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between \(limits.lowerBound) and \(limits.upperBound)")
-    }
-    guard spec.eigenvalueCount >= 2, spec.eigenvalueCount <= spec.basisSize / 4 else {
-        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(spec.eigenvalueCount), requirement: "between 2 and a quarter of the basis size (\(spec.basisSize / 4))")
-    }
-    guard spec.tolerance.isFinite, spec.tolerance > 0 else {
-        throw FullPotentialError.invalidParameter(name: "tolerance", value: spec.tolerance, requirement: "positive")
-    }
-    if let length = spec.domainLength, !(length.isFinite && length > 0) {
-        throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
-    }
-    guard !spec.estimatesError || spec.basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
-        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
-    }
+    try validateCollocation(dimension: d, basisSize: spec.basisSize, eigenvalueCount: spec.eigenvalueCount, tolerance: spec.tolerance,
+                            domainLength: spec.domainLength, estimatesError: spec.estimatesError)
     let first = try derivative2FirstSolve(spec, count: spec.eigenvalueCount)
     // The potential eigenvalues below the first unresolved one are the ones that can be reported.
     let count = first.labels.prefix { $0.tower != .unresolved }.filter { $0.tower == .potential }.count

@@ -159,25 +159,8 @@ public struct ScalingSolution: Sendable {
 /// until the reported eigenvalues converge, each solve starting from the first one interpolated.
 public func scalingSolution(_ spec: ScalingSolutionSpec) throws -> ScalingSolution {
     let d = spec.dimension
-    guard d.isFinite, d > 2, d < 4 else {
-        throw FullPotentialError.unsupportedDimension(d, reason: d <= 2 ? noScalingSolutionAtOrBelowTwo : "for d ≥ 4 the Wilson–Fisher point has merged with the Gaussian one (mean field); the non-trivial scaling solution exists for 2 < d < 4")
-    }
-    let limits = ScalingSolutionSpec.minimumBasisSize...ScalingSolutionSpec.maximumBasisSize
-    guard limits.contains(spec.basisSize) else {
-        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "between \(limits.lowerBound) and \(limits.upperBound)")
-    }
-    guard spec.eigenvalueCount >= 2, spec.eigenvalueCount <= spec.basisSize / 4 else {
-        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(spec.eigenvalueCount), requirement: "between 2 and a quarter of the basis size (\(spec.basisSize / 4))")
-    }
-    guard spec.tolerance.isFinite, spec.tolerance > 0 else {
-        throw FullPotentialError.invalidParameter(name: "tolerance", value: spec.tolerance, requirement: "positive")
-    }
-    if let length = spec.domainLength, !(length.isFinite && length > 0) {
-        throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
-    }
-    guard !spec.estimatesError || spec.basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
-        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(spec.basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
-    }
+    try validateCollocation(dimension: d, basisSize: spec.basisSize, eigenvalueCount: spec.eigenvalueCount, tolerance: spec.tolerance,
+                            domainLength: spec.domainLength, estimatesError: spec.estimatesError)
     let count = spec.eigenvalueCount
     // Near d = 2 the steep Wetterich solution can defeat Newton on the first basis: retry with 3/2
     // of it while the sequence can still grow from there; the sequence then starts at that size.
@@ -753,5 +736,32 @@ extension ScalingSolution {
     public static func lpaReference(for spec: TruncationSpec) -> ScalingSolution? {
         guard spec.truncation == .lpa, spec.regulator == .litim, spec.dimension > 2, spec.dimension < 4 else { return nil }
         return try? scalingSolution(ScalingSolutionSpec(scheme: LPAScheme(spec.scheme), dimension: spec.dimension))
+    }
+}
+
+/// The settings every scaling-solution solver shares, checked before any matrix is allocated: the
+/// Wilson–Fisher range 2 < d < 4, the basis within ``ScalingSolutionSpec/minimumBasisSize`` … ``ScalingSolutionSpec/maximumBasisSize``
+/// (and room to grow by 3/2 when the error is estimated), 2 … N/4 reported eigenvalues, a positive
+/// tolerance and domain length.
+func validateCollocation(dimension d: Double, basisSize: Int, eigenvalueCount: Int, tolerance: Double, domainLength: Double?,
+                         estimatesError: Bool) throws {
+    guard d.isFinite, d > 2, d < 4 else {
+        throw FullPotentialError.unsupportedDimension(d, reason: d <= 2 ? noScalingSolutionAtOrBelowTwo : "for d ≥ 4 the Wilson–Fisher point has merged with the Gaussian one (mean field); the non-trivial scaling solution exists for 2 < d < 4")
+    }
+    let limits = ScalingSolutionSpec.minimumBasisSize...ScalingSolutionSpec.maximumBasisSize
+    guard limits.contains(basisSize) else {
+        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(basisSize), requirement: "between \(limits.lowerBound) and \(limits.upperBound)")
+    }
+    guard eigenvalueCount >= 2, eigenvalueCount <= basisSize / 4 else {
+        throw FullPotentialError.invalidParameter(name: "eigenvalueCount", value: Double(eigenvalueCount), requirement: "between 2 and a quarter of the basis size (\(basisSize / 4))")
+    }
+    guard tolerance.isFinite, tolerance > 0 else {
+        throw FullPotentialError.invalidParameter(name: "tolerance", value: tolerance, requirement: "positive")
+    }
+    if let length = domainLength, !(length.isFinite && length > 0) {
+        throw FullPotentialError.invalidParameter(name: "domainLength", value: length, requirement: "positive")
+    }
+    guard !estimatesError || basisSize * 3 / 2 <= ScalingSolutionSpec.maximumBasisSize else {
+        throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
     }
 }

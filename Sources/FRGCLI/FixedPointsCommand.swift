@@ -147,6 +147,9 @@ struct FixedPointsCommand: ParsableCommand {
             throw ValidationError("--normalization goes with --expansion full (the polynomial truncations normalize z at their expansion point)")
         }
         if wholeFunctions {
+            guard truncation.orderGiven == nil else {
+                throw ValidationError("--order sets the field order of a polynomial truncation; the whole functions have none (their resolution is --basis)")
+            }
             guard convergence == nil, dimensionSweep == nil, deviationPlot == nil else {
                 throw ValidationError("--convergence, --dimension-sweep and --deviation-plot apply to polynomial truncations")
             }

@@ -60,8 +60,13 @@ struct TruncationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Data-space dimension d (real, > 0). Required.")
     var dimension: Double?
 
-    @Option(parsing: .unconditional, help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder)).")
-    var order: Int = 6
+    @Option(name: .customLong("order"), parsing: .unconditional,
+            help: "Order 2n: the highest power of the field kept (even, 2 … \(TruncationSpec.maximumOrder); default 6). Not for the whole functions (--truncation full-potential, --expansion full).")
+    var orderGiven: Int?
+
+    /// `--order`, 6 when it is not given. (Optional underneath, so that a command whose truncation
+    /// has no order can refuse it instead of ignoring it.)
+    var order: Int { orderGiven ?? 6 }
 
     @Option(help: "Regulator (Wetterich; Polchinski lpa-prime and derivative2: its UV cutoff c = R/(p²+R); default litim).")
     var regulator: RegulatorKind?

@@ -61,4 +61,13 @@ final class ErrorCategoryTests: XCTestCase {
         XCTAssertEqual(outside.category, .invalidInput)
         XCTAssertEqual(exitCode(["fixed-points", "--truncation", "full-potential", "--dimension", "5"]), outside.category.exitStatus)
     }
+
+    /// The whole functions have no field order: `--order` is refused, not ignored (it has a
+    /// default, so only a given one is refused: the same commands without it run).
+    func testOrderIsRefusedForTheWholeFunctions() {
+        XCTAssertEqual(exitCode(["fixed-points", "--truncation", "full-potential", "--dimension", "3", "--order", "8"]), 2)
+        XCTAssertEqual(exitCode(["fixed-points", "--scheme", "polchinski", "--truncation", "derivative2", "--expansion", "full",
+                                 "--dimension", "3", "--order", "8"]), 2)
+        XCTAssertEqual(exitCode(["fixed-points", "--dimension", "3", "--order", "8"]), 0)
+    }
 }

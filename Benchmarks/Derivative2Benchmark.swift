@@ -75,28 +75,8 @@ struct Derivative2Benchmark: ParsableCommand {
     }
 
     private func child(regulator: RegulatorKind, order: Int) throws -> Derivative2Row {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["derivative2", "--row", "\(regulator.rawValue):\(order)", "--calls", "\(calls)"]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = text.split(separator: "\n").last(where: { $0.hasPrefix("derivative2-row: ") }) else {
-            throw Derivative2RowFailure(description: errorText.split(separator: "\n").last.map(String.init)
-                                        ?? "exit status \(process.terminationStatus)")
-        }
-        return try JSONDecoder().decode(Derivative2Row.self, from: Data(line.dropFirst("derivative2-row: ".count).utf8))
+        try childRow(["derivative2", "--row", "\(regulator.rawValue):\(order)", "--calls", "\(calls)"], prefix: "derivative2-row: ")
     }
-}
-
-private struct Derivative2RowFailure: Error, CustomStringConvertible {
-    var description: String
 }
 
 private struct Derivative2Row: Codable {
@@ -111,12 +91,12 @@ private struct Derivative2Row: Codable {
         try Lapack.load()
         let spec = TruncationSpec(truncation: .derivative2, expansion: .minimum, dimension: 3, order: order, regulator: regulator)
         var beta: BetaFunctions?
-        let derive = try seconds { beta = try BetaFunctions(spec) }
+        let derive = try wallSeconds { beta = try BetaFunctions(spec) }
         var steps: [ContinuationStep] = []
-        let branch = try seconds { steps = try TruncationStudies.wilsonFisherByOrder(spec, starts: 400, seed: 1) }
+        let branch = try wallSeconds { steps = try TruncationStudies.wilsonFisherByOrder(spec, starts: 400, seed: 1) }
         guard let point = steps.last?.fixedPoint, Int(steps.last!.parameter) == order,
               let nu = point.nu, let eta = point.eta else {
-            throw Derivative2RowFailure(description: "no Wilson–Fisher point with ν and η at φ^\(order)")
+            throw ChildRowFailure(description: "no Wilson–Fisher point with ν and η at φ^\(order)")
         }
         let n = regulator == .exponential ? max(10, calls / 10) : calls
         let (b, j) = evaluationMicroseconds(beta!, at: point.couplings, calls: n)
@@ -130,7 +110,7 @@ private struct Derivative2Row: Codable {
         var sink = 0.0
         let tb = u.withUnsafeMutableBufferPointer { ub in
             out.withUnsafeMutableBufferPointer { ob in
-                seconds {
+                wallSeconds {
                     for i in 0..<calls {
                         ub[0] = point[0] * (1 + 1e-12 * Double(i & 7))   // defeat hoisting
                         beta.evaluate(UnsafeBufferPointer(ub), into: ob)
@@ -141,7 +121,7 @@ private struct Derivative2Row: Codable {
         }
         let tj = u.withUnsafeMutableBufferPointer { ub in
             jac.withUnsafeMutableBufferPointer { jb in
-                seconds {
+                wallSeconds {
                     for i in 0..<calls {
                         ub[0] = point[0] * (1 + 1e-12 * Double(i & 7))
                         beta.jacobian(UnsafeBufferPointer(ub), into: jb)
@@ -155,9 +135,3 @@ private struct Derivative2Row: Codable {
     }
 }
 
-/// Wall seconds of `body`.
-private func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-}

@@ -270,36 +270,14 @@ struct StudiesBenchmark: ParsableCommand {
 
     private func runRow(_ request: RowRequest) throws -> RowResult {
         if inProcess { return try request.run() }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        child.arguments = ["studies", "--row", request.argument]
-        let output = Pipe(), errors = Pipe()
-        child.standardOutput = output
-        child.standardError = errors
-        try child.run()
-        // Read before waiting: a full pipe would block the child.
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        guard child.terminationStatus == 0,
-              let line = text.split(separator: "\n").last(where: { $0.hasPrefix("studies-row: ") }) else {
-            let reason = errorText.split(separator: "\n").last.map(String.init) ?? "exit status \(child.terminationStatus)"
-            throw RowFailure(description: "frg-bench studies: row \(request.argument) failed: \(reason)")
+        do {
+            return try childRow(["studies", "--row", request.argument], prefix: "studies-row: ")
+        } catch let failure as ChildRowFailure {
+            throw ChildRowFailure(description: "frg-bench studies: row \(request.argument) failed: \(failure.description)")
         }
-        return try JSONDecoder().decode(RowResult.self, from: Data(line.dropFirst("studies-row: ".count).utf8))
     }
 }
 
-private struct RowFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// Wall seconds of `body`.
-private func wallSeconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-}
 
 /// One census or convergence study; `argument` is its `--row` spelling (`census:minimum:24`,
 /// `convergence:48`).

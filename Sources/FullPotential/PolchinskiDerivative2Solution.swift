@@ -378,11 +378,7 @@ private func linearAlgebra<T>(_ body: () throws -> T) throws -> T {
 }
 
 private func derivative2Newton(_ equations: Derivative2Equations, from start: [Double], basisSize n: Int) throws -> [Double] {
-    var options = NewtonOptions()
-    options.residualTolerance = 1e-9
-    options.stepTolerance = 1e-12
-    options.maxIterations = 60
-    switch newtonSolve(equations, from: start, options: options) {
+    switch newtonSolve(equations, from: start, options: collocationNewtonOptions) {
     case let .success((root, _)): return root
     case let .failure(failure):
         throw FullPotentialError.derivative2SolutionNotFound(dimension: equations.d, sigma: equations.sigma, reached: nil,

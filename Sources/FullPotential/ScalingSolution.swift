@@ -463,11 +463,7 @@ func firstSolve(scheme: LPAScheme, dimension d: Double, basisSize n: Int) throws
 
 private func newton(_ equations: CollocatedFixedPointEquations, from start: [Double], scheme: LPAScheme,
                     dimension d: Double, basisSize n: Int) throws -> [Double] {
-    var options = NewtonOptions()
-    options.residualTolerance = 1e-9
-    options.stepTolerance = 1e-12
-    options.maxIterations = 60
-    switch newtonSolve(equations, from: start, options: options) {
+    switch newtonSolve(equations, from: start, options: collocationNewtonOptions) {
     case let .success((root, _)): return root
     case let .failure(failure):
         throw FullPotentialError.scalingSolutionNotFound(scheme: scheme, dimension: d, basisSize: n, failure: failure)
@@ -765,3 +761,13 @@ func validateCollocation(dimension d: Double, basisSize: Int, eigenvalueCount: I
         throw FullPotentialError.invalidParameter(name: "basisSize", value: Double(basisSize), requirement: "at most \(ScalingSolutionSpec.maximumBasisSize * 2 / 3) with the error estimate (the basis grows by 3/2 up to \(ScalingSolutionSpec.maximumBasisSize))")
     }
 }
+
+/// Newton's settings for every collocated scaling solution (LPA and O(∂²)): residuals to 1e-9 and
+/// steps to 1e-12 in natural units, at most 60 iterations.
+let collocationNewtonOptions: NewtonOptions = {
+    var options = NewtonOptions()
+    options.residualTolerance = 1e-9
+    options.stepTolerance = 1e-12
+    options.maxIterations = 60
+    return options
+}()
